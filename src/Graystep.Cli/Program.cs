@@ -1,0 +1,1 @@
+return Graystep.Cli.GraystepApp.Run(args);

@@ -1,0 +1,42 @@
+namespace Graystep.Core.Abstractions;
+
+/// <summary>The file system, behind a seam so that Core and the engine can be tested without touching disk.</summary>
+public interface IFileSystem
+{
+    bool FileExists(string path);
+
+    bool DirectoryExists(string path);
+
+    string ReadAllText(string path);
+
+    byte[] ReadAllBytes(string path);
+
+    void WriteAllBytes(string path, byte[] content);
+
+    void DeleteFile(string path);
+
+    void CreateDirectory(string path);
+
+    IEnumerable<string> EnumerateFiles(string directory, string searchPattern, bool recursive);
+}
+
+/// <summary>Environment variables, behind a seam so that CI detection and options are testable.</summary>
+public interface IEnvironment
+{
+    string? GetVariable(string name);
+}
+
+/// <summary>The result of running a process: its exit code and its two streams, whole.</summary>
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Starts processes with arguments as a list: never through a shell.</summary>
+public interface IProcessRunner
+{
+    Task<ProcessResult> RunAsync(
+        string fileName,
+        IReadOnlyList<string> arguments,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? standardInput = null,
+        CancellationToken cancellationToken = default);
+}

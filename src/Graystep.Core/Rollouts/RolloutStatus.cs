@@ -1,0 +1,63 @@
+namespace Graystep.Core.Rollouts;
+
+/// <summary>Flagger's phase names.</summary>
+public enum RolloutPhase
+{
+    Initialized,
+    Waiting,
+    Progressing,
+    WaitingPromotion,
+    Promoting,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>A named version of the workload and the container images that make it.</summary>
+public sealed record VersionRef(string Name, IReadOnlyDictionary<string, string> Images)
+{
+    public static VersionRef Of(string name, IEnumerable<KeyValuePair<string, string>>? images = null) =>
+        new(name, new SortedDictionary<string, string>(images?.ToDictionary(p => p.Key, p => p.Value) ?? [], StringComparer.Ordinal));
+
+    public bool Equals(VersionRef? other) =>
+        other is not null && Name == other.Name && Images.Count == other.Images.Count &&
+        Images.All(p => other.Images.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
+}
+
+/// <summary>
+/// What traffic goes where. Stable receives <c>100 - CanaryWeight</c>; A/B sends matching requests to the
+/// canary when <see cref="MatchActive"/>; mirroring copies stable traffic to the canary when <see cref="MirrorActive"/>.
+/// </summary>
+public sealed record TrafficSplit(int CanaryWeight, bool MatchActive = false, bool MirrorActive = false, int? MirrorWeight = null)
+{
+    public static TrafficSplit AllStable { get; } = new(0);
+}
+
+/// <summary>
+/// The whole state of one rollout. It is committed to Git as the status file, beside the rendered output;
+/// Graystep keeps no state anywhere else.
+/// </summary>
+public sealed record RolloutStatus
+{
+    public required RolloutPhase Phase { get; init; }
+
+    public required VersionRef Stable { get; init; }
+
+    public VersionRef? Canary { get; init; }
+
+    public TrafficSplit Traffic { get; init; } = TrafficSplit.AllStable;
+
+    /// <summary>0 before the first step; n after step n of <see cref="StepCount"/>.</summary>
+    public int StepIndex { get; init; }
+
+    public int StepCount { get; init; }
+
+    public int FailedChecks { get; init; }
+
+    public bool Paused { get; init; }
+
+    public required DateTimeOffset LastTransitionTime { get; init; }
+
+    public required string Reason { get; init; }
+}

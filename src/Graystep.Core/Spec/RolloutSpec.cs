@@ -1,0 +1,272 @@
+namespace Graystep.Core.Spec;
+
+/// <summary>Where a spec value came from, so every problem can point at file, line and column.</summary>
+public sealed record SourceLocation(string File, int Line, int Column)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}";
+}
+
+public enum SpecKind
+{
+    /// <summary><c>graystep.io/v1alpha1</c> <c>Rollout</c>.</summary>
+    Rollout,
+
+    /// <summary>Flagger's <c>flagger.app/v1beta1</c> <c>Canary</c>, accepted as it is.</summary>
+    FlaggerCanary,
+}
+
+public enum Provider
+{
+    Istio,
+    Nginx,
+    GatewayApi,
+    Kubernetes,
+}
+
+/// <summary>Derived from the analysis block exactly as Flagger derives it.</summary>
+public enum Strategy
+{
+    /// <summary>Weighted canary: stepWeights, or stepWeight + maxWeight.</summary>
+    Canary,
+
+    /// <summary>A/B testing: match + iterations.</summary>
+    ABTesting,
+
+    /// <summary>Blue/green: iterations alone.</summary>
+    BlueGreen,
+
+    /// <summary>Blue/green with traffic mirroring: iterations + mirror.</summary>
+    BlueGreenMirroring,
+}
+
+public enum MergeMethod
+{
+    Merge,
+    Squash,
+    Rebase,
+}
+
+public enum SyncKind
+{
+    None,
+    Delay,
+    ArgoCd,
+    Flux,
+}
+
+/// <summary>The rollout spec after parsing and validation. Every field has its default filled in.</summary>
+public sealed record RolloutSpec
+{
+    public required string File { get; init; }
+
+    public required SpecKind Kind { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required Provider Provider { get; init; }
+
+    public required TargetRef TargetRef { get; init; }
+
+    /// <summary>Optional for nginx: the Ingress to split. Flagger's <c>spec.ingressRef</c>.</summary>
+    public TargetRef? IngressRef { get; init; }
+
+    /// <summary>Optional: Flagger's <c>spec.autoscalerRef</c>, rendered per version.</summary>
+    public TargetRef? AutoscalerRef { get; init; }
+
+    public required ServiceSpec Service { get; init; }
+
+    public string? MetricsServer { get; init; }
+
+    public required AnalysisSpec Analysis { get; init; }
+
+    /// <summary>Output folder, relative to the spec file's folder, always ending in '/'.</summary>
+    public required string Output { get; init; }
+
+    public required GitSpec Git { get; init; }
+
+    public required ApprovalSpec Approvals { get; init; }
+
+    public required SyncSpec Sync { get; init; }
+
+    public int ProgressDeadlineSeconds { get; init; } = 600;
+
+    public bool SkipAnalysis { get; init; }
+
+    public bool Suspend { get; init; }
+
+    public Strategy Strategy => Analysis.Strategy;
+
+    public string Id => $"{Namespace}/{Name}";
+}
+
+public sealed record TargetRef(string Kind, string Name, string? ApiVersion = null);
+
+public sealed record GatewayRef(string Name, string? Namespace = null);
+
+public sealed record ServiceSpec
+{
+    public required int Port { get; init; }
+
+    /// <summary>Container port; a number or a named port. Defaults to <see cref="Port"/>.</summary>
+    public string? TargetPort { get; init; }
+
+    public string? PortName { get; init; }
+
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+
+    public IReadOnlyList<string> Gateways { get; init; } = [];
+
+    /// <summary>Gateway API parentRefs (Flagger's <c>service.gatewayRefs</c>).</summary>
+    public IReadOnlyList<GatewayRef> GatewayRefs { get; init; } = [];
+
+    /// <summary>Name of the Service to render. Defaults to the target's name, as Flagger does.</summary>
+    public string? Name { get; init; }
+}
+
+public sealed record AnalysisSpec
+{
+    public required Strategy Strategy { get; init; }
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
+
+    public int Threshold { get; init; } = 5;
+
+    /// <summary>The canary weights in order. For A/B and blue/green this is empty.</summary>
+    public IReadOnlyList<int> StepWeights { get; init; } = [];
+
+    public int? StepWeightPromotion { get; init; }
+
+    /// <summary>Iterations for A/B and blue/green.</summary>
+    public int Iterations { get; init; }
+
+    public IReadOnlyList<MatchRule> Match { get; init; } = [];
+
+    public bool Mirror { get; init; }
+
+    public int? MirrorWeight { get; init; }
+
+    public IReadOnlyList<MetricSpec> Metrics { get; init; } = [];
+
+    public IReadOnlyList<WebhookSpec> Webhooks { get; init; } = [];
+
+    /// <summary>The number of analysis steps before promotion: weight steps or iterations.</summary>
+    public int StepCount => Strategy == Strategy.Canary ? StepWeights.Count : Iterations;
+}
+
+public enum StringMatchKind
+{
+    Exact,
+    Prefix,
+    Suffix,
+    Regex,
+}
+
+public sealed record StringMatch(StringMatchKind Kind, string Value);
+
+/// <summary>One of Flagger's <c>analysis.match</c> entries; all conditions inside one entry must hold.</summary>
+public sealed record MatchRule
+{
+    public IReadOnlyDictionary<string, StringMatch> Headers { get; init; } = new SortedDictionary<string, StringMatch>(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, StringMatch> QueryParams { get; init; } = new SortedDictionary<string, StringMatch>(StringComparer.Ordinal);
+
+    /// <summary>Cookie conditions; Flagger expresses them as a regex on the <c>cookie</c> header.</summary>
+    public IReadOnlyDictionary<string, StringMatch> Cookies { get; init; } = new SortedDictionary<string, StringMatch>(StringComparer.Ordinal);
+}
+
+public sealed record ThresholdRange(double? Min, double? Max);
+
+public sealed record MetricSpec
+{
+    public required string Name { get; init; }
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
+
+    public required ThresholdRange ThresholdRange { get; init; }
+
+    public string? TemplateRef { get; init; }
+
+    public string? TemplateNamespace { get; init; }
+
+    public IReadOnlyDictionary<string, string> TemplateVariables { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Inline PromQL (deprecated in Flagger, still accepted).</summary>
+    public string? Query { get; init; }
+}
+
+public enum WebhookType
+{
+    ConfirmRollout,
+    PreRollout,
+    Rollout,
+    ConfirmTrafficIncrease,
+    ConfirmPromotion,
+    PostRollout,
+    Rollback,
+    Event,
+}
+
+public sealed record WebhookSpec
+{
+    public required string Name { get; init; }
+
+    /// <summary>Flagger's default type is <c>rollout</c>.</summary>
+    public WebhookType Type { get; init; } = WebhookType.Rollout;
+
+    public required Uri Url { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    public bool MuteAlert { get; init; }
+
+    public int Retries { get; init; }
+}
+
+public sealed record GitSpec
+{
+    public bool PullRequests { get; init; }
+
+    public MergeMethod MergeMethod { get; init; } = MergeMethod.Squash;
+}
+
+public sealed record ApprovalSpec
+{
+    public bool Promotion { get; init; }
+
+    public bool Steps { get; init; }
+}
+
+public sealed record SyncSpec
+{
+    public SyncKind Kind { get; init; } = SyncKind.Delay;
+
+    public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Argo CD Application or Flux Kustomization name; defaults to the rollout's name.</summary>
+    public string? Application { get; init; }
+
+    public string? ApplicationNamespace { get; init; }
+
+    /// <summary>Kubernetes API base for argocd/flux sync gates.</summary>
+    public string? Server { get; init; }
+}
+
+/// <summary>A Flagger <c>MetricTemplate</c>.</summary>
+public sealed record MetricTemplate
+{
+    public required string File { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public string ProviderType { get; init; } = "prometheus";
+
+    public string? Address { get; init; }
+
+    public required string Query { get; init; }
+}
