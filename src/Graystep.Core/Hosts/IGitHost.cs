@@ -1,0 +1,78 @@
+using Graystep.Core.Spec;
+
+namespace Graystep.Core.Hosts;
+
+/// <summary>
+/// A git host family (GCM's provider shape): a cheap, network-free <see cref="IsSupported"/> first, then the
+/// operations. Local hosts commit and push; hosts with pull requests also implement <see cref="IPullRequestHost"/>.
+/// </summary>
+public interface IGitHost
+{
+    /// <summary>Stable id used by <c>--git-host</c>: local, github, azure, gitlab.</summary>
+    string Id { get; }
+
+    /// <summary>Cheap detection from the remote URL alone; no network.</summary>
+    bool IsSupported(string remoteUrl);
+}
+
+public enum ReviewDecision
+{
+    Pending,
+    Approved,
+    ChangesRequested,
+}
+
+public enum PullRequestLifecycle
+{
+    Open,
+    Merged,
+    ClosedUnmerged,
+}
+
+public sealed record PullRequestInfo(
+    int Number,
+    string Url,
+    string HeadBranch,
+    string HeadSha,
+    PullRequestLifecycle Lifecycle,
+    ReviewDecision Review,
+    string? MergeCommitSha);
+
+public sealed record PullRequestRequest(string BaseBranch, string HeadBranch, string HeadSha, string Title, string Body);
+
+public enum GateState
+{
+    Pending,
+    Success,
+    Failure,
+    Error,
+}
+
+public abstract record MergeOutcome
+{
+    public sealed record Merged(string MergeCommitSha) : MergeOutcome;
+
+    /// <summary>409: the head moved since we decided; re-read and re-decide.</summary>
+    public sealed record HeadMoved(string Message) : MergeOutcome;
+
+    /// <summary>405: not mergeable now (checks, conflicts, protection); re-read and re-decide.</summary>
+    public sealed record NotMergeable(string Message) : MergeOutcome;
+}
+
+/// <summary>A host that carries each step as a pull request.</summary>
+public interface IPullRequestHost : IGitHost
+{
+    /// <summary>Idempotent: returns the open PR for this head branch (and SHA) if there is one.</summary>
+    Task<PullRequestInfo> OpenOrReuseAsync(PullRequestRequest request, CancellationToken cancellationToken);
+
+    Task<PullRequestInfo> GetAsync(int number, CancellationToken cancellationToken);
+
+    /// <summary>Merges with the head-SHA guard.</summary>
+    Task<MergeOutcome> MergeAsync(int number, string expectedHeadSha, MergeMethod method, string commitTitle, string commitMessage, CancellationToken cancellationToken);
+
+    Task DeleteBranchAsync(string branch, CancellationToken cancellationToken);
+
+    Task SetStatusAsync(string sha, string context, GateState state, string description, CancellationToken cancellationToken);
+
+    Task CommentAsync(int number, string body, CancellationToken cancellationToken);
+}
