@@ -1,0 +1,160 @@
+using System.Globalization;
+using Graystep.Core.History;
+using Graystep.Core.Spec;
+
+namespace Graystep.Core.Rollouts;
+
+/// <summary>One change to a rollout: the state after it and the commit that records it.</summary>
+public sealed record Transition(RolloutAction Action, RolloutStatus Status, CommitMessage Message)
+{
+    /// <summary>The version the render shows as canary: none once a rollout has ended.</summary>
+    public VersionRef? RenderedCanary => Status.Phase is RolloutPhase.Succeeded or RolloutPhase.Failed or RolloutPhase.Initialized
+        ? null
+        : Status.Canary;
+}
+
+/// <summary>
+/// The rollout state machine, as pure functions from (spec, state, inputs) to the next <see cref="Transition"/>.
+/// Each transition is exactly one commit; callers decide when a transition is due.
+/// </summary>
+public static class RolloutTransitions
+{
+    public static Transition Initialize(RolloutSpec spec, VersionRef stable, DateTimeOffset now, string why)
+    {
+        var status = new RolloutStatus
+        {
+            Phase = RolloutPhase.Initialized,
+            Stable = stable,
+            Canary = null,
+            Traffic = TrafficSplit.AllStable,
+            StepIndex = 0,
+            StepCount = 0,
+            LastTransitionTime = now,
+            Reason = $"initialized {stable.Name} at 100%",
+        };
+        return Make(spec, RolloutAction.Initialize, status, $"initialize {stable.Name} at 100%", why, stable.Name, 100);
+    }
+
+    public static Transition Start(RolloutSpec spec, RolloutStatus current, VersionRef canary, DateTimeOffset now, string why)
+    {
+        if (current.Canary is not null && IsActive(current))
+        {
+            throw new InvalidOperationException($"a rollout of {current.Canary.Name} is already in progress");
+        }
+
+        var count = StepPlan.StepCount(spec);
+        var status = current with
+        {
+            Phase = RolloutPhase.Progressing,
+            Canary = canary,
+            Traffic = TrafficSplit.AllStable,
+            StepIndex = 0,
+            StepCount = count,
+            FailedChecks = 0,
+            Paused = false,
+            LastTransitionTime = now,
+            Reason = $"started {canary.Name}",
+        };
+        var how = spec.Analysis.Strategy switch
+        {
+            Strategy.Canary => "at 0%",
+            Strategy.ABTesting => "(A/B testing, no users routed yet)",
+            Strategy.BlueGreen => "(blue/green, no user traffic)",
+            _ => "(blue/green with mirroring, no traffic yet)",
+        };
+        return Make(spec, RolloutAction.Start, status, $"start {canary.Name} {how}", why, canary.Name, 0);
+    }
+
+    public static Transition Step(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string why)
+    {
+        var canary = RequireCanary(current);
+        var index = current.StepIndex + 1;
+        if (index > current.StepCount)
+        {
+            throw new InvalidOperationException("no step left: promote instead");
+        }
+
+        var traffic = StepPlan.TrafficAt(spec, index);
+        var status = current with
+        {
+            Phase = RolloutPhase.Progressing,
+            Traffic = traffic,
+            StepIndex = index,
+            LastTransitionTime = now,
+            Reason = StepPlan.Describe(spec, canary.Name, index, current.StepCount),
+        };
+        return Make(spec, RolloutAction.Step, status, status.Reason, why, canary.Name, traffic.CanaryWeight);
+    }
+
+    public static Transition Promote(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string why)
+    {
+        var canary = RequireCanary(current);
+        var status = current with
+        {
+            Phase = RolloutPhase.Succeeded,
+            Stable = canary,
+            Canary = null,
+            Traffic = TrafficSplit.AllStable,
+            StepIndex = current.StepCount,
+            Paused = false,
+            LastTransitionTime = now,
+            Reason = $"promoted {canary.Name}",
+        };
+        return Make(spec, RolloutAction.Promote, status, $"promote {canary.Name} to 100%", why, canary.Name, 100);
+    }
+
+    public static Transition Rollback(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string reason, string details)
+    {
+        var canary = RequireCanary(current);
+        var status = current with
+        {
+            Phase = RolloutPhase.Failed,
+            Traffic = TrafficSplit.AllStable,
+            Paused = false,
+            LastTransitionTime = now,
+            Reason = reason,
+        };
+        var body = details.Length == 0 ? $"Reason: {reason}" : $"Reason: {reason}\n\n{details}";
+        return Make(spec, RolloutAction.Rollback, status, $"roll back {canary.Name}, all traffic to {current.Stable.Name}", body, canary.Name, 0);
+    }
+
+    public static Transition Pause(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string reason)
+    {
+        var canary = RequireCanary(current);
+        var status = current with { Paused = true, LastTransitionTime = now, Reason = $"paused: {reason}" };
+        return Make(spec, RolloutAction.Pause, status, $"pause {canary.Name} at {Describe(current)}", $"Reason: {reason}", canary.Name, current.Traffic.CanaryWeight);
+    }
+
+    public static Transition Resume(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string reason)
+    {
+        var canary = RequireCanary(current);
+        var status = current with { Paused = false, LastTransitionTime = now, Reason = $"resumed: {reason}" };
+        return Make(spec, RolloutAction.Resume, status, $"resume {canary.Name} at {Describe(current)}", $"Reason: {reason}", canary.Name, current.Traffic.CanaryWeight);
+    }
+
+    /// <summary>True while a canary is live: started and neither promoted nor rolled back.</summary>
+    public static bool IsActive(RolloutStatus status) =>
+        status.Canary is not null && status.Phase is RolloutPhase.Progressing or RolloutPhase.Waiting
+            or RolloutPhase.WaitingPromotion or RolloutPhase.Promoting;
+
+    private static string Describe(RolloutStatus status) =>
+        status.Traffic.MatchActive ? "A/B match"
+        : status.Traffic.MirrorActive ? "mirroring"
+        : string.Create(CultureInfo.InvariantCulture, $"{status.Traffic.CanaryWeight}%");
+
+    private static VersionRef RequireCanary(RolloutStatus status) =>
+        status.Canary ?? throw new InvalidOperationException("no canary version in progress");
+
+    private static Transition Make(RolloutSpec spec, RolloutAction action, RolloutStatus status, string what, string why, string version, int weight)
+    {
+        var trailers = new List<KeyValuePair<string, string>>
+        {
+            new(Trailers.Rollout, spec.Id),
+            new(Trailers.Version, version),
+            new(Trailers.Action, action.ToString().ToLowerInvariant()),
+            new(Trailers.Weight, weight.ToString(CultureInfo.InvariantCulture)),
+            new(Trailers.Step, string.Create(CultureInfo.InvariantCulture, $"{status.StepIndex}/{status.StepCount}")),
+        };
+        return new Transition(action, status, new CommitMessage($"{spec.Name}: {what}", why.TrimEnd(), trailers));
+    }
+}

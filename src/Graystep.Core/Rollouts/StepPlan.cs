@@ -1,0 +1,63 @@
+using System.Globalization;
+using Graystep.Core.Spec;
+
+namespace Graystep.Core.Rollouts;
+
+/// <summary>
+/// What each step of a strategy does to traffic. Step 0 is the start (canary deployed, no user traffic); steps
+/// 1..n are the weight steps (canary) or the analysis iterations (A/B, blue/green); promotion follows step n.
+/// </summary>
+public static class StepPlan
+{
+    public static int StepCount(RolloutSpec spec) => spec.SkipAnalysis ? 0 : spec.Analysis.StepCount;
+
+    public static TrafficSplit TrafficAt(RolloutSpec spec, int stepIndex)
+    {
+        if (stepIndex <= 0)
+        {
+            return TrafficSplit.AllStable;
+        }
+
+        var analysis = spec.Analysis;
+        return analysis.Strategy switch
+        {
+            Strategy.Canary => new TrafficSplit(analysis.StepWeights[Math.Min(stepIndex, analysis.StepWeights.Count) - 1]),
+            Strategy.ABTesting => new TrafficSplit(0, MatchActive: true),
+            Strategy.BlueGreenMirroring => new TrafficSplit(0, MirrorActive: true, MirrorWeight: analysis.MirrorWeight),
+            _ => TrafficSplit.AllStable,
+        };
+    }
+
+    /// <summary>The subject's description of a step, e.g. "shift 20% to v2 (step 2/3)".</summary>
+    public static string Describe(RolloutSpec spec, string version, int stepIndex, int stepCount)
+    {
+        var position = string.Create(CultureInfo.InvariantCulture, $"{stepIndex}/{stepCount}");
+        var traffic = TrafficAt(spec, stepIndex);
+        return spec.Analysis.Strategy switch
+        {
+            Strategy.Canary => string.Create(CultureInfo.InvariantCulture, $"shift {traffic.CanaryWeight}% to {version} (step {position})"),
+            Strategy.ABTesting when stepIndex == 1 => $"route users matching {DescribeMatch(spec.Analysis.Match)} to {version} (iteration {position})",
+            Strategy.ABTesting => $"A/B iteration {position} for {version}",
+            Strategy.BlueGreenMirroring when stepIndex == 1 => string.Create(CultureInfo.InvariantCulture, $"mirror {traffic.MirrorWeight ?? 100}% of traffic to {version} (iteration {position})"),
+            Strategy.BlueGreenMirroring => $"mirroring iteration {position} for {version}",
+            _ => $"blue/green iteration {position} for {version}",
+        };
+    }
+
+    public static string DescribeMatch(IReadOnlyList<MatchRule> rules)
+    {
+        var parts = new List<string>();
+        foreach (var rule in rules)
+        {
+            var conditions = rule.Headers.Select(h => $"header {h.Key} {Describe(h.Value)}")
+                .Concat(rule.QueryParams.Select(q => $"query {q.Key} {Describe(q.Value)}"))
+                .Concat(rule.Cookies.Select(c => $"cookie {c.Key} {Describe(c.Value)}"));
+            parts.Add(string.Join(" and ", conditions));
+        }
+
+        return parts.Count == 0 ? "the match rules" : string.Join(" or ", parts);
+    }
+
+    private static string Describe(StringMatch match) =>
+        $"{match.Kind.ToString().ToLowerInvariant()} \"{match.Value}\"";
+}

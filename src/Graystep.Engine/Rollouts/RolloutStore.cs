@@ -1,0 +1,71 @@
+using System.Text;
+using Graystep.Core.Abstractions;
+using Graystep.Core.History;
+using Graystep.Core.Rollouts;
+using Graystep.Engine.Specs;
+using Graystep.Rendering;
+
+namespace Graystep.Engine.Rollouts;
+
+/// <summary>The rollout as read from the tip of the branch: spec, status and the commit that wrote the status.</summary>
+public sealed record RolloutState(LoadedRollout Loaded, RolloutStatus? Status, CommitRecord? StatusCommit)
+{
+    public Core.Spec.RolloutSpec Spec => Loaded.Spec;
+}
+
+/// <summary>
+/// Reads the rollout's state from a git workspace and records transitions as commits: render the output, write the
+/// status file, commit exactly the output folder, push without force.
+/// </summary>
+public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, string specPath)
+{
+    private readonly SpecSource _specs = new(files);
+
+    public IGitWorkspace Workspace => workspace;
+
+    public async Task<RolloutState> LoadAsync(CancellationToken cancellationToken)
+    {
+        var loaded = _specs.LoadRollout(workspace.Root, specPath);
+        var statusFile = Path.Combine(workspace.Root, loaded.StatusPath);
+        RolloutStatus? status = null;
+        CommitRecord? commit = null;
+        if (files.FileExists(statusFile))
+        {
+            status = StatusDocument.Read(loaded.StatusPath, files.ReadAllText(statusFile));
+            var log = await workspace.LogAsync(loaded.StatusPath, 1, cancellationToken).ConfigureAwait(false);
+            commit = log.Count > 0 ? log[0] : null;
+        }
+
+        return new RolloutState(loaded, status, commit);
+    }
+
+    /// <summary>
+    /// Records <paramref name="transition"/> as one commit and pushes it. Returns the commit SHA, or null when the
+    /// push lost a race (the branch moved): the caller must refresh, re-read the state and decide again.
+    /// </summary>
+    public async Task<string?> ApplyAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
+    {
+        Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
+        var sha = await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("a transition changed nothing: the status file always changes");
+        var pushed = await workspace.PushAsync(cancellationToken).ConfigureAwait(false);
+        return pushed == PushOutcome.Pushed ? sha : null;
+    }
+
+    /// <summary>Renders the output folder and writes the status file for a state; no git.</summary>
+    public static IReadOnlyList<string> Write(IFileSystem files, string root, LoadedRollout loaded, RolloutStatus status, VersionRef? canary)
+    {
+        var output = ManifestRenderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, status.Stable, canary, status.Traffic));
+        var outputDirectory = Path.Combine(root, loaded.OutputPath);
+        var changed = new OutputWriter(files).Write(outputDirectory, output).ToList();
+        var statusFile = Path.Combine(root, loaded.StatusPath);
+        var bytes = Encoding.UTF8.GetBytes(StatusDocument.Write(loaded.Spec, status));
+        if (!files.FileExists(statusFile) || !files.ReadAllBytes(statusFile).AsSpan().SequenceEqual(bytes))
+        {
+            files.WriteAllBytes(statusFile, bytes);
+            changed.Add(loaded.StatusPath);
+        }
+
+        return changed;
+    }
+}
