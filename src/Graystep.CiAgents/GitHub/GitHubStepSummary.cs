@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Graystep.CiAgents.GitHub;
 
@@ -7,7 +8,7 @@ namespace Graystep.CiAgents.GitHub;
 /// The markdown appended to <c>$GITHUB_STEP_SUMMARY</c>: the state, the analysis table, and a Mermaid
 /// <c>xychart-beta</c> of the canary weight over time, which GitHub renders in the run's summary page.
 /// </summary>
-public static class GitHubStepSummary
+public static partial class GitHubStepSummary
 {
     public static string Render(RunReport report)
     {
@@ -74,13 +75,20 @@ public static class GitHubStepSummary
         return chart.ToString();
     }
 
-    /// <summary>A table cell: pipes would end the cell, line breaks the row, and '&lt;' could open an HTML tag.</summary>
+    /// <summary>
+    /// A table cell: pipes would end the cell, line breaks the row, and a '&lt;' that starts a tag could hide text
+    /// (a '&lt;' before a space or digit, as in "&lt;= 500", is left alone).
+    /// </summary>
     internal static string Cell(string text) =>
-        text.Replace("\r\n", "\n", StringComparison.Ordinal)
-            .Replace('\r', '\n')
-            .Replace("|", "\\|", StringComparison.Ordinal)
-            .Replace("<", "&lt;", StringComparison.Ordinal)
+        TagStart().Replace(
+            text.Replace("\r\n", "\n", StringComparison.Ordinal)
+                .Replace('\r', '\n')
+                .Replace("|", "\\|", StringComparison.Ordinal),
+            "&lt;")
             .Replace("\n", "<br>", StringComparison.Ordinal);
+
+    [GeneratedRegex("<(?=[A-Za-z/!?])")]
+    private static partial Regex TagStart();
 
     /// <summary>A Mermaid quoted string cannot hold a double quote or a line break.</summary>
     private static string Label(string text) =>
