@@ -1,0 +1,88 @@
+using System.Text;
+using Graystep.Core.Abstractions;
+
+namespace Graystep.CiAgents;
+
+/// <summary>
+/// A CI system Graystep can run under. Detection is cheap (environment variables only); the writer it creates turns
+/// reports into that system's protocol.
+/// </summary>
+public interface ICiAgent
+{
+    /// <summary>The id users pass in <c>GRAYSTEP_CI</c>: github, azure, jenkins, local.</summary>
+    string Id { get; }
+
+    string Name { get; }
+
+    /// <summary>True when this CI system runs the current process. Reads the environment only.</summary>
+    bool Detect(IEnvironment environment);
+
+    /// <summary>Where this run lives in the CI system (run URL, workspace), for links in PR comments and reports.</summary>
+    CiContext ReadContext(IEnvironment environment);
+
+    ICiWriter CreateWriter(CiSinks sinks);
+}
+
+/// <summary>What a CI agent knows about the run. Null when the CI system does not say.</summary>
+public sealed record CiContext(string AgentId, string? RunUrl, string? Workspace);
+
+/// <summary>
+/// The thin writer of one protocol. Every value goes through the secret mask before it is written, and secrets
+/// registered with <see cref="AddMask"/> never appear except in the CI system's own masking command.
+/// </summary>
+public interface ICiWriter
+{
+    /// <summary>Registers a secret: the CI system masks it in logs, and this writer never writes it.</summary>
+    void AddMask(string secret);
+
+    /// <summary>Starts a collapsible log section (for example while waiting on a gate).</summary>
+    void BeginGroup(string title);
+
+    void EndGroup();
+
+    /// <summary>Reports validation problems in the CI system's annotation format.</summary>
+    void ReportProblems(IReadOnlyList<Problem> problems);
+
+    /// <summary>Publishes the outcome of a run: step outputs, summaries, reports.</summary>
+    void ReportRun(RunReport report);
+}
+
+/// <summary>Files that CI protocols append to or write, behind a seam so the exact bytes are testable.</summary>
+public interface ICiFiles
+{
+    /// <summary>Appends UTF-8 text (no BOM), creating the file when it does not exist.</summary>
+    void Append(string path, string text);
+
+    /// <summary>Replaces the file with UTF-8 text (no BOM).</summary>
+    void Write(string path, string text);
+}
+
+public static class CiFiles
+{
+    /// <summary>The real file system.</summary>
+    public static ICiFiles Physical { get; } = new PhysicalCiFiles();
+
+    private sealed class PhysicalCiFiles : ICiFiles
+    {
+        private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+        public void Append(string path, string text) => File.AppendAllText(path, text, Utf8NoBom);
+
+        public void Write(string path, string text)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            File.WriteAllText(path, text, Utf8NoBom);
+        }
+    }
+}
+
+/// <summary>
+/// Where a writer sends its bytes: the log (stdout, where CI systems read logging commands), files, the environment
+/// that names those files, and the working directory used when the CI system names no workspace.
+/// </summary>
+public sealed record CiSinks(TextWriter Log, IEnvironment Environment, ICiFiles Files, string WorkingDirectory);

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Graystep.CiAgents.GitHub;
+
+/// <summary>
+/// The markdown appended to <c>$GITHUB_STEP_SUMMARY</c>: the state, the analysis table, and a Mermaid
+/// <c>xychart-beta</c> of the canary weight over time, which GitHub renders in the run's summary page.
+/// </summary>
+public static partial class GitHubStepSummary
+{
+    public static string Render(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"## Graystep: {Cell(report.RolloutId)} {report.Result.ToText()}\n\n");
+        md.Append("| Phase | Stable | Canary | Canary weight | Result |\n");
+        md.Append("|---|---|---|---|---|\n");
+        md.Append(CultureInfo.InvariantCulture,
+            $"| {report.Phase} | {Cell(report.Stable)} | {Cell(string.IsNullOrEmpty(report.Canary) ? "-" : report.Canary)} | {report.Weight}% | {report.Result.ToWire()} |\n");
+        if (!string.IsNullOrWhiteSpace(report.Reason))
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n**Reason:** {Cell(report.Reason)}\n");
+        }
+
+        md.Append("\n### Analysis\n\n");
+        if (report.Analysis.Count == 0)
+        {
+            md.Append("No analysis has run yet.\n");
+        }
+        else
+        {
+            md.Append("| Metric | Value | Threshold | Verdict |\n");
+            md.Append("|---|---|---|---|\n");
+            foreach (var row in report.Analysis)
+            {
+                var mark = row.Passed ? "✅" : "❌";
+                md.Append(CultureInfo.InvariantCulture, $"| {Cell(row.Metric)} | {Cell(row.Value)} | {Cell(row.Threshold)} | {mark} {Cell(row.Verdict)} |\n");
+            }
+        }
+
+        if (report.Timeline.Count > 0)
+        {
+            md.Append("\n### Canary weight\n\n");
+            md.Append(Chart(report.RolloutId, report.Timeline));
+            md.Append("\n| Time (UTC) | Action | Version | Weight |\n");
+            md.Append("|---|---|---|---|\n");
+            foreach (var point in report.Timeline)
+            {
+                md.Append(CultureInfo.InvariantCulture,
+                    $"| {point.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} | {Cell(point.Action)} | {Cell(point.Version)} | {point.Weight}% |\n");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>A fenced Mermaid <c>xychart-beta</c> block: one x label per traffic change, the weight as a line.</summary>
+    public static string Chart(string rolloutId, IReadOnlyList<TimelinePoint> timeline)
+    {
+        ArgumentNullException.ThrowIfNull(timeline);
+        var sameDay = timeline.Select(p => p.Time.UtcDateTime.Date).Distinct().Count() <= 1;
+        var format = sameDay ? "HH:mm:ss" : "MM-dd HH:mm";
+        var labels = timeline.Select(p => $"\"{p.Time.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)}\"");
+        var weights = timeline.Select(p => Math.Clamp(p.Weight, 0, 100).ToString(CultureInfo.InvariantCulture));
+        var chart = new StringBuilder();
+        chart.Append("```mermaid\n");
+        chart.Append("xychart-beta\n");
+        chart.Append(CultureInfo.InvariantCulture, $"    title \"{Label(rolloutId)}: canary weight (%)\"\n");
+        chart.Append(CultureInfo.InvariantCulture, $"    x-axis [{string.Join(", ", labels)}]\n");
+        chart.Append("    y-axis \"weight (%)\" 0 --> 100\n");
+        chart.Append(CultureInfo.InvariantCulture, $"    line [{string.Join(", ", weights)}]\n");
+        chart.Append("```\n");
+        return chart.ToString();
+    }
+
+    /// <summary>
+    /// A table cell: pipes would end the cell, line breaks the row, and a '&lt;' that starts a tag could hide text
+    /// (a '&lt;' before a space or digit, as in "&lt;= 500", is left alone).
+    /// </summary>
+    internal static string Cell(string text) =>
+        TagStart().Replace(
+            text.Replace("\r\n", "\n", StringComparison.Ordinal)
+                .Replace('\r', '\n')
+                .Replace("|", "\\|", StringComparison.Ordinal),
+            "&lt;")
+            .Replace("\n", "<br>", StringComparison.Ordinal);
+
+    [GeneratedRegex("<(?=[A-Za-z/!?])")]
+    private static partial Regex TagStart();
+
+    /// <summary>A Mermaid quoted string cannot hold a double quote or a line break.</summary>
+    private static string Label(string text) =>
+        text.Replace('"', '\'').Replace('\r', ' ').Replace('\n', ' ');
+}

@@ -1,0 +1,69 @@
+using Graystep.CiAgents.Local;
+using Graystep.Core.Abstractions;
+
+namespace Graystep.CiAgents.Jenkins;
+
+/// <summary>
+/// Jenkins: detected by <c>JENKINS_URL</c>, which Jenkins sets for every build. Jenkins has no logging-command
+/// protocol: plain log lines, the exit code, and report files in the workspace.
+/// </summary>
+public sealed class JenkinsAgent : ICiAgent
+{
+    public string Id => "jenkins";
+
+    public string Name => "Jenkins";
+
+    public bool Detect(IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return !string.IsNullOrEmpty(environment.GetVariable("JENKINS_URL"));
+    }
+
+    public CiContext ReadContext(IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var url = environment.GetVariable("BUILD_URL");
+        var workspace = environment.GetVariable("WORKSPACE");
+        return new CiContext(Id, string.IsNullOrEmpty(url) ? null : url, string.IsNullOrEmpty(workspace) ? null : workspace);
+    }
+
+    public ICiWriter CreateWriter(CiSinks sinks)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        return new JenkinsWriter(sinks, ReadContext(sinks.Environment).Workspace ?? sinks.WorkingDirectory);
+    }
+}
+
+/// <summary>Plain log text, and the JSON and JUnit reports written (replaced) in the workspace.</summary>
+internal sealed class JenkinsWriter(CiSinks sinks, string workspace) : ICiWriter
+{
+    private readonly PlainTextWriter _log = new(sinks.Log);
+
+    public void AddMask(string secret) => _log.AddMask(secret);
+
+    public void BeginGroup(string title) => _log.BeginGroup(title);
+
+    public void EndGroup() => _log.EndGroup();
+
+    public void ReportProblems(IReadOnlyList<Problem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        _log.ReportProblems(problems);
+        Write(JenkinsReport.ReportFileName, JenkinsReport.Json([.. problems.Select(_log.Mask.Apply)]));
+    }
+
+    public void ReportRun(RunReport report)
+    {
+        var masked = _log.Mask.Apply(report);
+        _log.ReportRun(masked);
+        Write(JenkinsReport.ReportFileName, JenkinsReport.Json(masked));
+        Write(JenkinsReport.JUnitFileName, JenkinsReport.JUnit(masked));
+    }
+
+    private void Write(string fileName, string text)
+    {
+        var path = Path.Combine(workspace, fileName);
+        sinks.Files.Write(path, _log.Mask.Apply(text));
+        _log.Log($"graystep: wrote {path}\n");
+    }
+}

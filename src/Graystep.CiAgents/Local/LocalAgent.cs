@@ -1,0 +1,48 @@
+using Graystep.Core.Abstractions;
+
+namespace Graystep.CiAgents.Local;
+
+/// <summary>The fallback: a terminal or a CI system Graystep does not know. Plain text and nothing else.</summary>
+public sealed class LocalAgent : ICiAgent
+{
+    public string Id => "local";
+
+    public string Name => "Local";
+
+    public bool Detect(IEnvironment environment) => true;
+
+    public CiContext ReadContext(IEnvironment environment) => new(Id, null, null);
+
+    public ICiWriter CreateWriter(CiSinks sinks)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        return new PlainTextWriter(sinks.Log);
+    }
+}
+
+/// <summary>Writes plain text to the log; secrets are masked, since no CI system does it for us.</summary>
+internal sealed class PlainTextWriter(TextWriter log) : ICiWriter
+{
+    public SecretMask Mask { get; } = new();
+
+    public void AddMask(string secret) => Mask.Add(secret);
+
+    public void BeginGroup(string title) => Log(PlainText.OneLine(Mask.Apply(title)) + "\n");
+
+    public void EndGroup()
+    {
+    }
+
+    public void ReportProblems(IReadOnlyList<Problem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        foreach (var problem in problems)
+        {
+            Log(PlainText.Problem(Mask.Apply(problem)));
+        }
+    }
+
+    public void ReportRun(RunReport report) => Log(PlainText.Report(Mask.Apply(report)));
+
+    public void Log(string text) => log.Write(Mask.Apply(text));
+}
