@@ -29,15 +29,15 @@ internal static class LineDiff
                 x++;
                 y++;
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
-            {
-                changes.Add(new Change('+', y + 1, b[y]));
-                y++;
-            }
-            else
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
                 changes.Add(new Change('-', x + 1, a[x]));
                 x++;
+            }
+            else
+            {
+                changes.Add(new Change('+', y + 1, b[y]));
+                y++;
             }
         }
 
