@@ -1,0 +1,103 @@
+using System.Text;
+using Graystep.Core.Abstractions;
+using Graystep.Core.Errors;
+using Graystep.Core.Manifests;
+
+namespace Graystep.Rendering.IO;
+
+/// <summary>
+/// Writes a render into the output folder. It writes only files whose bytes change, deletes files it owns
+/// (first line <see cref="ManifestDocument.RenderedMarker"/>) that are no longer rendered, and never touches
+/// anything else, including the engine's status file.
+/// </summary>
+public sealed class OutputWriter(IFileSystem fileSystem)
+{
+    /// <summary>The engine's status file; it lives in the output folder but is not the renderer's.</summary>
+    public const string StatusFileName = "graystep-status.yaml";
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>
+    /// Brings <paramref name="outputDirectory"/> in line with <paramref name="output"/> and returns the paths
+    /// that changed (written or deleted), relative to the folder, sorted ordinally. Empty when nothing changed.
+    /// </summary>
+    /// <exception cref="GraystepException">A rendered path is taken by a file Graystep does not own.</exception>
+    public IReadOnlyList<string> Write(string outputDirectory, RenderedOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var rendered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in output.Files)
+        {
+            if (file.RelativePath.Length == 0 || file.RelativePath.Contains('/', StringComparison.Ordinal) ||
+                file.RelativePath.Contains('\\', StringComparison.Ordinal) || file.RelativePath is "." or ".." ||
+                file.RelativePath == StatusFileName)
+            {
+                throw new ArgumentException($"'{file.RelativePath}' is not a file name the renderer may write", nameof(output));
+            }
+
+            rendered.Add(file.RelativePath);
+        }
+
+        var changed = new List<string>();
+        if (!fileSystem.DirectoryExists(outputDirectory))
+        {
+            fileSystem.CreateDirectory(outputDirectory);
+        }
+
+        foreach (var file in output.Files)
+        {
+            var path = Path.Combine(outputDirectory, file.RelativePath);
+            var bytes = Utf8.GetBytes(file.Content);
+            if (fileSystem.FileExists(path))
+            {
+                var existing = fileSystem.ReadAllBytes(path);
+                if (existing.AsSpan().SequenceEqual(bytes))
+                {
+                    continue;
+                }
+
+                if (!IsOwned(existing))
+                {
+                    throw new GraystepException(
+                        $"{path} exists and was not rendered by Graystep (its first line is not '{ManifestDocument.RenderedMarker}')",
+                        ExitCodes.InvalidSpec,
+                        "move that file out of the rollout's output folder; Graystep owns the files it renders there");
+                }
+            }
+
+            fileSystem.WriteAllBytes(path, bytes);
+            changed.Add(file.RelativePath);
+        }
+
+        foreach (var path in fileSystem.EnumerateFiles(outputDirectory, "*", recursive: false))
+        {
+            var name = Path.GetFileName(path);
+            if (rendered.Contains(name) || name == StatusFileName)
+            {
+                continue;
+            }
+
+            if (IsOwned(fileSystem.ReadAllBytes(path)))
+            {
+                fileSystem.DeleteFile(path);
+                changed.Add(name);
+            }
+        }
+
+        changed.Sort(StringComparer.Ordinal);
+        return changed;
+    }
+
+    /// <summary>Owned means the first line is exactly the marker (LF or CRLF line end, or nothing after it).</summary>
+    public static bool IsOwned(ReadOnlySpan<byte> content)
+    {
+        var marker = Encoding.ASCII.GetBytes(ManifestDocument.RenderedMarker);
+        if (!content.StartsWith(marker))
+        {
+            return false;
+        }
+
+        var rest = content[marker.Length..];
+        return rest.IsEmpty || rest[0] == (byte)'\n' || (rest.Length >= 2 && rest[0] == (byte)'\r' && rest[1] == (byte)'\n');
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Graystep.Core.Manifests;
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
+using Graystep.Rendering.Routing;
+using Graystep.Rendering.Workloads;
+using Graystep.Rendering.Yaml;
+
+namespace Graystep.Rendering;
+
+/// <summary>
+/// Renders the output folder of one rollout: a Deployment (and autoscaler, disruption budgets) per live version,
+/// the provider's Services and routing objects, and a kustomization listing them. Pure and deterministic: the
+/// same request gives the same bytes, and a weight change changes only the weight lines.
+/// </summary>
+public sealed partial class ManifestRenderer
+{
+    public const string KustomizationFile = "kustomization.yaml";
+
+    private readonly RouterRegistry _routers;
+
+    public ManifestRenderer()
+        : this(RouterRegistry.Default)
+    {
+    }
+
+    internal ManifestRenderer(RouterRegistry routers) => _routers = routers;
+
+    /// <summary>Whether Graystep can run <paramref name="strategy"/> with <paramref name="provider"/>.</summary>
+    public static bool IsSupported(Provider provider, Strategy strategy) =>
+        RouterRegistry.Default.For(provider).Supports(strategy);
+
+    /// <exception cref="Core.Errors.GraystepException">Invalid input (exit code 3): the message names the cause and the fix.</exception>
+    public RenderedOutput Render(RenderRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var spec = request.Spec;
+        var router = _routers.For(spec.Provider);
+        if (!router.Supports(spec.Strategy))
+        {
+            throw KubeObject.Invalid(
+                $"{spec.File}: the {ProviderName(spec.Provider)} provider does not support {StrategyName(spec.Strategy)}",
+                spec.Provider == Provider.Kubernetes
+                    ? "the kubernetes provider does blue/green only: use analysis.iterations without match or mirror"
+                    : "pick another strategy in the analysis block, or a provider that supports it");
+        }
+
+        CheckVersions(request);
+        CheckTraffic(request);
+
+        var app = AppManifests.Find(spec, request.Manifests);
+        var objects = new List<YamlMap>();
+        objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, request.Stable));
+        if (request.Canary is { } canary)
+        {
+            objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, canary));
+        }
+
+        var context = new RoutingContext(spec, app, request.Stable, request.Canary, request.Traffic);
+        objects.AddRange(router.Render(context));
+
+        var files = new List<RenderedFile>();
+        foreach (var obj in objects)
+        {
+            KubeObject.Normalize(obj);
+            var path = KubeObject.FileName(obj);
+            if (files.Any(f => string.Equals(f.RelativePath, path, StringComparison.Ordinal)))
+            {
+                throw KubeObject.Invalid(
+                    $"two rendered objects would both be written to {path}",
+                    $"rename the manifest that clashes with the {KubeObject.Kind(obj)} {KubeObject.Name(obj)} Graystep renders");
+            }
+
+            files.Add(new RenderedFile(path, Document(obj)));
+        }
+
+        files.Add(new RenderedFile(KustomizationFile, Kustomization(files.Select(f => f.RelativePath))));
+        files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return new RenderedOutput(files);
+    }
+
+    private static string Document(YamlNode node) =>
+        ManifestDocument.RenderedMarker + "\n" + YamlWriter.Write(node);
+
+    private static string Kustomization(IEnumerable<string> resources) => Document(new YamlMap
+    {
+        ["apiVersion"] = "kustomize.config.k8s.io/v1beta1",
+        ["kind"] = "Kustomization",
+        ["resources"] = new YamlSeq(resources.Order(StringComparer.Ordinal).Select(r => (YamlNode)r)),
+    });
+
+    private static void CheckVersions(RenderRequest request)
+    {
+        foreach (var version in request.Canary is null ? [request.Stable] : new[] { request.Stable, request.Canary })
+        {
+            if (!DnsLabel().IsMatch(version.Name))
+            {
+                throw KubeObject.Invalid(
+                    $"version name '{version.Name}' is not a DNS label",
+                    "use lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit (e.g. v2, 1-2-3)");
+            }
+        }
+
+        if (request.Canary is not null && request.Canary.Name == request.Stable.Name)
+        {
+            throw KubeObject.Invalid(
+                $"the canary version {request.Canary.Name} has the same name as the stable version",
+                "give the new version another name (--version)");
+        }
+    }
+
+    private static void CheckTraffic(RenderRequest request)
+    {
+        var traffic = request.Traffic;
+        if (request.Canary is null)
+        {
+            return;
+        }
+
+        if (traffic.CanaryWeight is < 0 or > 100)
+        {
+            throw KubeObject.Invalid($"canary weight {traffic.CanaryWeight} is not between 0 and 100", "use a weight from 0 to 100");
+        }
+
+        if (traffic.MirrorWeight is < 0 or > 100)
+        {
+            throw KubeObject.Invalid($"mirror weight {traffic.MirrorWeight} is not between 0 and 100", "use a mirror weight from 0 to 100");
+        }
+
+        var strategy = request.Spec.Strategy;
+        if (traffic.MatchActive && strategy != Strategy.ABTesting)
+        {
+            throw new ArgumentException($"MatchActive is set but the strategy is {strategy}", nameof(request));
+        }
+
+        if (traffic.MatchActive && request.Spec.Analysis.Match.Count == 0)
+        {
+            throw KubeObject.Invalid($"{request.Spec.File}: A/B testing needs at least one analysis.match entry", "add analysis.match");
+        }
+
+        if (traffic.MirrorActive && strategy != Strategy.BlueGreenMirroring)
+        {
+            throw new ArgumentException($"MirrorActive is set but the strategy is {strategy}", nameof(request));
+        }
+    }
+
+    private static string ProviderName(Provider provider) => provider switch
+    {
+        Provider.GatewayApi => "gateway-api",
+        _ => provider.ToString().ToLowerInvariant(),
+    };
+
+    private static string StrategyName(Strategy strategy) => strategy switch
+    {
+        Strategy.ABTesting => "A/B testing",
+        Strategy.BlueGreen => "blue/green",
+        Strategy.BlueGreenMirroring => "blue/green with traffic mirroring",
+        _ => "canary",
+    };
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+}

@@ -1,0 +1,29 @@
+using Graystep.Core.Manifests;
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
+
+namespace Graystep.Rendering;
+
+/// <summary>
+/// Everything one render needs. <paramref name="Manifests"/> are the plain (not rendered) manifests found under
+/// the spec's folder. <paramref name="Canary"/> null renders the stable version alone at 100% (initialize, and
+/// after promotion or rollback); <paramref name="Traffic"/> is then ignored.
+/// </summary>
+public sealed record RenderRequest(
+    RolloutSpec Spec,
+    IReadOnlyList<ManifestDocument> Manifests,
+    VersionRef Stable,
+    VersionRef? Canary,
+    TrafficSplit Traffic);
+
+/// <summary>One file of the output folder: a name relative to that folder, and its exact text.</summary>
+public sealed record RenderedFile(string RelativePath, string Content);
+
+/// <summary>The whole output folder, sorted by path (ordinal). Includes <c>kustomization.yaml</c>.</summary>
+public sealed record RenderedOutput(IReadOnlyList<RenderedFile> Files)
+{
+    public RenderedFile? Find(string relativePath) =>
+        Files.FirstOrDefault(f => string.Equals(f.RelativePath, relativePath, StringComparison.Ordinal));
+
+    public IEnumerable<string> Paths => Files.Select(f => f.RelativePath);
+}

@@ -1,0 +1,38 @@
+using Graystep.Core.Spec;
+using Graystep.Rendering.Yaml;
+
+namespace Graystep.Rendering.Routing;
+
+/// <summary>
+/// Plain Kubernetes, blue/green only: <c>Service &lt;svc&gt;</c> selects the version that serves users, and while a
+/// canary exists <c>Service &lt;svc&gt;-canary</c> selects it for tests and load. A Service cannot split traffic,
+/// so the canary weight is 0 (stable serves) or 100 (the canary serves).
+/// </summary>
+internal sealed class KubernetesRouter : IRouter
+{
+    public Provider Provider => Provider.Kubernetes;
+
+    public bool Supports(Strategy strategy) => strategy == Strategy.BlueGreen;
+
+    public IEnumerable<YamlMap> Render(RoutingContext context)
+    {
+        if (context.CanaryWeight is not (0 or 100))
+        {
+            throw Workloads.KubeObject.Invalid(
+                $"the kubernetes provider switches all traffic at once; canary weight {context.CanaryWeight} is not 0 or 100",
+                "use weight 0 or 100, or a provider that splits traffic (istio, nginx, gateway-api)");
+        }
+
+        var serving = context.CanaryWeight == 100 ? context.Canary! : context.Stable;
+        yield return context.Services.Render(context.ServiceName, serving);
+        if (context.Canary is not null)
+        {
+            yield return context.Services.Render($"{context.ServiceName}-canary", context.Canary);
+        }
+
+        foreach (var other in context.Services.Others())
+        {
+            yield return other;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using Graystep.Core.Manifests;
+using Graystep.Core.Spec;
+using Graystep.Rendering.Yaml;
+
+namespace Graystep.Rendering.Workloads;
+
+/// <summary>
+/// The template objects of one rollout, found among the plain manifests: the target Deployment, the Services
+/// that select its pods, its autoscaler, its disruption budgets and (for nginx) its Ingress.
+/// </summary>
+internal sealed class AppManifests
+{
+    private AppManifests(
+        YamlMap target,
+        string serviceName,
+        YamlMap? service,
+        IReadOnlyList<YamlMap> otherServices,
+        YamlMap? autoscaler,
+        IReadOnlyList<YamlMap> disruptionBudgets,
+        IReadOnlyList<ManifestDocument> candidates)
+    {
+        Target = target;
+        ServiceName = serviceName;
+        Service = service;
+        OtherServices = otherServices;
+        Autoscaler = autoscaler;
+        DisruptionBudgets = disruptionBudgets;
+        Candidates = candidates;
+        PodSelector = KubeObject.Labels(target.Map("spec")?.Map("selector")?.Map("matchLabels"));
+        PodSelector.Remove(KubeObject.VersionLabel);
+    }
+
+    public YamlMap Target { get; }
+
+    public string TargetName => KubeObject.Name(Target);
+
+    /// <summary><c>service.name</c>, else the target's name, as Flagger does.</summary>
+    public string ServiceName { get; }
+
+    /// <summary>The template Service named <see cref="ServiceName"/>, when the repo has one.</summary>
+    public YamlMap? Service { get; }
+
+    /// <summary>Other Services that select the target's pods; they are copied as they are.</summary>
+    public IReadOnlyList<YamlMap> OtherServices { get; }
+
+    public YamlMap? Autoscaler { get; }
+
+    public IReadOnlyList<YamlMap> DisruptionBudgets { get; }
+
+    /// <summary>The target's selector without <c>version</c>: what "the app's pods" means.</summary>
+    public SortedDictionary<string, string> PodSelector { get; }
+
+    private IReadOnlyList<ManifestDocument> Candidates { get; }
+
+    public static AppManifests Find(RolloutSpec spec, IReadOnlyList<ManifestDocument> manifests)
+    {
+        var candidates = manifests
+            .Where(m => m.Namespace is null || string.Equals(m.Namespace, spec.Namespace, StringComparison.Ordinal))
+            .ToList();
+
+        if (!string.Equals(spec.TargetRef.Kind, "Deployment", StringComparison.Ordinal))
+        {
+            throw KubeObject.Invalid(
+                $"{spec.File}: targetRef.kind {spec.TargetRef.Kind} is not supported",
+                "Graystep renders Deployments; point targetRef at a Deployment");
+        }
+
+        var targetDoc = Single(candidates, "Deployment", spec.TargetRef.Name, spec, "targetRef")
+            ?? throw KubeObject.Invalid(
+                $"target Deployment {spec.TargetRef.Name} (namespace {spec.Namespace}) was not found among the manifests under the folder of {spec.File}",
+                "add the Deployment manifest beside the rollout spec, or fix spec.targetRef.name");
+        var target = YamlImport.FromMapping(targetDoc.Root);
+        var podLabels = KubeObject.Labels(target.Map("spec")?.Map("template")?.Map("metadata")?.Map("labels"));
+        var selector = KubeObject.Labels(target.Map("spec")?.Map("selector")?.Map("matchLabels"));
+        selector.Remove(KubeObject.VersionLabel);
+        if (selector.Count == 0)
+        {
+            throw KubeObject.Invalid(
+                $"{targetDoc.File}:{targetDoc.Line}: Deployment {spec.TargetRef.Name} has no spec.selector.matchLabels besides 'version'",
+                "give the Deployment a selector such as 'app: <name>'; Graystep adds the version label itself");
+        }
+
+        var serviceName = spec.Service.Name ?? spec.TargetRef.Name;
+        YamlMap? service = null;
+        var others = new List<YamlMap>();
+        foreach (var doc in candidates.Where(d => d.Kind == "Service").OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var map = YamlImport.FromMapping(doc.Root);
+            var serviceSelector = KubeObject.Labels(map.Map("spec")?.Map("selector"));
+            serviceSelector.Remove(KubeObject.VersionLabel);
+            var selects = serviceSelector.Count > 0 && serviceSelector.All(p => podLabels.TryGetValue(p.Key, out var v) && v == p.Value);
+            if (string.Equals(doc.Name, serviceName, StringComparison.Ordinal))
+            {
+                if (!selects)
+                {
+                    throw KubeObject.Invalid(
+                        $"{doc.File}:{doc.Line}: Service {serviceName} does not select the pods of Deployment {spec.TargetRef.Name}",
+                        "make its spec.selector a subset of the Deployment's pod labels (without 'version')");
+                }
+
+                service = map;
+            }
+            else if (selects)
+            {
+                others.Add(map);
+            }
+        }
+
+        var autoscaler = FindAutoscaler(spec, candidates);
+        var budgets = candidates
+            .Where(d => d.Kind == "PodDisruptionBudget")
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d => YamlImport.FromMapping(d.Root))
+            .Where(pdb => SelectorMatches(pdb.Map("spec")?.Map("selector"), podLabels))
+            .ToList();
+
+        return new AppManifests(target, serviceName, service, others, autoscaler, budgets, candidates);
+    }
+
+    /// <summary>The Ingress to split: spec.ingressRef, else the one Ingress whose backend is the service.</summary>
+    public YamlMap FindIngress(RolloutSpec spec)
+    {
+        if (spec.IngressRef is { } reference)
+        {
+            var doc = Single(Candidates, "Ingress", reference.Name, spec, "ingressRef")
+                ?? throw KubeObject.Invalid(
+                    $"Ingress {reference.Name} (spec.ingressRef) was not found among the manifests under the folder of {spec.File}",
+                    "add the Ingress manifest beside the rollout spec, or fix spec.ingressRef.name");
+            return YamlImport.FromMapping(doc.Root);
+        }
+
+        var matches = Candidates
+            .Where(d => d.Kind == "Ingress")
+            .Select(d => (Doc: d, Map: YamlImport.FromMapping(d.Root)))
+            .Where(x => IngressBackends(x.Map).Any(b => b.Text("name") == ServiceName))
+            .ToList();
+        return matches.Count switch
+        {
+            1 => matches[0].Map,
+            0 => throw KubeObject.Invalid(
+                $"no Ingress with a backend service {ServiceName} was found among the manifests under the folder of {spec.File}",
+                "add the Ingress manifest beside the rollout spec, or set spec.ingressRef"),
+            _ => throw KubeObject.Invalid(
+                $"several Ingresses route to service {ServiceName}: {string.Join(", ", matches.Select(m => $"{m.Doc.Name} ({m.Doc.File})"))}",
+                "set spec.ingressRef to the one Graystep should split"),
+        };
+    }
+
+    /// <summary>Every <c>backend.service</c> map of a networking.k8s.io/v1 Ingress, rules first.</summary>
+    public static IEnumerable<YamlMap> IngressBackends(YamlMap ingress)
+    {
+        var spec = ingress.Map("spec");
+        if (spec?.Map("defaultBackend")?.Map("service") is { } defaultService)
+        {
+            yield return defaultService;
+        }
+
+        foreach (var rule in spec?.Seq("rules")?.OfType<YamlMap>() ?? [])
+        {
+            foreach (var path in rule.Map("http")?.Seq("paths")?.OfType<YamlMap>() ?? [])
+            {
+                if (path.Map("backend")?.Map("service") is { } service)
+                {
+                    yield return service;
+                }
+            }
+        }
+    }
+
+    private static YamlMap? FindAutoscaler(RolloutSpec spec, IReadOnlyList<ManifestDocument> candidates)
+    {
+        const string Kind = "HorizontalPodAutoscaler";
+        if (spec.AutoscalerRef is { } reference)
+        {
+            if (!string.Equals(reference.Kind, Kind, StringComparison.Ordinal))
+            {
+                throw KubeObject.Invalid(
+                    $"{spec.File}: autoscalerRef.kind {reference.Kind} is not supported",
+                    "point autoscalerRef at a HorizontalPodAutoscaler");
+            }
+
+            var doc = Single(candidates, Kind, reference.Name, spec, "autoscalerRef")
+                ?? throw KubeObject.Invalid(
+                    $"HorizontalPodAutoscaler {reference.Name} (spec.autoscalerRef) was not found among the manifests under the folder of {spec.File}",
+                    "add the HorizontalPodAutoscaler manifest beside the rollout spec, or fix spec.autoscalerRef.name");
+            return YamlImport.FromMapping(doc.Root);
+        }
+
+        var scaling = candidates
+            .Where(d => d.Kind == Kind)
+            .Select(d => (Doc: d, Map: YamlImport.FromMapping(d.Root)))
+            .Where(x => x.Map.Map("spec")?.Map("scaleTargetRef") is { } r &&
+                        r.Text("kind") == "Deployment" && r.Text("name") == spec.TargetRef.Name)
+            .ToList();
+        return scaling.Count switch
+        {
+            0 => null,
+            1 => scaling[0].Map,
+            _ => throw KubeObject.Invalid(
+                $"several HorizontalPodAutoscalers scale Deployment {spec.TargetRef.Name}: {string.Join(", ", scaling.Select(s => s.Doc.Name))}",
+                "keep one, or set spec.autoscalerRef"),
+        };
+    }
+
+    private static ManifestDocument? Single(IReadOnlyList<ManifestDocument> docs, string kind, string name, RolloutSpec spec, string field)
+    {
+        var found = docs.Where(d => d.Kind == kind && d.Name == name).ToList();
+        if (found.Count > 1)
+        {
+            throw KubeObject.Invalid(
+                $"{kind} {name} (spec.{field}) is defined more than once: {string.Join(", ", found.Select(d => $"{d.File}:{d.Line}"))}",
+                $"keep one {kind} named {name} under the folder of {spec.File}");
+        }
+
+        return found.Count == 1 ? found[0] : null;
+    }
+
+    /// <summary>A label selector (matchLabels and matchExpressions) against pod labels, ignoring <c>version</c>.</summary>
+    private static bool SelectorMatches(YamlMap? selector, IReadOnlyDictionary<string, string> podLabels)
+    {
+        if (selector is null)
+        {
+            return false;
+        }
+
+        var matchLabels = KubeObject.Labels(selector.Map("matchLabels"));
+        matchLabels.Remove(KubeObject.VersionLabel);
+        var expressions = (selector.Seq("matchExpressions")?.OfType<YamlMap>() ?? [])
+            .Where(e => e.Text("key") != KubeObject.VersionLabel)
+            .ToList();
+        if (matchLabels.Count == 0 && expressions.Count == 0)
+        {
+            return false;
+        }
+
+        return matchLabels.All(p => podLabels.TryGetValue(p.Key, out var v) && v == p.Value) &&
+               expressions.All(e => ExpressionMatches(e, podLabels));
+    }
+
+    private static bool ExpressionMatches(YamlMap expression, IReadOnlyDictionary<string, string> podLabels)
+    {
+        var key = expression.Text("key") ?? string.Empty;
+        var values = expression.Seq("values")?.OfType<YamlScalar>().Select(s => s.Value).ToHashSet(StringComparer.Ordinal) ?? [];
+        var has = podLabels.TryGetValue(key, out var value);
+        return expression.Text("operator") switch
+        {
+            "In" => has && values.Contains(value!),
+            "NotIn" => !has || !values.Contains(value!),
+            "Exists" => has,
+            "DoesNotExist" => !has,
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,380 @@
+using System.Text.Json.Nodes;
+using Graystep.Core.Errors;
+using Graystep.Core.Manifests;
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
+using Graystep.Rendering.Tests.Support;
+
+namespace Graystep.Rendering.Tests;
+
+public sealed class RenderingTests
+{
+    private readonly ManifestRenderer _renderer = new();
+
+    public static TheoryData<string> Cases => RenderCases.TheoryNames;
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Rendering_is_deterministic_whatever_the_manifest_order(string name)
+    {
+        var request = RenderCases.Get(name);
+        var reversed = request with { Manifests = request.Manifests.Reverse().ToList() };
+
+        var first = Snapshot.Of(_renderer.Render(request));
+        var second = Snapshot.Of(_renderer.Render(request));
+        var third = Snapshot.Of(_renderer.Render(reversed));
+
+        Assert.Equal(first, second);
+        Assert.Equal(first, third);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_file_is_owned_named_by_kind_and_name_and_listed_in_the_kustomization(string name)
+    {
+        var output = _renderer.Render(RenderCases.Get(name));
+
+        Assert.Equal(output.Paths.Order(StringComparer.Ordinal), output.Paths);
+        foreach (var file in output.Files)
+        {
+            Assert.StartsWith(ManifestDocument.RenderedMarker + "\n", file.Content, StringComparison.Ordinal);
+            Assert.EndsWith("\n", file.Content, StringComparison.Ordinal);
+            Assert.DoesNotContain("\r", file.Content, StringComparison.Ordinal);
+            Assert.DoesNotContain("\n\n", file.Content, StringComparison.Ordinal);
+            if (file.RelativePath != ManifestRenderer.KustomizationFile)
+            {
+                var obj = YamlJson.Convert(file.Content)!;
+                Assert.Equal($"{((string)obj["kind"]!).ToLowerInvariant()}-{(string)obj["metadata"]!["name"]!}.yaml", file.RelativePath);
+                Assert.Equal(new[] { "apiVersion", "kind", "metadata", "spec" }, obj.AsObject().Select(p => p.Key).Take(4));
+                Assert.Equal(new[] { "name", "namespace" }, obj["metadata"]!.AsObject().Select(p => p.Key).Take(2));
+            }
+        }
+
+        var kustomization = YamlJson.Convert(output.Find(ManifestRenderer.KustomizationFile)!.Content)!;
+        Assert.Equal("Kustomization", (string)kustomization["kind"]!);
+        Assert.Equal(
+            output.Paths.Where(p => p != ManifestRenderer.KustomizationFile),
+            kustomization["resources"]!.AsArray().Select(r => (string)r!));
+    }
+
+    [Theory]
+    [InlineData("bookinfo-istio", "virtualservice-reviews.yaml", 2)]
+    [InlineData("gateway-api", "httproute-podinfo.yaml", 2)]
+    [InlineData("k8sdemo-nginx", "ingress-hello-canary.yaml", 1)]
+    public void A_weight_change_changes_only_the_weight_lines(string example, string routingFile, int weightLines)
+    {
+        var (at10, at20) = example switch
+        {
+            "bookinfo-istio" => (
+                RenderCases.Request("bookinfo", Specs.Bookinfo(Strategy.Canary), RenderCases.V1, RenderCases.ReviewsV2, new TrafficSplit(10)),
+                RenderCases.Request("bookinfo", Specs.Bookinfo(Strategy.Canary), RenderCases.V1, RenderCases.ReviewsV2, new TrafficSplit(20))),
+            "gateway-api" => (
+                RenderCases.Request("gateway-api", Specs.GatewayApi(Strategy.Canary), RenderCases.V1, RenderCases.PodinfoV2, new TrafficSplit(10)),
+                RenderCases.Request("gateway-api", Specs.GatewayApi(Strategy.Canary), RenderCases.V1, RenderCases.PodinfoV2, new TrafficSplit(20))),
+            _ => (
+                RenderCases.Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), RenderCases.V1, RenderCases.HelloV2, new TrafficSplit(10)),
+                RenderCases.Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), RenderCases.V1, RenderCases.HelloV2, new TrafficSplit(20))),
+        };
+
+        var before = _renderer.Render(at10);
+        var after = _renderer.Render(at20);
+
+        Assert.Equal(before.Paths, after.Paths);
+        var changedFiles = before.Files.Zip(after.Files).Where(p => p.First.Content != p.Second.Content).Select(p => p.First.RelativePath);
+        Assert.Equal([routingFile], changedFiles);
+        var changes = LineDiff.Compare(before.Find(routingFile)!.Content, after.Find(routingFile)!.Content);
+        Assert.Equal(weightLines, changes.Count(c => c.Kind == '-'));
+        Assert.Equal(weightLines, changes.Count(c => c.Kind == '+'));
+        Assert.All(changes, c => Assert.Contains("weight", c.Text, StringComparison.Ordinal));
+        Assert.Contains(changes, c => c.Kind == '+' && (c.Text.EndsWith(" 20", StringComparison.Ordinal) || c.Text.EndsWith("\"20\"", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Stable_only_renders_no_canary_object()
+    {
+        var canary = _renderer.Render(RenderCases.Get("nginx-canary-w20"));
+        var stable = _renderer.Render(RenderCases.Get("nginx-stable"));
+
+        Assert.Contains("deployment-hello-v2.yaml", canary.Paths);
+        Assert.Contains("ingress-hello-canary.yaml", canary.Paths);
+        Assert.Equal(
+            ["deployment-hello-v1.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-v1.yaml", "service-hello.yaml"],
+            stable.Paths);
+
+        var istio = _renderer.Render(RenderCases.Get("istio-stable"));
+        Assert.DoesNotContain("v2", Snapshot.Of(istio), StringComparison.Ordinal);
+        var route = YamlJson.Convert(istio.Find("virtualservice-reviews.yaml")!.Content)!["spec"]!["http"]!.AsArray();
+        var destination = Assert.Single(Assert.Single(route)!["route"]!.AsArray())!;
+        Assert.Equal(100, (int)destination["weight"]!);
+        Assert.Equal("v1", (string)destination["destination"]!["subset"]!);
+    }
+
+    [Fact]
+    public void The_canary_gets_its_images_and_the_stable_keeps_the_template_ones()
+    {
+        var output = _renderer.Render(RenderCases.Get("istio-canary-w20"));
+
+        var stable = YamlJson.Convert(output.Find("deployment-reviews-v1.yaml")!.Content)!;
+        var canary = YamlJson.Convert(output.Find("deployment-reviews-v2.yaml")!.Content)!;
+        Assert.Equal("docker.io/istio/examples-bookinfo-reviews-v1:1.20.1", Image(stable));
+        Assert.Equal("docker.io/istio/examples-bookinfo-reviews-v2:1.20.1", Image(canary));
+
+        // The template says version: v1; every version label of the copy is the copy's own version.
+        Assert.Equal("v2", (string)canary["metadata"]!["labels"]!["version"]!);
+        Assert.Equal("v2", (string)canary["spec"]!["selector"]!["matchLabels"]!["version"]!);
+        Assert.Equal("v2", (string)canary["spec"]!["template"]!["metadata"]!["labels"]!["version"]!);
+        Assert.DoesNotContain("version: v1", output.Find("deployment-reviews-v2.yaml")!.Content, StringComparison.Ordinal);
+
+        static string Image(JsonNode deployment) =>
+            (string)deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!;
+    }
+
+    [Fact]
+    public void An_unknown_container_name_is_an_input_error_naming_the_containers()
+    {
+        var request = RenderCases.Get("istio-canary-w20") with
+        {
+            Canary = VersionRef.Of("v2", [new("review", "docker.io/istio/examples-bookinfo-reviews-v2:1.20.1")]),
+        };
+
+        var error = Assert.Throws<GraystepException>(() => _renderer.Render(request));
+
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Equal("version v2: Deployment reviews has no container named review; its containers are: reviews", error.Message);
+        Assert.Contains("--image <container>=<image> with one of: reviews", error.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Promotion_leaves_the_new_versions_objects_byte_identical()
+    {
+        var during = _renderer.Render(RenderCases.Get("istio-hpa-canary-w10"));
+        var promoted = _renderer.Render(RenderCases.Get("istio-hpa-canary-w10") with
+        {
+            Stable = RenderCases.Podinfo601,
+            Canary = null,
+            Traffic = TrafficSplit.AllStable,
+        });
+
+        Assert.Equal(during.Find("deployment-podinfo-6-0-1.yaml")!.Content, promoted.Find("deployment-podinfo-6-0-1.yaml")!.Content);
+        Assert.Equal(during.Find("horizontalpodautoscaler-podinfo-6-0-1.yaml")!.Content, promoted.Find("horizontalpodautoscaler-podinfo-6-0-1.yaml")!.Content);
+        Assert.DoesNotContain("deployment-podinfo-6-0-0.yaml", promoted.Paths);
+    }
+
+    [Fact]
+    public void Autoscaler_and_disruption_budget_are_rendered_per_version()
+    {
+        var output = _renderer.Render(PodinfoWithBudget());
+
+        foreach (var version in new[] { "6-0-0", "6-0-1" })
+        {
+            var hpa = YamlJson.Convert(output.Find($"horizontalpodautoscaler-podinfo-{version}.yaml")!.Content)!;
+            Assert.Equal($"podinfo-{version}", (string)hpa["metadata"]!["name"]!);
+            Assert.Equal($"podinfo-{version}", (string)hpa["spec"]!["scaleTargetRef"]!["name"]!);
+            Assert.Equal(2, (int)hpa["spec"]!["minReplicas"]!);
+
+            var pdb = YamlJson.Convert(output.Find($"poddisruptionbudget-podinfo-{version}.yaml")!.Content)!;
+            Assert.Equal("test", (string)pdb["metadata"]!["namespace"]!);
+            var selector = pdb["spec"]!["selector"]!["matchLabels"]!.AsObject();
+            Assert.Equal(["app", "version"], selector.Select(p => p.Key));
+            Assert.Equal(version, (string)selector["version"]!);
+        }
+
+        Assert.DoesNotContain(output.Paths, p => p.Contains("other-budget", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Nginx_points_the_primary_at_stable_and_the_canary_ingress_at_the_canary()
+    {
+        var output = _renderer.Render(RenderCases.Get("nginx-canary-w20"));
+
+        var primary = YamlJson.Convert(output.Find("ingress-hello.yaml")!.Content)!;
+        var canary = YamlJson.Convert(output.Find("ingress-hello-canary.yaml")!.Content)!;
+        Assert.Equal("hello-v1", (string)Backend(primary)["name"]!);
+        Assert.Equal("hello-v2", (string)Backend(canary)["name"]!);
+        Assert.Equal(8000, (int)Backend(canary)["port"]!["number"]!);
+        Assert.Null(primary["metadata"]!["annotations"]);
+        var annotations = canary["metadata"]!["annotations"]!.AsObject();
+        Assert.Equal("true", (string)annotations["nginx.ingress.kubernetes.io/canary"]!);
+        Assert.Equal("20", (string)annotations["nginx.ingress.kubernetes.io/canary-weight"]!);
+
+        var service = YamlJson.Convert(output.Find("service-hello-v2.yaml")!.Content)!;
+        Assert.Equal(60001, (int)service["spec"]!["ports"]![0]!["targetPort"]!);
+        Assert.Equal("v2", (string)service["spec"]!["selector"]!["version"]!);
+
+        static JsonNode Backend(JsonNode ingress) =>
+            ingress["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["backend"]!["service"]!;
+    }
+
+    [Fact]
+    public void Nginx_ab_testing_uses_the_header_and_cookie_annotations()
+    {
+        var output = _renderer.Render(RenderCases.Get("nginx-ab-match"));
+
+        var annotations = YamlJson.Convert(output.Find("ingress-hello-canary.yaml")!.Content)!["metadata"]!["annotations"]!.AsObject();
+        Assert.Equal(
+            [
+                ("nginx.ingress.kubernetes.io/canary", "true"),
+                ("nginx.ingress.kubernetes.io/canary-by-cookie", "canary"),
+                ("nginx.ingress.kubernetes.io/canary-by-header", "user-id"),
+                ("nginx.ingress.kubernetes.io/canary-by-header-value", "123"),
+            ],
+            annotations.Select(p => (p.Key, (string)p.Value!)));
+    }
+
+    [Fact]
+    public void Istio_ab_testing_puts_the_match_route_first()
+    {
+        var output = _renderer.Render(RenderCases.Get("istio-ab-match"));
+
+        var http = YamlJson.Convert(output.Find("virtualservice-abtest.yaml")!.Content)!["spec"]!["http"]!.AsArray();
+        Assert.Equal(2, http.Count);
+        Assert.Equal("123", (string)http[0]!["match"]![0]!["headers"]!["user-id"]!["exact"]!);
+        Assert.Equal("v2", (string)Assert.Single(http[0]!["route"]!.AsArray())!["destination"]!["subset"]!);
+        Assert.Null(http[1]!["match"]);
+        Assert.Equal([("v1", 100), ("v2", 0)], http[1]!["route"]!.AsArray().Select(r => ((string)r!["destination"]!["subset"]!, (int)r["weight"]!)));
+    }
+
+    [Fact]
+    public void Kubernetes_blue_green_switches_the_service_selector()
+    {
+        string Selected(string name, TrafficSplit traffic) =>
+            (string)YamlJson.Convert(_renderer.Render(RenderCases.Get(name) with { Traffic = traffic })
+                .Find("service-hello.yaml")!.Content)!["spec"]!["selector"]!["version"]!;
+
+        Assert.Equal("v1", Selected("kubernetes-bluegreen", new TrafficSplit(0)));
+        Assert.Equal("v2", Selected("kubernetes-bluegreen", new TrafficSplit(100)));
+        var error = Assert.Throws<GraystepException>(() => _renderer.Render(RenderCases.Get("kubernetes-bluegreen") with { Traffic = new TrafficSplit(50) }));
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Contains("canary weight 50 is not 0 or 100", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Provider.Istio, Strategy.Canary, true)]
+    [InlineData(Provider.Istio, Strategy.ABTesting, true)]
+    [InlineData(Provider.Istio, Strategy.BlueGreen, true)]
+    [InlineData(Provider.Istio, Strategy.BlueGreenMirroring, true)]
+    [InlineData(Provider.Nginx, Strategy.Canary, true)]
+    [InlineData(Provider.Nginx, Strategy.ABTesting, true)]
+    [InlineData(Provider.Nginx, Strategy.BlueGreen, true)]
+    [InlineData(Provider.Nginx, Strategy.BlueGreenMirroring, false)]
+    [InlineData(Provider.GatewayApi, Strategy.Canary, true)]
+    [InlineData(Provider.GatewayApi, Strategy.ABTesting, true)]
+    [InlineData(Provider.GatewayApi, Strategy.BlueGreen, true)]
+    [InlineData(Provider.GatewayApi, Strategy.BlueGreenMirroring, true)]
+    [InlineData(Provider.Kubernetes, Strategy.Canary, false)]
+    [InlineData(Provider.Kubernetes, Strategy.ABTesting, false)]
+    [InlineData(Provider.Kubernetes, Strategy.BlueGreen, true)]
+    [InlineData(Provider.Kubernetes, Strategy.BlueGreenMirroring, false)]
+    public void Unsupported_provider_strategy_pairs_are_input_errors(Provider provider, Strategy strategy, bool supported)
+    {
+        Assert.Equal(supported, ManifestRenderer.IsSupported(provider, strategy));
+        if (supported)
+        {
+            return;
+        }
+
+        var request = RenderCases.Get("kubernetes-bluegreen") with
+        {
+            Spec = Specs.For(provider, strategy, "hello", "k8sdemo", new ServiceSpec { Port = 8000 }, ingressRef: new TargetRef("Ingress", "hello")),
+        };
+
+        var error = Assert.Throws<GraystepException>(() => _renderer.Render(request));
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Contains("does not support", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.Hint);
+    }
+
+    [Fact]
+    public void A_missing_target_is_an_input_error_that_says_what_to_fix()
+    {
+        var request = RenderCases.Get("istio-stable") with { Manifests = Manifests.Example("gateway-api") };
+
+        var error = Assert.Throws<GraystepException>(() => _renderer.Render(request));
+
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Equal("target Deployment reviews (namespace bookinfo) was not found among the manifests under the folder of reviews/rollout.yaml", error.Message);
+        Assert.Equal("add the Deployment manifest beside the rollout spec, or fix spec.targetRef.name", error.Hint);
+    }
+
+    [Fact]
+    public void An_nginx_rollout_needs_an_ingress()
+    {
+        var request = RenderCases.Get("nginx-canary-w20") with
+        {
+            Spec = Specs.K8sdemoNginx(Strategy.Canary) with { IngressRef = null },
+            Manifests = Manifests.Example("k8sdemo-nginx").Where(m => m.Kind != "Ingress").ToList(),
+        };
+
+        var error = Assert.Throws<GraystepException>(() => _renderer.Render(request));
+
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.StartsWith("no Ingress with a backend service hello was found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_ingressRef_the_ingress_routing_to_the_service_is_found()
+    {
+        var request = RenderCases.Get("nginx-canary-w20") with { Spec = Specs.K8sdemoNginx(Strategy.Canary) with { IngressRef = null } };
+
+        Assert.Equal(Snapshot.Of(_renderer.Render(RenderCases.Get("nginx-canary-w20"))), Snapshot.Of(_renderer.Render(request)));
+    }
+
+    [Theory]
+    [InlineData("V2", null, "version name 'V2' is not a DNS label")]
+    [InlineData("v1", null, "the canary version v1 has the same name as the stable version")]
+    [InlineData("v2", 101, "canary weight 101 is not between 0 and 100")]
+    [InlineData("v2", -1, "canary weight -1 is not between 0 and 100")]
+    public void Bad_versions_and_weights_are_input_errors(string canary, int? weight, string message)
+    {
+        var request = RenderCases.Get("istio-canary-w20") with
+        {
+            Canary = VersionRef.Of(canary),
+            Traffic = new TrafficSplit(weight ?? 20),
+        };
+
+        var error = Assert.Throws<GraystepException>(() => _renderer.Render(request));
+
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void When_the_repo_has_no_service_one_is_made_from_spec_service()
+    {
+        var output = _renderer.Render(RenderCases.Get("istio-hpa-canary-w10"));
+
+        var service = YamlJson.Convert(output.Find("service-podinfo.yaml")!.Content)!;
+        Assert.Equal(9898, (int)service["spec"]!["ports"]![0]!["port"]!);
+        Assert.Equal(9898, (int)service["spec"]!["ports"]![0]!["targetPort"]!);
+        Assert.Equal(["app"], service["spec"]!["selector"]!.AsObject().Select(p => p.Key));
+    }
+
+    /// <summary>podinfo from Flagger's tutorial plus two PDBs: one selecting podinfo, one selecting something else.</summary>
+    internal static RenderRequest PodinfoWithBudget()
+    {
+        const string Budgets = """
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata:
+              name: podinfo
+              namespace: test
+            spec:
+              minAvailable: 1
+              selector:
+                matchLabels:
+                  app: podinfo
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata:
+              name: other-budget
+            spec:
+              maxUnavailable: 1
+              selector:
+                matchLabels:
+                  app: other
+            """;
+        var request = RenderCases.Get("istio-hpa-canary-w10");
+        return request with { Manifests = [.. request.Manifests, .. Manifests.Parse("templates/pdb.yaml", Budgets)] };
+    }
+}

@@ -1,0 +1,76 @@
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
+
+namespace Graystep.Rendering.Tests.Support;
+
+/// <summary>
+/// Every allowed provider × strategy pair in each traffic state, on the examples' manifests. The snapshot test
+/// pins their bytes and the schema test validates every object they render.
+/// </summary>
+internal static class RenderCases
+{
+    public static VersionRef V1 { get; } = VersionRef.Of("v1");
+
+    public static VersionRef ReviewsV2 { get; } =
+        VersionRef.Of("v2", [new("reviews", "docker.io/istio/examples-bookinfo-reviews-v2:1.20.1")]);
+
+    public static VersionRef PodinfoV2 { get; } = VersionRef.Of("v2", [new("podinfod", "ghcr.io/stefanprodan/podinfo:6.0.1")]);
+
+    public static VersionRef Podinfo601 { get; } = VersionRef.Of("6-0-1", [new("podinfod", "ghcr.io/stefanprodan/podinfo:6.0.1")]);
+
+    public static VersionRef HelloV2 { get; } = VersionRef.Of("v2", [new("hello", "docker.io/hashicorp/http-echo:1.0.0")]);
+
+    public static IEnumerable<string> Names => Cases.Keys.Order(StringComparer.Ordinal);
+
+    public static TheoryData<string> TheoryNames => new(Names);
+
+    public static RenderRequest Get(string name) => Cases[name]();
+
+    public static RenderRequest Request(string example, RolloutSpec spec, VersionRef stable, VersionRef? canary, TrafficSplit traffic) =>
+        new(spec, Manifests.Example(example), stable, canary, traffic);
+
+    private static MatchRule NginxCookie { get; } = new()
+    {
+        Cookies = Specs.Sorted(("canary", new StringMatch(StringMatchKind.Exact, "always"))),
+    };
+
+    private static MatchRule NginxPattern { get; } = new()
+    {
+        Headers = Specs.Sorted(("x-canary", new StringMatch(StringMatchKind.Regex, "^(insider|beta)$"))),
+    };
+
+    private static readonly Dictionary<string, Func<RenderRequest>> Cases = new(StringComparer.Ordinal)
+    {
+        // istio: bookinfo reviews, and podinfo from Flagger's tutorial for the HPA.
+        ["istio-stable"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary), V1, null, TrafficSplit.AllStable),
+        ["istio-canary-w0"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary), V1, ReviewsV2, new TrafficSplit(0)),
+        ["istio-canary-w20"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary), V1, ReviewsV2, new TrafficSplit(20)),
+        ["istio-ab-waiting"] = () => Request("ab-testing", Specs.AbTesting(), V1, PodinfoV2, new TrafficSplit(0)),
+        ["istio-ab-match"] = () => Request("ab-testing", Specs.AbTesting(), V1, PodinfoV2, new TrafficSplit(0, MatchActive: true)),
+        ["istio-ab-match-all-kinds"] = () => Request("ab-testing", Specs.AbTesting(Specs.AllConditionKinds), V1, PodinfoV2, new TrafficSplit(0, MatchActive: true)),
+        ["istio-bluegreen"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.BlueGreen), V1, ReviewsV2, new TrafficSplit(0)),
+        ["istio-mirroring"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.BlueGreenMirroring, mirrorWeight: 50), V1, ReviewsV2, new TrafficSplit(0, MirrorActive: true)),
+        ["istio-hpa-canary-w10"] = () => Request("podinfo-flagger", Specs.PodinfoFlagger(), VersionRef.Of("6-0-0"), Podinfo601, new TrafficSplit(10)),
+
+        // nginx: k8sdemo hello behind hi.k8sdemo.com/hello.
+        ["nginx-stable"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), V1, null, TrafficSplit.AllStable),
+        ["nginx-canary-w0"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), V1, HelloV2, new TrafficSplit(0)),
+        ["nginx-canary-w20"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), V1, HelloV2, new TrafficSplit(20)),
+        ["nginx-ab-match"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.ABTesting, [Specs.UserId123, NginxCookie]), V1, HelloV2, new TrafficSplit(0, MatchActive: true)),
+        ["nginx-ab-pattern"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.ABTesting, [NginxPattern]), V1, HelloV2, new TrafficSplit(0, MatchActive: true)),
+        ["nginx-bluegreen"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.BlueGreen), V1, HelloV2, new TrafficSplit(0)),
+
+        // gateway-api: podinfo behind gateway-system/public-gateway.
+        ["gatewayapi-stable"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.Canary), V1, null, TrafficSplit.AllStable),
+        ["gatewayapi-canary-w0"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.Canary), V1, PodinfoV2, new TrafficSplit(0)),
+        ["gatewayapi-canary-w20"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.Canary), V1, PodinfoV2, new TrafficSplit(20)),
+        ["gatewayapi-ab-match"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.ABTesting, Specs.AllConditionKinds), V1, PodinfoV2, new TrafficSplit(0, MatchActive: true)),
+        ["gatewayapi-bluegreen"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.BlueGreen), V1, PodinfoV2, new TrafficSplit(0)),
+        ["gatewayapi-mirroring"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.BlueGreenMirroring), V1, PodinfoV2, new TrafficSplit(0, MirrorActive: true)),
+
+        // kubernetes: blue/green by Service selector.
+        ["kubernetes-stable"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, null, TrafficSplit.AllStable),
+        ["kubernetes-bluegreen"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(0)),
+        ["kubernetes-bluegreen-switched"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(100)),
+    };
+}
