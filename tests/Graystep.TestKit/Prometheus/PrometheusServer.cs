@@ -35,13 +35,13 @@ public sealed class PrometheusServer : IAsyncDisposable, IDisposable
         process.ErrorDataReceived += (_, e) => Remember(e.Data);
     }
 
-    /// <summary>The binary: <c>$GRAYSTEP_PROMETHEUS</c> when set, else Debian's path.</summary>
-    public static string BinaryPath => Environment.GetEnvironmentVariable("GRAYSTEP_PROMETHEUS") is { Length: > 0 } path ? path : DefaultBinary;
+    /// <summary>The binary: <c>$GRAYSTEP_PROMETHEUS_BINARY</c> (not GRAYSTEP_PROMETHEUS, the CLI's --prometheus URL) when set, else Debian's path.</summary>
+    public static string BinaryPath => Environment.GetEnvironmentVariable("GRAYSTEP_PROMETHEUS_BINARY") is { Length: > 0 } path ? path : DefaultBinary;
 
     public static bool IsInstalled => File.Exists(BinaryPath);
 
     public static string MissingMessage =>
-        $"Prometheus is not installed at {BinaryPath}: run ./build.sh deps (or apt-get install prometheus), or set GRAYSTEP_PROMETHEUS";
+        $"Prometheus is not installed at {BinaryPath}: run ./build.sh deps (or apt-get install prometheus), or set GRAYSTEP_PROMETHEUS_BINARY";
 
     public Uri Address { get; }
 
