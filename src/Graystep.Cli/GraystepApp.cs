@@ -1,10 +1,104 @@
+using System.CommandLine;
+using Graystep.Cli.Commands;
+using Graystep.Core.Abstractions;
+using Graystep.Core.Errors;
+using Graystep.Engine.IO;
+using Graystep.Engine.Specs;
+using Graystep.Rendering.IO;
+
 namespace Graystep.Cli;
 
-internal static class GraystepApp
+/// <summary>The composition root: parses the command line, runs one command, maps every failure to an exit code.</summary>
+public static class GraystepApp
 {
     public static int Run(string[] args)
     {
-        _ = args;
-        return 0;
+        var context = new CliContext(
+            Console.Out,
+            Console.Error,
+            new SystemEnvironment(),
+            new PhysicalFileSystem(),
+            TimeProvider.System,
+            Directory.GetCurrentDirectory(),
+            () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C stops at the next safe point; nothing half-made is committed.
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        return RunAsync(args, context, cancellation.Token).GetAwaiter().GetResult();
     }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        var root = CommandLine.Build(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await context.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            await context.Error.WriteLineAsync("hint: run 'graystep --help' for usage").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var verbose = parse.GetValue(CommandLine.Verbose) || IsTrue(context.Environment.GetVariable("GRAYSTEP_VERBOSE"));
+        try
+        {
+            var configuration = new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                Output = context.Out,
+                Error = context.Error,
+            };
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SpecInvalidException invalid)
+        {
+            foreach (var problem in invalid.Problems)
+            {
+                await context.Error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            await context.Error.WriteLineAsync($"error: {invalid.Message}; nothing was written").ConfigureAwait(false);
+            return invalid.ExitCode;
+        }
+        catch (GraystepException failure)
+        {
+            await context.Error.WriteLineAsync($"error: {failure.Message}").ConfigureAwait(false);
+            if (failure.Hint is { Length: > 0 } hint)
+            {
+                await context.Error.WriteLineAsync($"hint: {hint}").ConfigureAwait(false);
+            }
+
+            if (verbose && failure.InnerException is { } inner)
+            {
+                await context.Error.WriteLineAsync(inner.ToString()).ConfigureAwait(false);
+            }
+
+            return failure.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("error: interrupted; the rollout's state is whatever was last pushed, run again to continue").ConfigureAwait(false);
+            return ExitCodes.InProgress;
+        }
+#pragma warning disable CA1031 // The one top-level handler: a bug still gets one clear line, the stack only with --verbose.
+        catch (Exception bug)
+#pragma warning restore CA1031
+        {
+            await context.Error.WriteLineAsync($"error: unexpected failure: {bug.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync(verbose ? bug.ToString() : "hint: run again with --verbose for the stack trace, and report it").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    internal static bool IsTrue(string? value) =>
+        value is not null && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("yes", StringComparison.OrdinalIgnoreCase));
+
+    internal static IFileSystem Files(CliContext context) => context.Files;
 }

@@ -4,6 +4,7 @@ using Graystep.Core.History;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Specs;
 using Graystep.Rendering;
+using Graystep.Rendering.IO;
 
 namespace Graystep.Engine.Rollouts;
 
@@ -55,9 +56,8 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
     /// <summary>Renders the output folder and writes the status file for a state; no git.</summary>
     public static IReadOnlyList<string> Write(IFileSystem files, string root, LoadedRollout loaded, RolloutStatus status, VersionRef? canary)
     {
-        var output = ManifestRenderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, status.Stable, canary, status.Traffic));
-        var outputDirectory = Path.Combine(root, loaded.OutputPath);
-        var changed = new OutputWriter(files).Write(outputDirectory, output).ToList();
+        var changed = RenderOutput(files, root, loaded, status.Stable, canary, status.Traffic)
+            .Select(p => $"{loaded.OutputPath}/{p}").ToList();
         var statusFile = Path.Combine(root, loaded.StatusPath);
         var bytes = Encoding.UTF8.GetBytes(StatusDocument.Write(loaded.Spec, status));
         if (!files.FileExists(statusFile) || !files.ReadAllBytes(statusFile).AsSpan().SequenceEqual(bytes))
@@ -67,5 +67,12 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
         }
 
         return changed;
+    }
+
+    /// <summary>Renders the manifests into the output folder only; returns the changed paths inside it.</summary>
+    public static IReadOnlyList<string> RenderOutput(IFileSystem files, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic)
+    {
+        var output = new ManifestRenderer().Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic));
+        return new OutputWriter(files).Write(Path.Combine(root, loaded.OutputPath), output);
     }
 }

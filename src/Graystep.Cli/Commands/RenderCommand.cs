@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Graystep.Core.Errors;
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
+using Graystep.Engine.Rollouts;
+using Graystep.Engine.Specs;
+
+namespace Graystep.Cli.Commands;
+
+/// <summary><c>graystep render</c>: write the manifests for a version into the output folder. No git.</summary>
+internal sealed class RenderCommand(CliContext context, GlobalOptions globals) : CommandBase(context, globals)
+{
+    public int Execute(string path, string version, IReadOnlyDictionary<string, string> images, int? weight)
+    {
+        if (weight is < 0 or > 100)
+        {
+            throw new GraystepException($"--weight {weight}: must be between 0 and 100", ExitCodes.Usage);
+        }
+
+        if (!TargetWorkload.IsDnsLabel(version))
+        {
+            throw new GraystepException($"--version '{version}' is not a valid version name", ExitCodes.Usage,
+                "use lower-case letters, digits and '-' (a DNS label), e.g. v2 or 1-4-0");
+        }
+
+        var loaded = new SpecSource(Context.Files).LoadRollout(Context.WorkingDirectory, path);
+        var spec = loaded.Spec;
+        var target = loaded.Manifests.First(m => m.Kind == spec.TargetRef.Kind && m.Name == spec.TargetRef.Name);
+        var templateImages = TargetWorkload.Images(target);
+        foreach (var container in images.Keys.Where(c => !templateImages.ContainsKey(c)))
+        {
+            throw new GraystepException($"--image {container}=...: {target.Kind}/{target.Name} has no container named '{container}'",
+                ExitCodes.Usage, $"containers in {target.File}: {string.Join(", ", templateImages.Keys)}");
+        }
+
+        // The stable version comes from the status file when a rollout has run, else from the target itself.
+        var statusFile = Path.Combine(Context.WorkingDirectory, loaded.StatusPath);
+        var stable = Context.Files.FileExists(statusFile)
+            ? StatusDocument.Read(loaded.StatusPath, Context.Files.ReadAllText(statusFile)).Stable
+            : VersionRef.Of(TargetWorkload.InitialVersion(target), templateImages);
+        var canary = version == stable.Name
+            ? null
+            : VersionRef.Of(version, templateImages.ToDictionary(p => p.Key, p => images.TryGetValue(p.Key, out var image) ? image : p.Value));
+        var w = weight ?? 0;
+        var traffic = spec.Strategy switch
+        {
+            Strategy.Canary => new TrafficSplit(w),
+            Strategy.ABTesting => new TrafficSplit(0, MatchActive: w > 0),
+            Strategy.BlueGreenMirroring => new TrafficSplit(0, MirrorActive: w > 0, MirrorWeight: spec.Analysis.MirrorWeight),
+            _ => new TrafficSplit(w >= 100 ? 100 : 0),
+        };
+        if (spec.Strategy == Strategy.BlueGreen && w is > 0 and < 100)
+        {
+            throw new GraystepException($"--weight {w}: blue/green switches all traffic at once", ExitCodes.Usage, "use --weight 0 (stable) or --weight 100 (switched)");
+        }
+
+        var changed = RolloutStore.RenderOutput(Context.Files, Context.WorkingDirectory, loaded, stable, canary, traffic);
+        if (Json)
+        {
+            Context.Out.WriteLine(new JsonObject
+            {
+                ["rollout"] = spec.Id,
+                ["output"] = loaded.OutputPath,
+                ["stable"] = stable.Name,
+                ["canary"] = canary?.Name,
+                ["weight"] = canary is null ? 0 : w,
+                ["changed"] = new JsonArray([.. changed.Select(c => (JsonNode)c)]),
+            }.ToJsonString(JsonOutput.Options));
+        }
+        else
+        {
+            var what = canary is null ? $"{stable.Name} at 100%" : $"{stable.Name} (stable) and {canary.Name} (canary, {Describe(spec, traffic)})";
+            Context.Out.WriteLine($"rendered {spec.Id}: {what} into {loaded.OutputPath}/");
+            Context.Out.WriteLine(changed.Count == 0 ? "  no file changed" : string.Join(Environment.NewLine, changed.Select(c => "  " + c)));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static string Describe(RolloutSpec spec, TrafficSplit traffic) => spec.Strategy switch
+    {
+        Strategy.ABTesting => traffic.MatchActive ? "A/B match on" : "A/B match off",
+        Strategy.BlueGreenMirroring => traffic.MirrorActive ? "mirroring on" : "mirroring off",
+        _ => $"{traffic.CanaryWeight}%",
+    };
+}

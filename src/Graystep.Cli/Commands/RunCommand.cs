@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using Graystep.CiAgents;
+using Graystep.Core.Errors;
+using Graystep.Core.Rollouts;
+using Graystep.Engine.Rollouts;
+
+namespace Graystep.Cli.Commands;
+
+/// <summary><c>graystep run</c>: the pipeline step.</summary>
+internal sealed class RunCommand(CliContext context, GlobalOptions globals) : CommandBase(context, globals)
+{
+    public async Task<int> ExecuteAsync(
+        string path,
+        string? version,
+        IReadOnlyDictionary<string, string> images,
+        bool once,
+        TimeSpan? timeout,
+        bool supersede,
+        CancellationToken ct)
+    {
+        if (images.Count > 0 && version is null)
+        {
+            throw new GraystepException("--image needs --version: name the version these images make", ExitCodes.Usage, "e.g. --version v2 --image reviews=...:v2");
+        }
+
+        var writer = CreateCiWriter();
+        var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
+        await using (workspace.ConfigureAwait(false))
+        {
+            var store = new RolloutStore(workspace, Context.Files, specPath);
+            var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time);
+            var runner = CreateRunner(store, observer);
+            var preview = await store.LoadAsync(ct).ConfigureAwait(false);
+            if (preview.Spec.Git.PullRequests)
+            {
+                throw new GraystepException(
+                    $"{preview.Spec.File}: git.pullRequests is true, but pull-request rollouts are not available yet",
+                    ExitCodes.InvalidSpec,
+                    "set git.pullRequests: false to commit each step straight to the branch");
+            }
+
+            observer.Info($"{preview.Spec.Id}: {workspace.RemoteUrl} branch {workspace.Branch}");
+            var result = await runner.RunAsync(
+                new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede },
+                ct).ConfigureAwait(false);
+
+            var final = await store.LoadAsync(ct).ConfigureAwait(false);
+            var timeline = await HistoryReader.ReadAsync(workspace, final.Loaded, ct).ConfigureAwait(false);
+            var report = Report(final, result, timeline);
+            if (Json)
+            {
+                Context.Out.WriteLine(RunJson(report, result).ToJsonString(JsonOutput.Options));
+            }
+
+            writer.ReportRun(report);
+            return result.ExitCode;
+        }
+    }
+
+    internal static RunReport Report(RolloutState state, RunResult result, IReadOnlyList<TimelineEntry> timeline)
+    {
+        var status = result.Status ?? state.Status;
+        var outcome = result.Outcome switch
+        {
+            RunOutcome.Promoted => CiAgents.RunResult.Promoted,
+            RunOutcome.RolledBack => CiAgents.RunResult.RolledBack,
+            RunOutcome.InProgress => CiAgents.RunResult.InProgress,
+            _ => CiAgents.RunResult.Ok,
+        };
+        return new RunReport(
+            state.Spec.Id,
+            status?.Phase ?? RolloutPhase.Initialized,
+            status?.Stable.Name ?? string.Empty,
+            status is not null && RolloutTransitions.IsActive(status) ? status.Canary?.Name : null,
+            status?.Traffic.CanaryWeight ?? 0,
+            outcome,
+            result.Reason,
+            [.. result.LastAnalysis.Select(AnalysisRow.From)],
+            [.. timeline.Select(t => new TimelinePoint(t.Time, t.Action, t.Version, t.Weight))]);
+    }
+
+    private static JsonObject RunJson(RunReport report, RunResult result) => new()
+    {
+        ["rollout"] = report.RolloutId,
+        ["result"] = report.Result.ToWire(),
+        ["exitCode"] = result.ExitCode,
+        ["reason"] = report.Reason,
+        ["phase"] = report.Phase.ToString(),
+        ["stable"] = report.Stable,
+        ["canary"] = report.Canary,
+        ["weight"] = report.Weight,
+        ["analysis"] = new JsonArray([.. report.Analysis.Select(a => (JsonNode)new JsonObject
+        {
+            ["metric"] = a.Metric,
+            ["value"] = a.Value,
+            ["threshold"] = a.Threshold,
+            ["verdict"] = a.Verdict,
+        })]),
+    };
+}

@@ -1,0 +1,523 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Graystep.Core.Analysis;
+using Graystep.Core.Errors;
+using Graystep.Core.Gates;
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
+using Graystep.Gates.Webhooks;
+
+namespace Graystep.Engine.Rollouts;
+
+/// <summary>What <c>graystep run</c> was asked to do.</summary>
+public sealed record RunRequest
+{
+    /// <summary>Start this version (if it is not already the one in progress).</summary>
+    public string? StartVersion { get; init; }
+
+    /// <summary>Container → image overrides for the new version; other containers keep the template's image.</summary>
+    public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Stop after the first commit this run makes.</summary>
+    public bool Once { get; init; }
+
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Roll back a different version in progress and start this one.</summary>
+    public bool Supersede { get; init; }
+}
+
+public enum RunOutcome
+{
+    /// <summary>The version is stable at 100% (exit 0).</summary>
+    Promoted,
+
+    /// <summary>The command did what it was asked and nothing is in progress (exit 0).</summary>
+    Done,
+
+    /// <summary>Analysis or a deadline failed and the rollout was rolled back (exit 4).</summary>
+    RolledBack,
+
+    /// <summary>Still going: --once, --timeout, paused or suspended (exit 5).</summary>
+    InProgress,
+}
+
+public sealed record RunResult(RunOutcome Outcome, string Reason, RolloutStatus? Status, IReadOnlyList<MetricResult> LastAnalysis)
+{
+    public int ExitCode => Outcome switch
+    {
+        RunOutcome.Promoted or RunOutcome.Done => ExitCodes.Success,
+        RunOutcome.RolledBack => ExitCodes.RolledBack,
+        _ => ExitCodes.InProgress,
+    };
+}
+
+/// <summary>
+/// The pipeline step: drives one rollout from the state in Git to its end, one commit per change. Every loop
+/// re-reads the branch tip, so a lost push race, a killed process or a second runner only ever leads to a new
+/// decision on fresh state, never to a stale commit.
+/// </summary>
+public sealed class RolloutRunner
+{
+    private readonly RolloutStore _store;
+    private readonly TimeProvider _time;
+    private readonly IAnalysisRunner _analysis;
+    private readonly WebhookRunner _hooks;
+    private readonly ISyncGate _sync;
+    private readonly IRolloutObserver _observer;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+
+    public RolloutRunner(
+        RolloutStore store,
+        TimeProvider time,
+        IAnalysisRunner analysis,
+        IWebhookCaller webhooks,
+        ISyncGate sync,
+        IRolloutObserver? observer = null,
+        Func<TimeSpan, CancellationToken, Task>? delay = null)
+    {
+        _store = store;
+        _time = time;
+        _analysis = analysis;
+        _hooks = new WebhookRunner(webhooks);
+        _sync = sync;
+        _observer = observer ?? SilentObserver.Instance;
+        _delay = delay ?? ((span, ct) => Task.Delay(span, time, ct));
+    }
+
+    /// <summary>How long to sleep at most between two looks at a gate that gives no time (Argo CD, Flux, webhooks).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var started = _time.GetUtcNow();
+        var deadline = request.Timeout is { } timeout ? started + timeout : (DateTimeOffset?)null;
+        var session = new Session();
+        var commits = 0;
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await _store.Workspace.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            var state = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+            session.Track(state);
+
+            var step = await DecideAsync(state, request, session, cancellationToken).ConfigureAwait(false);
+            switch (step)
+            {
+                case Decision.Finish finish:
+                    return new RunResult(finish.Outcome, finish.Reason, state.Status, session.LastAnalysis);
+
+                case Decision.Commit commit:
+                {
+                    var sha = await _store.ApplyAsync(state, commit.Transition, cancellationToken).ConfigureAwait(false);
+                    if (sha is null)
+                    {
+                        _observer.Info("the branch moved while we decided; fetching and deciding again");
+                        session.LostRace();
+                        continue;
+                    }
+
+                    commits++;
+                    _observer.Committed(commit.Transition, sha);
+                    session.Committed(commit.Transition);
+                    await FireEventAsync(state.Spec, commit.Transition, cancellationToken).ConfigureAwait(false);
+                    if (commit.Transition.Action is Core.History.RolloutAction.Promote or Core.History.RolloutAction.Rollback)
+                    {
+                        await _hooks.RunAsync(state.Spec, HookMoment.AfterFinish, Context(state.Spec, commit.Transition.Status), cancellationToken).ConfigureAwait(false);
+                        var promoted = commit.Transition.Action == Core.History.RolloutAction.Promote;
+                        return new RunResult(
+                            promoted ? RunOutcome.Promoted : RunOutcome.RolledBack,
+                            commit.Transition.Status.Reason,
+                            commit.Transition.Status,
+                            session.LastAnalysis);
+                    }
+
+                    if (request.Once && !commit.Preparatory)
+                    {
+                        return new RunResult(RunOutcome.InProgress, $"advanced one step ({commit.Transition.Message.Subject}); run again to continue", commit.Transition.Status, session.LastAnalysis);
+                    }
+
+                    continue;
+                }
+
+                case Decision.Wait wait:
+                {
+                    var now = _time.GetUtcNow();
+                    if (deadline is { } d && now >= d)
+                    {
+                        return new RunResult(RunOutcome.InProgress, $"timeout reached while {wait.Reason}; run again to continue", state.Status, session.LastAnalysis);
+                    }
+
+                    _observer.Waiting(wait.Reason, wait.Until);
+                    var until = wait.Until ?? now + PollInterval;
+                    if (deadline is { } limit && until > limit)
+                    {
+                        until = limit;
+                    }
+
+                    var span = until - now;
+                    if (span > PollInterval && wait.Until is null)
+                    {
+                        span = PollInterval;
+                    }
+
+                    if (span > TimeSpan.Zero)
+                    {
+                        await _delay(span, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+            }
+        }
+    }
+
+    private async Task<Decision> DecideAsync(RolloutState state, RunRequest request, Session session, CancellationToken ct)
+    {
+        var spec = state.Spec;
+        var now = _time.GetUtcNow();
+        var status = state.Status;
+
+        if (status is null)
+        {
+            var target = state.Loaded.Manifests.First(m => m.Kind == spec.TargetRef.Kind && m.Name == spec.TargetRef.Name);
+            var stable = VersionRef.Of(TargetWorkload.InitialVersion(target), TargetWorkload.Images(target));
+            var why = $"First rollout of {spec.Id} in this repository: {stable.Name} (from {target.File}) is rendered at 100% as the stable version, as Flagger initializes a primary.";
+            return new Decision.Commit(RolloutTransitions.Initialize(spec, stable, now, why), Preparatory: true);
+        }
+
+        if (request.StartVersion is { } wanted)
+        {
+            var decided = DecideStart(state, status, wanted, request, now);
+            if (decided is not null)
+            {
+                return decided;
+            }
+        }
+
+        if (!RolloutTransitions.IsActive(status))
+        {
+            return status.Phase switch
+            {
+                RolloutPhase.Succeeded => new Decision.Finish(RunOutcome.Promoted, $"{status.Stable.Name} is promoted; nothing in progress"),
+                RolloutPhase.Failed => new Decision.Finish(RunOutcome.RolledBack, $"{status.Canary?.Name ?? "the canary"} was rolled back: {status.Reason}"),
+                _ => new Decision.Finish(RunOutcome.Done, $"{status.Stable.Name} is stable at 100%; nothing in progress (pass --version to start a rollout)"),
+            };
+        }
+
+        var canary = status.Canary!;
+        if (spec.Suspend)
+        {
+            return new Decision.Finish(RunOutcome.InProgress, "the rollout is suspended (spec.suspend: true); set it to false to continue");
+        }
+
+        if (status.Paused)
+        {
+            return new Decision.Finish(RunOutcome.InProgress, $"{canary.Name} is paused ({status.Reason}); run 'graystep resume' to continue");
+        }
+
+        if (spec.SkipAnalysis)
+        {
+            return new Decision.Commit(RolloutTransitions.Promote(spec, status, now, "skipAnalysis is set: promoted without analysis, as Flagger does."));
+        }
+
+        // The step is judged only on traffic after the cluster applied its commit.
+        var commit = state.StatusCommit ?? throw new GraystepException($"{state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
+        var deadline = status.LastTransitionTime + TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds);
+        var observed = await _sync.ObserveAsync(spec, commit.Sha, commit.CommittedAt, ct).ConfigureAwait(false);
+        if (observed is SyncObservation.Pending pending)
+        {
+            return now >= deadline
+                ? Rollback(spec, status, now, $"progress deadline exceeded: waiting {spec.ProgressDeadlineSeconds}s for the cluster to apply {Short(commit.Sha)} ({pending.Reason})", string.Empty)
+                : new Decision.Wait($"waiting for the cluster to apply {Short(commit.Sha)}: {pending.Reason}", null);
+        }
+
+        var syncedAt = ((SyncObservation.Synced)observed).At;
+        var checkAt = session.NextCheck(commit.Sha, syncedAt + spec.Analysis.Interval);
+        if (now < checkAt)
+        {
+            return new Decision.Wait(AnalysisWaitReason(status), checkAt);
+        }
+
+        // Rollback hooks come first: a success means "roll back now".
+        var hookContext = Context(spec, status);
+        var rollbackHooks = await _hooks.RunAsync(spec, HookMoment.RollbackCheck, hookContext, ct).ConfigureAwait(false);
+        if (rollbackHooks.Outcome == HookOutcome.RollbackNow)
+        {
+            return Rollback(spec, status, now, $"rollback webhook {rollbackHooks.Cause!.Name} asked for a rollback", HookLines(rollbackHooks.Results));
+        }
+
+        var hookResults = new List<WebhookResult>();
+        var failed = false;
+        IReadOnlyList<MetricResult> results = [];
+        if (status.StepIndex == 0)
+        {
+            // No traffic reaches the canary yet: as Flagger, run the pre-rollout hooks instead of the metrics.
+            var pre = await _hooks.RunAsync(spec, HookMoment.BeforeFirstStep, hookContext, ct).ConfigureAwait(false);
+            hookResults.AddRange(pre.Results);
+            failed |= pre.Outcome == HookOutcome.CountFailure;
+        }
+        else
+        {
+            var analysisHooks = await _hooks.RunAsync(spec, HookMoment.Analysis, hookContext, ct).ConfigureAwait(false);
+            hookResults.AddRange(analysisHooks.Results);
+            failed |= analysisHooks.Outcome == HookOutcome.CountFailure;
+            if (spec.Analysis.Metrics.Count > 0)
+            {
+                results = await _analysis.RunAsync(
+                    new AnalysisContext(spec, state.Loaded.Templates, Workload(spec, canary), Workload(spec, status.Stable), syncedAt),
+                    ct).ConfigureAwait(false);
+                session.LastAnalysis = results;
+            }
+        }
+
+        var round = new AnalysisRound(results);
+        failed |= !round.Passed;
+
+        var failedChecks = session.FailedChecks(status) + (failed ? 1 : 0);
+        _observer.Analysis(results, hookResults, failedChecks, spec.Analysis.Threshold);
+        if (failed)
+        {
+            session.RecordFailure(failedChecks, checkAt + spec.Analysis.Interval);
+            if (failedChecks >= spec.Analysis.Threshold)
+            {
+                return Rollback(spec, status with { FailedChecks = failedChecks }, now,
+                    string.Create(CultureInfo.InvariantCulture, $"analysis failed {failedChecks} times (threshold {spec.Analysis.Threshold}): {FailureSummary(results, hookResults)}"),
+                    Body(results, hookResults, spec));
+            }
+
+            return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{spec.Analysis.Threshold}: {FailureSummary(results, hookResults)}; checking again"), checkAt + spec.Analysis.Interval);
+        }
+
+        var carried = status with { FailedChecks = failedChecks };
+        var why = Body(results, hookResults, spec);
+        if (status.StepIndex < status.StepCount)
+        {
+            if (spec.Analysis.Strategy == Strategy.Canary)
+            {
+                var gate = await _hooks.RunAsync(spec, HookMoment.BeforeTrafficIncrease, hookContext, ct).ConfigureAwait(false);
+                if (gate.Outcome == HookOutcome.Wait)
+                {
+                    return GateWait(spec, status, now, session, commit.Sha, gate, "confirm-traffic-increase");
+                }
+            }
+
+            return new Decision.Commit(RolloutTransitions.Step(spec, carried, now, why));
+        }
+
+        var promotionGate = await _hooks.RunAsync(spec, HookMoment.BeforePromotion, hookContext, ct).ConfigureAwait(false);
+        if (promotionGate.Outcome == HookOutcome.Wait)
+        {
+            return GateWait(spec, status, now, session, commit.Sha, promotionGate, "confirm-promotion");
+        }
+
+        return new Decision.Commit(RolloutTransitions.Promote(spec, carried, now, why));
+    }
+
+    private Decision? DecideStart(RolloutState state, RolloutStatus status, string wanted, RunRequest request, DateTimeOffset now)
+    {
+        var spec = state.Spec;
+        if (!TargetWorkload.IsDnsLabel(wanted))
+        {
+            throw new GraystepException($"--version '{wanted}' is not a valid version name", ExitCodes.Usage,
+                "use lower-case letters, digits and '-' (a DNS label), e.g. v2 or 1-4-0");
+        }
+
+        var target = state.Loaded.Manifests.First(m => m.Kind == spec.TargetRef.Kind && m.Name == spec.TargetRef.Name);
+        var templateImages = TargetWorkload.Images(target);
+        foreach (var container in request.Images.Keys.Where(c => !templateImages.ContainsKey(c)))
+        {
+            throw new GraystepException(
+                $"--image {container}=...: {target.Kind}/{target.Name} has no container named '{container}'",
+                ExitCodes.Usage,
+                $"containers in {target.File}: {string.Join(", ", templateImages.Keys)}");
+        }
+
+        var images = templateImages.ToDictionary(p => p.Key, p => request.Images.TryGetValue(p.Key, out var image) ? image : p.Value);
+        var version = VersionRef.Of(wanted, images);
+
+        if (RolloutTransitions.IsActive(status))
+        {
+            if (status.Canary!.Name == wanted)
+            {
+                return null;
+            }
+
+            if (!request.Supersede)
+            {
+                throw new GraystepException(
+                    $"{spec.Id}: {status.Canary.Name} is in progress ({status.Reason}); refusing to start {wanted}",
+                    ExitCodes.Failure,
+                    $"wait for {status.Canary.Name} to finish, or pass --supersede to roll it back and start {wanted}");
+            }
+
+            return Rollback(spec, status, now, $"superseded by {wanted}", $"A run asked for {wanted} with --supersede while {status.Canary.Name} was in progress.");
+        }
+
+        if (status.Stable.Name == wanted)
+        {
+            return status.Phase == RolloutPhase.Succeeded
+                ? new Decision.Finish(RunOutcome.Promoted, $"{wanted} is already promoted and stable")
+                : new Decision.Finish(RunOutcome.Done, $"{wanted} is already the stable version");
+        }
+
+        if (status.Phase == RolloutPhase.Failed && status.Canary?.Name == wanted && status.Canary.Equals(version))
+        {
+            return new Decision.Finish(RunOutcome.RolledBack,
+                $"{wanted} was rolled back at {status.LastTransitionTime:u}: {status.Reason} (start it under a new version name to try again)");
+        }
+
+        var why = request.Images.Count == 0
+            ? $"Started by a pipeline run with the images from {target.File}."
+            : $"Started by a pipeline run with {string.Join(", ", request.Images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}.";
+        var transition = RolloutTransitions.Start(spec, status, version, now, why + $"\nStable: {status.Stable.Name}. Plan: {SpecSummary.Describe(spec)}");
+        return new Decision.Commit(transition, Preparatory: false);
+    }
+
+    private static Decision GateWait(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, Session session, string sha, HookDecision gate, string kind)
+    {
+        var since = session.GateWaitStarted(sha, kind, now);
+        if (now - since >= TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds))
+        {
+            return Rollback(spec, status, now, $"progress deadline exceeded: the {kind} gate {gate.Cause?.Name} stayed closed for {spec.ProgressDeadlineSeconds}s", HookLines(gate.Results));
+        }
+
+        return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", null);
+    }
+
+    private static Decision.Commit Rollback(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, string reason, string details) =>
+        new(RolloutTransitions.Rollback(spec, status, now, reason, details));
+
+    private async Task FireEventAsync(RolloutSpec spec, Transition transition, CancellationToken ct)
+    {
+        if (spec.Analysis.Webhooks.Any(h => h.Type == WebhookType.Event))
+        {
+            var context = Context(spec, transition.Status) with { EventMessage = transition.Message.Subject, EventType = transition.Action == Core.History.RolloutAction.Rollback ? "Warning" : "Normal" };
+            await _hooks.RunAsync(spec, HookMoment.Event, context, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static HookContext Context(RolloutSpec spec, RolloutStatus status)
+    {
+        var version = status.Canary ?? status.Stable;
+        var text = version.Name + "\n" + string.Join("\n", version.Images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        _ = spec;
+        return new HookContext(status.Phase, checksum);
+    }
+
+    public static string Workload(RolloutSpec spec, VersionRef version) => $"{spec.TargetRef.Name}-{version.Name}";
+
+    private static string AnalysisWaitReason(RolloutStatus status) =>
+        status.StepIndex < status.StepCount
+            ? string.Create(CultureInfo.InvariantCulture, $"analysing {status.Canary!.Name} before step {status.StepIndex + 1}/{status.StepCount}")
+            : $"analysing {status.Canary!.Name} before promotion";
+
+    private static string FailureSummary(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks)
+    {
+        var parts = results.Where(r => !r.Passed).Select(r => r.Verdict switch
+        {
+            Verdict.NoData => $"{r.Name} has no data",
+            Verdict.Error => $"{r.Name} could not be queried ({r.Detail})",
+            _ => $"{r.Name} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)}",
+        }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {h.Name} failed ({h.Detail})"));
+        return string.Join("; ", parts);
+    }
+
+    private static string Body(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks, RolloutSpec spec)
+    {
+        var sb = new StringBuilder();
+        if (results.Count == 0 && spec.Analysis.Metrics.Count > 0)
+        {
+            sb.Append("No traffic reached the canary yet, so no metrics were checked (as Flagger, before the first step).");
+        }
+        else if (results.Count == 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"No metrics configured: advanced after the analysis interval ({Duration(spec.Analysis.Interval)}), as Flagger does.");
+        }
+        else
+        {
+            sb.Append("Analysis:\n").Append(new AnalysisRound(results).ToTable().TrimEnd());
+        }
+
+        if (hooks.Count > 0)
+        {
+            sb.Append("\n\nWebhooks:\n").Append(HookLines(hooks));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string HookLines(IEnumerable<WebhookResult> hooks) =>
+        string.Join("\n", hooks.Select(h => $"  {h.Name} ({WebhookPolicy.FlaggerName(h.Type)}): {(h.Succeeded ? "ok" : "failed")}{(h.Detail.Length > 0 ? " - " + h.Detail : string.Empty)}"));
+
+    private static string Duration(TimeSpan span) => MetricWindow.Format(span);
+
+    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
+
+    private abstract record Decision
+    {
+        public sealed record Commit(Transition Transition, bool Preparatory = false) : Decision;
+
+        public sealed record Wait(string Reason, DateTimeOffset? Until) : Decision;
+
+        public sealed record Finish(RunOutcome Outcome, string Reason) : Decision;
+    }
+
+    /// <summary>
+    /// What this process learned since the last commit: failed checks not yet committed, and when to check next.
+    /// It is reset whenever the rollout's status commit changes, so it never carries stale decisions across a race.
+    /// </summary>
+    private sealed class Session
+    {
+        private string? _sha;
+        private int? _failedChecks;
+        private DateTimeOffset? _nextCheck;
+        private (string Sha, string Kind, DateTimeOffset Since)? _gate;
+
+        public IReadOnlyList<MetricResult> LastAnalysis { get; set; } = [];
+
+        public void Track(RolloutState state)
+        {
+            var sha = state.StatusCommit?.Sha;
+            if (sha != _sha)
+            {
+                _sha = sha;
+                _failedChecks = null;
+                _nextCheck = null;
+                _gate = null;
+            }
+        }
+
+        public DateTimeOffset NextCheck(string sha, DateTimeOffset firstCheck) =>
+            sha == _sha && _nextCheck is { } next && next > firstCheck ? next : firstCheck;
+
+        public int FailedChecks(RolloutStatus status) => _failedChecks ?? status.FailedChecks;
+
+        public void RecordFailure(int failedChecks, DateTimeOffset nextCheck)
+        {
+            _failedChecks = failedChecks;
+            _nextCheck = nextCheck;
+        }
+
+        public DateTimeOffset GateWaitStarted(string sha, string kind, DateTimeOffset now)
+        {
+            if (_gate is { } gate && gate.Sha == sha && gate.Kind == kind)
+            {
+                return gate.Since;
+            }
+
+            _gate = (sha, kind, now);
+            return now;
+        }
+
+        public void Committed(Transition transition) => _ = transition;
+
+        public void LostRace()
+        {
+            _sha = null;
+        }
+    }
+}
