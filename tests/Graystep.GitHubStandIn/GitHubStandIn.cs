@@ -171,6 +171,14 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
         return log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>A file's content on a branch (git show), or null when the branch or file does not exist.</summary>
+    public async Task<string?> ReadFileAsync(StandInRepository repository, string branch, string path)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        var result = await _git.RunAsync(repository.BarePath, "show", $"refs/heads/{branch}:{path}").ConfigureAwait(false);
+        return result.Ok ? result.Stdout : null;
+    }
+
     public Task<long> ApproveAsync(StandInRepository repository, int number, string reviewer, string body = "") =>
         ReviewAsync(repository, number, reviewer, StandInReviewState.Approved, body);
 

@@ -156,7 +156,16 @@ internal sealed class OpenApiDescription
         if (responses.TryGetProperty(status.ToString(CultureInfo.InvariantCulture), out var response))
         {
             response = Resolve(response);
-            if (!response.TryGetProperty("content", out var content))
+            if (response.TryGetProperty("content", out var content))
+            {
+                schema = content.GetProperty("application/json").GetProperty("schema");
+            }
+            else if (status >= 400 && !string.IsNullOrEmpty(body))
+            {
+                // Some errors are declared without a body (delete-ref's 422), yet GitHub sends its basic-error one.
+                schema = Root.GetProperty("components").GetProperty("schemas").GetProperty("basic-error");
+            }
+            else
             {
                 if (!string.IsNullOrEmpty(body))
                 {
@@ -165,8 +174,6 @@ internal sealed class OpenApiDescription
 
                 return problems;
             }
-
-            schema = content.GetProperty("application/json").GetProperty("schema");
         }
         else if (status >= 400)
         {
