@@ -83,6 +83,23 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task A_kustomization_limits_the_folder_to_its_resources_so_the_status_file_is_never_applied()
+    {
+        using var repo = new GitOpsRepo();
+        var files = Weighted(0).ToList();
+        files.Add(Rendered.Kustomization("rendered", files.Select(f => Path.GetFileName(f.Item1)).ToArray()));
+        files.Add(("rendered/graystep-status.yaml", Rendered.Marker + "phase: Progressing\ncanaryWeight: 20\n"));
+        files.Add(Rendered.VirtualService("rendered", "bookinfo", "leftover", Rendered.IstioWeighted("reviews", "v1", 0, "v2", 100)));
+        var sha = repo.Commit("reviews: initialize, with a kustomization", files.ToArray());
+        await using var host = await Sandboxes.AppliedAsync(repo);
+
+        var snapshot = host.Snapshot();
+        Assert.Equal(sha, snapshot.AppliedRevision);
+        Assert.Equal(["bookinfo/reviews"], snapshot.Apps.Select(a => $"{a.Namespace}/{a.Name}"));
+        Assert.Equal(5, snapshot.Revisions.Single().Objects);
+    }
+
+    [Fact]
     public async Task A_commit_with_a_broken_manifest_fails_its_sync_and_the_cluster_keeps_the_last_good_one()
     {
         using var repo = new GitOpsRepo();

@@ -25,7 +25,7 @@ internal static class GitOpsResources
             ["targetRevision"] = branch,
         };
         var destination = new JsonObject { ["server"] = "https://kubernetes.default.svc", ["namespace"] = ns };
-        var health = status.Applied is null ? "Missing"
+        var health = status.Applied is null ? (status.Observed is null ? "Missing" : "Progressing")
             : status.LastOperation?.Phase == "Failed" ? "Degraded"
             : status.SyncStatus == "Synced" ? "Healthy"
             : "Progressing";

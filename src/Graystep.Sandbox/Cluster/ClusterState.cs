@@ -48,15 +48,28 @@ internal sealed class ClusterState
 
     /// <summary>
     /// Reads every rendered file (first line <see cref="ManifestDocument.RenderedMarker"/>, .yaml/.yml) into objects.
-    /// A file that does not parse fails the whole apply, as a sync with a broken manifest does.
+    /// A folder with a <c>kustomization.yaml</c> contributes only the resources it lists, as Argo CD and Flux build it
+    /// (so the engine's status file, which is not listed, is never applied). Broken YAML fails the whole apply, as a
+    /// sync with a broken manifest does; a document that is not a Kubernetes object is skipped and reported.
     /// </summary>
-    public static ClusterState Parse(IEnumerable<RepoFile> files)
+    public static ClusterState Parse(IEnumerable<RepoFile> files, ICollection<string>? skipped = null)
     {
+        var rendered = files.Where(IsRendered).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var kustomizations = rendered
+            .Where(IsKustomization)
+            .GroupBy(f => Folder(f.Path), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Resources(g.First()), StringComparer.Ordinal);
         var objects = new List<ClusterObject>();
-        foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
+        foreach (var file in rendered)
         {
-            if (!IsRendered(file))
+            if (IsKustomization(file))
             {
+                continue;
+            }
+
+            if (!Listed(file.Path, kustomizations))
+            {
+                skipped?.Add($"{file.Path}: not listed in its kustomization");
                 continue;
             }
 
@@ -83,8 +96,9 @@ internal sealed class ClusterState
                 var name = root.Map("metadata").Str("name");
                 if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(name))
                 {
-                    throw new ApplyException(string.Create(CultureInfo.InvariantCulture,
-                        $"{file.Path}:{doc.RootNode.Start.Line}: a Kubernetes object needs apiVersion, kind and metadata.name"));
+                    skipped?.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"{file.Path}:{doc.RootNode.Start.Line}: not a Kubernetes object (needs apiVersion, kind and metadata.name)"));
+                    continue;
                 }
 
                 var ns = root.Map("metadata").Str("namespace");
@@ -93,6 +107,75 @@ internal sealed class ClusterState
         }
 
         return new ClusterState(objects);
+    }
+
+    /// <summary>A kustomization is build input for the reconciler, not an object it applies.</summary>
+    private static bool IsKustomization(RepoFile file) => System.IO.Path.GetFileName(file.Path) is "kustomization.yaml" or "kustomization.yml";
+
+    private static string Folder(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? string.Empty : path[..slash];
+    }
+
+    /// <summary>The files and folders a kustomization lists under <c>resources</c>, as repo paths.</summary>
+    private static IReadOnlyList<string> Resources(RepoFile kustomization)
+    {
+        var folder = Folder(kustomization.Path);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(kustomization.Text));
+        }
+        catch (YamlException e)
+        {
+            throw new ApplyException(string.Create(CultureInfo.InvariantCulture, $"{kustomization.Path}:{e.Start.Line}:{e.Start.Column}: {e.Message}"));
+        }
+
+        var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
+        return root.Seq("resources")?.Children.OfType<YamlScalarNode>()
+            .Select(n => Normalize(folder.Length == 0 ? n.Value ?? string.Empty : $"{folder}/{n.Value}"))
+            .ToList() ?? [];
+    }
+
+    /// <summary>The nearest kustomization above a file decides whether it is applied; without one, every file is.</summary>
+    private static bool Listed(string path, Dictionary<string, IReadOnlyList<string>> kustomizations)
+    {
+        for (var folder = Folder(path); ; folder = Folder(folder))
+        {
+            if (kustomizations.TryGetValue(folder, out var resources))
+            {
+                return resources.Any(r => r == path || path.StartsWith(r.TrimEnd('/') + "/", StringComparison.Ordinal));
+            }
+
+            if (folder.Length == 0)
+            {
+                return true;
+            }
+        }
+    }
+
+    private static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == ".." && parts.Count > 0)
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else
+            {
+                parts.Add(part);
+            }
+        }
+
+        return string.Join('/', parts);
     }
 
     public static bool IsRendered(RepoFile file) =>

@@ -112,12 +112,19 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
         try
         {
             var files = await follower.ReadFilesAsync(sha, cancellationToken).ConfigureAwait(false);
-            var cluster = ClusterState.Parse(files ?? []);
+            var skipped = new List<string>();
+            var cluster = ClusterState.Parse(files ?? [], skipped);
             var apps = simulator.Apply(sha, cluster);
             var appliedAt = time.GetUtcNow();
             var message = files is null
                 ? "successfully synced (the path does not exist at this revision: nothing to apply)"
                 : "successfully synced (all tasks run)";
+            if (skipped.Count > 0)
+            {
+                message += "; skipped " + string.Join("; ", skipped);
+                logger.LogInformation("{Revision}: skipped {Skipped}", Short(sha), string.Join("; ", skipped));
+            }
+
             logger.LogInformation("applied {Revision}: {Objects} objects, {Apps} routed apps", Short(sha), cluster.Objects.Count, apps.Count);
             return status with
             {
