@@ -27,15 +27,30 @@ internal static class SandboxCli
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(
-            new InvocationConfiguration
+        try
+        {
+            return await parse.InvokeAsync(
+                new InvocationConfiguration
+                {
+                    Output = output,
+                    Error = error,
+                    EnableDefaultExceptionHandler = false,
+                    ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The one top-level handler: anything unexpected becomes "error:" and exit 1.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("GRAYSTEP_TRACE") is { Length: > 0 })
             {
-                Output = output,
-                Error = error,
-                EnableDefaultExceptionHandler = false,
-                ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
-            },
-            cancellationToken).ConfigureAwait(false);
+                await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Failure;
+        }
     }
 
     public static RootCommand Create(TextWriter output, TextWriter error)

@@ -31,7 +31,8 @@ public sealed class ProcessTests
             await Poll.UntilAsync(async () => (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Contains("istio_requests_total", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "traffic in /metrics");
 
             Signal(process.Id, "TERM");
-            var exited = await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+            using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var exited = await process.WaitForExitAsync(stopTimeout.Token).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
             Assert.True(exited, "graystep-sandbox did not stop within 20s of SIGTERM");
             Assert.Equal(0, process.ExitCode);
         }
