@@ -98,7 +98,7 @@ internal static class SandboxCli
         });
         poll.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
+            if (r.GetValueOrDefault<TimeSpan?>() is { } value && value <= TimeSpan.Zero)
             {
                 r.AddError("--poll must be above zero, e.g. 500ms");
             }
@@ -118,8 +118,8 @@ internal static class SandboxCli
             Repo = p.GetValue(repo)!,
             Branch = p.GetValue(branch) ?? "main",
             Path = p.GetValue(path),
-            SyncDelay = p.GetValue(syncDelay),
-            Poll = p.GetValue(poll),
+            SyncDelay = p.GetValue(syncDelay) ?? TimeSpan.FromSeconds(2),
+            Poll = p.GetValue(poll) ?? TimeSpan.FromMilliseconds(500),
             Rps = p.GetValue(rps),
             AbShare = p.GetValue(abShare),
             Users = p.GetValue(users),
@@ -193,11 +193,11 @@ internal static class SandboxCli
         return ExitCodes.Success;
     }
 
-    private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan @default) => new(name)
+    /// <summary>A Go-style duration option; the default is shown as "2s", not as a TimeSpan.</summary>
+    private static Option<TimeSpan?> DurationOption(string name, string description, TimeSpan @default) => new(name)
     {
-        Description = description + " (e.g. 500ms, 2s, 1m)",
+        Description = $"{description} (e.g. 500ms, 2s, 1m) [default: {DurationText.Format(@default)}]",
         HelpName = "duration",
-        DefaultValueFactory = _ => @default,
         CustomParser = r =>
         {
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
@@ -207,7 +207,7 @@ internal static class SandboxCli
             }
 
             r.AddError($"{name}: '{text}' is not a duration; write e.g. 500ms, 2s or 1m");
-            return default;
+            return null;
         },
     };
 
