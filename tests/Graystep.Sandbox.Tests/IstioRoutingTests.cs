@@ -1,0 +1,164 @@
+using Graystep.Sandbox.Tests.Support;
+
+namespace Graystep.Sandbox.Tests;
+
+public sealed class IstioRoutingTests
+{
+    private const string App = "bookinfo/reviews";
+
+    [Fact]
+    public async Task Weighted_route_splits_user_requests_by_weight()
+    {
+        using var repo = new GitOpsRepo();
+        var sha = repo.Commit("reviews: shift 20% to v2", Rendered.IstioApp("rendered", Rendered.IstioWeighted("reviews", "v1", 80, "v2", 20)));
+        await using var host = await Sandboxes.AppliedAsync(repo);
+
+        host.SendUserRequests(10_000);
+
+        var v1 = host.Version(App, "v1");
+        var v2 = host.Version(App, "v2");
+        Assert.Equal(10_000, v1.Total.Requests + v2.Total.Requests);
+        Assert.InRange(v2.Total.Requests / 10_000.0, 0.17, 0.23);
+        Assert.Equal(v2.Total.Requests, v2.ByRevision[sha].Requests);
+        var app = host.Snapshot().App(App)!;
+        Assert.Equal("istio", app.Provider);
+        Assert.Equal("v1", app.Stable);
+        Assert.Equal(["v2"], app.Canaries);
+        Assert.Equal(80, app.Weights["v1"]);
+        Assert.Equal(20, app.Weights["v2"]);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_split_and_another_seed_a_different_one()
+    {
+        using var repo = new GitOpsRepo();
+        repo.Commit("weights", Rendered.IstioApp("rendered", Rendered.IstioWeighted("reviews", "v1", 50, "v2", 50)));
+        await using var a = await Sandboxes.AppliedAsync(repo);
+        await using var b = await Sandboxes.AppliedAsync(repo);
+        await using var c = await Sandboxes.AppliedAsync(repo, Sandboxes.Options(repo) with { Seed = 7 });
+
+        a.SendUserRequests(1000);
+        b.SendUserRequests(1000);
+        c.SendUserRequests(1000);
+
+        Assert.Equal(a.Version(App, "v2").Total.Requests, b.Version(App, "v2").Total.Requests);
+        Assert.NotEqual(a.Version(App, "v2").Total.Requests, c.Version(App, "v2").Total.Requests);
+    }
+
+    [Fact]
+    public async Task Ab_header_rule_sends_only_matching_users_to_the_canary()
+    {
+        using var repo = new GitOpsRepo();
+        const string match = """
+                    - headers:
+                        x-canary:
+                          exact: insider
+            """;
+        repo.Commit("reviews: A/B v2", Rendered.IstioApp("rendered", Rendered.IstioAb("reviews", "v1", "v2", match)));
+        await using var host = await Sandboxes.AppliedAsync(repo, Sandboxes.Options(repo) with { AbShare = 0.2 });
+
+        host.SendUserRequests(5000);
+
+        var v1 = host.Version(App, "v1");
+        var v2 = host.Version(App, "v2");
+        Assert.InRange(v2.Total.Requests / 5000.0, 0.15, 0.25);
+        Assert.Equal(v2.Total.Requests, v2.Total.AbMatched);
+        Assert.Equal(v2.Total.Requests, v2.Total.AbUsers);
+        Assert.Equal(0, v1.Total.AbUsers);
+        Assert.Equal(0, v1.Total.AbMatched);
+        Assert.Equal(["header x-canary = insider"], host.Snapshot().App(App)!.AbRules);
+    }
+
+    [Fact]
+    public async Task Ab_cookie_regex_rule_in_flaggers_shape_reaches_the_canary()
+    {
+        using var repo = new GitOpsRepo();
+        const string match = """
+                    - headers:
+                        cookie:
+                          regex: "^(.*?;)?(canary=always)(;.*)?$"
+            """;
+        repo.Commit("reviews: A/B v2 by cookie", Rendered.IstioApp("rendered", Rendered.IstioAb("reviews", "v1", "v2", match)));
+        await using var host = await Sandboxes.AppliedAsync(repo, Sandboxes.Options(repo) with { AbShare = 0.3 });
+
+        host.SendUserRequests(4000);
+
+        var v2 = host.Version(App, "v2");
+        Assert.InRange(v2.Total.Requests / 4000.0, 0.25, 0.35);
+        Assert.Equal(v2.Total.Requests, v2.Total.AbMatched);
+        Assert.Equal(0, host.Version(App, "v1").Total.AbUsers);
+    }
+
+    [Fact]
+    public async Task Ab_share_zero_keeps_everyone_on_the_stable_version()
+    {
+        using var repo = new GitOpsRepo();
+        const string match = """
+                    - headers:
+                        user-agent:
+                          regex: ".*Firefox.*"
+            """;
+        repo.Commit("reviews: A/B v2 for Firefox", Rendered.IstioApp("rendered", Rendered.IstioAb("reviews", "v1", "v2", match)));
+        await using var host = await Sandboxes.AppliedAsync(repo, Sandboxes.Options(repo) with { AbShare = 0 });
+
+        host.SendUserRequests(2000);
+
+        Assert.Equal(2000, host.Version(App, "v1").Total.Requests);
+        Assert.Equal(0, host.Version(App, "v2").Total.Requests);
+    }
+
+    [Fact]
+    public async Task Mirrored_traffic_is_counted_apart_and_never_as_user_requests()
+    {
+        using var repo = new GitOpsRepo();
+        repo.Commit("reviews: mirror to v2", Rendered.IstioApp("rendered", Rendered.IstioMirror("reviews", "v1", "v2", 50)));
+        await using var host = await Sandboxes.AppliedAsync(repo);
+
+        host.SendUserRequests(4000);
+
+        var v1 = host.Version(App, "v1");
+        var v2 = host.Version(App, "v2");
+        Assert.Equal(4000, v1.Total.Requests);
+        Assert.Equal(0, v1.Total.Mirrored);
+        Assert.Equal(0, v2.Total.Requests);
+        Assert.InRange(v2.Total.Mirrored / 4000.0, 0.45, 0.55);
+
+        // The canary's sidecar reports the shadow requests, which is what Flagger analyses during mirroring.
+        var metrics = PrometheusTextParser.Parse(host.RenderMetrics());
+        var canary = metrics.Samples.Single(s => s.Name == "istio_requests_total" && s.Labels["destination_workload"] == "reviews-v2");
+        Assert.Equal(v2.Total.Mirrored, canary.Value);
+        Assert.Equal("50", host.Snapshot().App(App)!.Routes.Single().Mirror!.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_subset_with_no_running_pods_answers_503_and_no_version_counts_it()
+    {
+        using var repo = new GitOpsRepo();
+        var files = Rendered.IstioApp("rendered", Rendered.IstioWeighted("reviews", "v1", 0, "v3", 100));
+        repo.Commit("reviews: route to v3 which has no Deployment", files.Where(f => !f.Path.Contains("reviews-v2", StringComparison.Ordinal)).ToArray());
+        await using var host = await Sandboxes.AppliedAsync(repo);
+
+        host.SendUserRequests(100);
+
+        var app = host.Snapshot().App(App)!;
+        Assert.Equal(100, app.Unrouted.Requests);
+        Assert.Equal(100, app.Unrouted.Errors);
+        Assert.Equal(0, app.Version("v1")?.Total.Requests ?? 0);
+    }
+
+    [Fact]
+    public async Task Files_without_the_rendered_marker_are_not_applied()
+    {
+        using var repo = new GitOpsRepo();
+        var files = Rendered.IstioApp("rendered", Rendered.IstioWeighted("reviews", "v1", 100, "v2", 0)).ToList();
+        var (path, text) = Rendered.VirtualService("rendered", "bookinfo", "ratings", Rendered.IstioWeighted("reviews", "v1", 0, "v2", 100));
+        files.Add((path, text!.Replace(Rendered.Marker, "# hand-written\n", StringComparison.Ordinal)));
+        repo.Commit("a hand-written VirtualService beside the rendered ones", files.ToArray());
+        await using var host = await Sandboxes.AppliedAsync(repo);
+
+        host.SendUserRequests(500);
+
+        Assert.Null(host.Snapshot().App("bookinfo/ratings"));
+        Assert.Equal(500, host.Version(App, "v1").Total.Requests);
+    }
+}
