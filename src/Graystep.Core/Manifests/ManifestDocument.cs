@@ -18,4 +18,7 @@ public sealed record ManifestDocument(
 {
     /// <summary>Files Graystep renders start with this line; they are never targets or specs.</summary>
     public const string RenderedMarker = "# graystep: rendered";
+
+    /// <summary>True when the file starts with <see cref="RenderedMarker"/>: Graystep's own output, never a target or a spec.</summary>
+    public bool IsRendered { get; init; }
 }

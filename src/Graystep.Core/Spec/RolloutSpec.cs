@@ -96,6 +96,12 @@ public sealed record RolloutSpec
 
     public bool Suspend { get; init; }
 
+    /// <summary>The spec's own document, for Flagger fields Graystep passes through (trafficPolicy, retries...).</summary>
+    public Graystep.Core.Manifests.ManifestDocument? Document { get; init; }
+
+    /// <summary>The target manifest <see cref="TargetRef"/> resolved to, found under the spec file's folder.</summary>
+    public Graystep.Core.Manifests.ManifestDocument? Target { get; init; }
+
     public Strategy Strategy => Analysis.Strategy;
 
     public string Id => $"{Namespace}/{Name}";
@@ -172,7 +178,10 @@ public sealed record MatchRule
 
     public IReadOnlyDictionary<string, StringMatch> QueryParams { get; init; } = new SortedDictionary<string, StringMatch>(StringComparer.Ordinal);
 
-    /// <summary>Cookie conditions; Flagger expresses them as a regex on the <c>cookie</c> header.</summary>
+    /// <summary>
+    /// Always empty when parsed: Flagger expresses cookie conditions as the <c>cookie</c> header in
+    /// <see cref="Headers"/>, and the spec loader keeps them there.
+    /// </summary>
     public IReadOnlyDictionary<string, StringMatch> Cookies { get; init; } = new SortedDictionary<string, StringMatch>(StringComparer.Ordinal);
 }
 
@@ -194,6 +203,9 @@ public sealed record MetricSpec
 
     /// <summary>Inline PromQL (deprecated in Flagger, still accepted).</summary>
     public string? Query { get; init; }
+
+    /// <summary>The MetricTemplate <see cref="TemplateRef"/> resolved to; null for built-in metrics and inline queries.</summary>
+    public MetricTemplate? Template { get; init; }
 }
 
 public enum WebhookType

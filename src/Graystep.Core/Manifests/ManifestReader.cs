@@ -1,0 +1,83 @@
+using Graystep.Core.Spec;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Graystep.Core.Manifests;
+
+/// <summary>The documents of one file, and its YAML syntax error if it has one.</summary>
+public sealed record ManifestReadResult(IReadOnlyList<ManifestDocument> Documents, IReadOnlyList<SpecProblem> Problems);
+
+/// <summary>Reads every YAML document of a file into <see cref="ManifestDocument"/>s. Pure: the text comes in.</summary>
+public static class ManifestReader
+{
+    public static ManifestReadResult Read(SourceFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var rendered = IsRenderedFile(file.Text);
+        var stream = new YamlStream();
+        var problems = new List<SpecProblem>();
+        var scanner = new Scanner(new StringReader(file.Text));
+        try
+        {
+            stream.Load(new Parser(scanner));
+        }
+        catch (YamlException e)
+        {
+            // The parser cannot recover from a syntax error; the documents before it are kept.
+            problems.Add(new SpecProblem(
+                new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column),
+                "",
+                "invalid YAML: " + e.Message.TrimEnd('.')));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed flow collections (e.g. an unclosed '[');
+            // its position is where reading stopped.
+            var at = scanner.CurrentPosition;
+            problems.Add(new SpecProblem(
+                new SourceLocation(file.Path, (int)at.Line, (int)at.Column),
+                "",
+                "invalid YAML: cannot read this; look for an unclosed bracket, brace or quote before it"));
+        }
+
+        var documents = new List<ManifestDocument>(stream.Documents.Count);
+        foreach (var document in stream.Documents)
+        {
+            // Empty documents and non-mapping roots are not Kubernetes objects; they carry nothing to validate.
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                continue;
+            }
+
+            var metadata = YamlNodes.Map(root, "metadata");
+            documents.Add(new ManifestDocument(
+                file.Path,
+                (int)root.Start.Line,
+                (int)root.Start.Column,
+                YamlNodes.Scalar(root, "apiVersion"),
+                YamlNodes.Scalar(root, "kind"),
+                YamlNodes.Scalar(metadata, "name"),
+                YamlNodes.Scalar(metadata, "namespace"),
+                root)
+            {
+                IsRendered = rendered,
+            });
+        }
+
+        return new ManifestReadResult(documents, problems);
+    }
+
+    /// <summary>True when the first line is exactly <see cref="ManifestDocument.RenderedMarker"/> (CRLF tolerated).</summary>
+    public static bool IsRenderedFile(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var marker = ManifestDocument.RenderedMarker;
+        if (!text.StartsWith(marker, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = text.AsSpan(marker.Length);
+        return rest.IsEmpty || rest[0] == '\n' || (rest[0] == '\r' && (rest.Length == 1 || rest[1] == '\n'));
+    }
+}

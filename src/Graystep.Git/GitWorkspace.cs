@@ -1,0 +1,318 @@
+using System.Globalization;
+using Graystep.Core.Abstractions;
+using Graystep.Core.Errors;
+using Graystep.Core.History;
+using Graystep.Core.Hosts;
+
+namespace Graystep.Git;
+
+/// <summary>
+/// A working copy of the GitOps branch that Graystep writes to: its own managed clone, or a CI checkout reused in
+/// place. Commits are made with plumbing (write-tree, commit-tree, update-ref) so that they are exactly the given
+/// paths, carry the message byte for byte, run no local hooks, and never leave a half-made commit behind.
+/// One instance is used by one caller at a time; dispose it to release the managed workspace's lock.
+/// </summary>
+public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
+{
+    private readonly GitCli _git;
+    private readonly string _remoteName;
+    private readonly string _pushUrl;
+    private readonly TimeProvider _time;
+    private WorkspaceLock? _lock;
+
+    internal GitWorkspace(
+        GitCli git,
+        WorkspaceKind kind,
+        string root,
+        string branch,
+        string remoteName,
+        string pushUrl,
+        GitIdentity identity,
+        TimeProvider time,
+        WorkspaceLock? workspaceLock)
+    {
+        _git = git;
+        Kind = kind;
+        Root = root;
+        Branch = branch;
+        _remoteName = remoteName;
+        _pushUrl = pushUrl;
+        Identity = identity;
+        _time = time;
+        _lock = workspaceLock;
+    }
+
+    public string Root { get; }
+
+    public string Branch { get; }
+
+    public WorkspaceKind Kind { get; }
+
+    public GitIdentity Identity { get; }
+
+    /// <summary>The remote this workspace pushes to, without any credentials (safe to print; hosts parse it).</summary>
+    public string RemoteUrl => StripUserInfo(_pushUrl);
+
+    private string RemoteRef => $"refs/remotes/{_remoteName}/{Branch}";
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await FetchAsync(cancellationToken).ConfigureAwait(false);
+        await ResetToRemoteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task ResetToRemoteAsync(CancellationToken cancellationToken)
+    {
+        // -f -B: whatever the copy holds (an unpushed commit, a staged or edited file) gives way to the remote tip.
+        await RunAsync(["checkout", "-q", "-f", "-B", Branch, RemoteRef], cancellationToken).ConfigureAwait(false);
+        if (Kind == WorkspaceKind.Managed)
+        {
+            // Only in our own scratch copy: files a killed run wrote but never committed must not leak into the next commit.
+            await RunAsync(["clean", "-q", "-f", "-f", "-d", "-x"], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<string> HeadAsync(CancellationToken cancellationToken) =>
+        (await RunAsync(["rev-parse", "--verify", "HEAD"], cancellationToken).ConfigureAwait(false)).Stdout.Trim();
+
+    public async Task<string?> CommitAsync(IReadOnlyList<string> paths, CommitMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(message);
+        var text = CommitMessageFormat.Format(message);
+        var relative = paths.Select(NormalizePath).Distinct(StringComparer.Ordinal).ToList();
+        if (relative.Count == 0)
+        {
+            return null;
+        }
+
+        var present = relative.Where(p => File.Exists(Path.Combine(Root, p)) || Directory.Exists(Path.Combine(Root, p))).ToList();
+        var gone = relative.Except(present, StringComparer.Ordinal).ToList();
+        var staged = false;
+        try
+        {
+            if (present.Count > 0)
+            {
+                staged = true;
+                await RunAsync(["--literal-pathspecs", "add", "-A", "--", .. present], cancellationToken).ConfigureAwait(false);
+            }
+
+            if (gone.Count > 0)
+            {
+                // Deleted files: drop them from the index; paths that were never tracked are simply ignored.
+                staged = true;
+                await RunAsync(["--literal-pathspecs", "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", .. gone], cancellationToken).ConfigureAwait(false);
+            }
+
+            var tree = (await RunAsync(["write-tree"], cancellationToken).ConfigureAwait(false)).Stdout.Trim();
+            var head = (await RunAsync(["rev-parse", "HEAD", "HEAD^{tree}"], cancellationToken).ConfigureAwait(false)).Stdout
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (head.Length != 2)
+            {
+                throw new GitException($"could not read HEAD in {Root}");
+            }
+
+            if (string.Equals(tree, head[1], StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var commit = (await _git.RunAsync(
+                Root,
+                ["commit-tree", tree, "-p", head[0], "-F", "-"],
+                new GitRunOptions { StandardInput = text, Environment = IdentityEnvironment() },
+                cancellationToken).ConfigureAwait(false)).Stdout.Trim();
+
+            // Compare-and-swap on the branch: if anything moved it since we read HEAD, fail instead of losing that commit.
+            await RunAsync(["update-ref", "-m", "graystep: " + message.Subject, "refs/heads/" + Branch, commit, head[0]], cancellationToken).ConfigureAwait(false);
+            return commit;
+        }
+        catch when (staged)
+        {
+            // Leave the index as HEAD has it; the files on disk stay for the caller to inspect or overwrite.
+            await _git.RunAsync(
+                Root,
+                ["--literal-pathspecs", "reset", "-q", "--", .. relative],
+                new GitRunOptions { AllowFailure = true },
+                CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<PushOutcome> PushAsync(CancellationToken cancellationToken) =>
+        await PushRefAsync($"refs/heads/{Branch}", Branch, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Creates or fast-forwards <paramref name="remoteBranch"/> (never the workspace's own branch) to
+    /// <paramref name="sha"/>, without force: for pull-request head branches. <see cref="PushOutcome.BranchMoved"/>
+    /// means the branch exists at a commit that <paramref name="sha"/> does not descend from.
+    /// </summary>
+    public Task<PushOutcome> PushBranchAsync(string sha, string remoteBranch, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sha);
+        EnsureOtherBranch(remoteBranch);
+        return PushRefAsync(sha, remoteBranch, cancellationToken);
+    }
+
+    /// <summary>Deletes <paramref name="remoteBranch"/> on the remote; a branch that is already gone is fine.</summary>
+    public async Task DeleteRemoteBranchAsync(string remoteBranch, CancellationToken cancellationToken)
+    {
+        EnsureOtherBranch(remoteBranch);
+        string[] arguments = ["push", "--porcelain", "--no-verify", _remoteName, ":refs/heads/" + remoteBranch];
+        var result = await _git.RunAsync(Root, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0 && !(result.Stderr + result.Stdout).Contains("remote ref does not exist", StringComparison.OrdinalIgnoreCase))
+        {
+            throw GitCli.Failure(arguments, result, $"could not delete branch '{remoteBranch}' on {RemoteUrl}", PushHint(result));
+        }
+    }
+
+    public async Task<IReadOnlyList<CommitRecord>> LogAsync(string? path, int maxCount, CancellationToken cancellationToken)
+    {
+        List<string> arguments = ["--literal-pathspecs", "log", "-z", "--format=%H%x1f%cI%x1f%an%x1f%ae%x1f%B"];
+        if (maxCount > 0)
+        {
+            arguments.Add("--max-count=" + maxCount.ToString(CultureInfo.InvariantCulture));
+        }
+
+        arguments.Add("refs/heads/" + Branch);
+        arguments.Add("--");
+        if (!string.IsNullOrEmpty(path))
+        {
+            arguments.Add(NormalizePath(path));
+        }
+
+        var output = (await RunAsync(arguments, cancellationToken).ConfigureAwait(false)).Stdout;
+        var records = new List<CommitRecord>();
+        foreach (var entry in output.Split('\0'))
+        {
+            var fields = entry.TrimStart('\n').Split('\x1f', 5);
+            if (fields.Length < 5)
+            {
+                continue;
+            }
+
+            records.Add(new CommitRecord(
+                fields[0],
+                DateTimeOffset.Parse(fields[1], CultureInfo.InvariantCulture, DateTimeStyles.None),
+                fields[2],
+                fields[3],
+                CommitMessageFormat.Parse(fields[4])));
+        }
+
+        return records;
+    }
+
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal async Task FetchAsync(CancellationToken cancellationToken)
+    {
+        string[] arguments = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", _remoteName, $"+refs/heads/{Branch}:{RemoteRef}"];
+        var result = await _git.RunAsync(Root, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw await RemoteErrors.ClassifyAsync(_git, Root, _remoteName, arguments, result, RemoteUrl, Branch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static string StripUserInfo(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return url;
+        }
+
+        var start = scheme + 3;
+        var slash = url.IndexOf('/', start);
+        var at = url.LastIndexOf('@', slash < 0 ? url.Length - 1 : slash);
+        return at >= start ? url[..start] + url[(at + 1)..] : url;
+    }
+
+    private async Task<PushOutcome> PushRefAsync(string source, string remoteBranch, CancellationToken cancellationToken)
+    {
+        string[] arguments = ["push", "--porcelain", "--no-verify", _remoteName, $"{source}:refs/heads/{remoteBranch}"];
+        var result = await _git.RunAsync(Root, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode == 0)
+        {
+            return PushOutcome.Pushed;
+        }
+
+        // Porcelain status line: "!<TAB>src:dst<TAB>[rejected] (fetch first)".
+        var status = result.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("!\t", StringComparison.Ordinal)) ?? string.Empty;
+        if (status.Contains("[rejected]", StringComparison.Ordinal)
+            && (status.Contains("(fetch first)", StringComparison.Ordinal) || status.Contains("(non-fast-forward)", StringComparison.Ordinal)))
+        {
+            return PushOutcome.BranchMoved;
+        }
+
+        var reason = status.Split('\t').LastOrDefault()?.Trim();
+        var summary = status.Contains("[remote rejected]", StringComparison.Ordinal)
+            ? $"the remote rejected the push to '{remoteBranch}' on {RemoteUrl} {reason}"
+            : $"could not push to '{remoteBranch}' on {RemoteUrl}";
+        throw GitCli.Failure(arguments, result, summary, PushHint(result));
+    }
+
+    private static string PushHint(ProcessResult result)
+    {
+        var text = result.Stderr + result.Stdout;
+        if (RemoteErrors.IsAuthFailure(text))
+        {
+            return "give the CI job's credentials write access to the repository (a token with contents: write, a deploy key that may push) or configure a git credential helper; Graystep never prompts";
+        }
+
+        return text.Contains("[remote rejected]", StringComparison.Ordinal)
+            ? "a server-side hook or branch protection refused the commit (see the remote's message above); allow Graystep to push to this branch, or enable pull requests (spec.git.pullRequests: true)"
+            : "check that the remote is reachable and that the branch may be pushed to; Graystep never force-pushes";
+    }
+
+    private void EnsureOtherBranch(string remoteBranch)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(remoteBranch);
+        if (string.Equals(remoteBranch, Branch, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{remoteBranch}' is the workspace's own branch; use PushAsync for it.", nameof(remoteBranch));
+        }
+    }
+
+    private Dictionary<string, string?> IdentityEnvironment()
+    {
+        // The clock is injected so the engine's notion of "now" and the commit dates agree (and tests can pin them).
+        var date = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + " +0000";
+        return new(StringComparer.Ordinal)
+        {
+            ["GIT_AUTHOR_NAME"] = Identity.Name,
+            ["GIT_AUTHOR_EMAIL"] = Identity.Email,
+            ["GIT_AUTHOR_DATE"] = date,
+            ["GIT_COMMITTER_NAME"] = Identity.Name,
+            ["GIT_COMMITTER_EMAIL"] = Identity.Email,
+            ["GIT_COMMITTER_DATE"] = date,
+        };
+    }
+
+    /// <summary>A path relative to <see cref="Root"/>, with '/' separators; absolute or escaping paths are refused.</summary>
+    private string NormalizePath(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path, Root);
+        var relative = Path.GetRelativePath(Root, full).Replace('\\', '/');
+        if (relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative))
+        {
+            throw new GraystepException($"'{path}' is not a path inside the repository at {Root}");
+        }
+
+        return relative;
+    }
+
+    private Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        _git.RunAsync(Root, arguments, cancellationToken);
+}
