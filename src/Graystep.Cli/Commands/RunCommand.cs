@@ -57,7 +57,7 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
         }
     }
 
-    internal static RunReport Report(RolloutState state, RunResult result, IReadOnlyList<TimelineEntry> timeline)
+    internal static RunReport Report(RolloutState state, Engine.Rollouts.RunResult result, IReadOnlyList<TimelineEntry> timeline)
     {
         var status = result.Status ?? state.Status;
         var outcome = result.Outcome switch
@@ -79,7 +79,7 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
             [.. timeline.Select(t => new TimelinePoint(t.Time, t.Action, t.Version, t.Weight))]);
     }
 
-    private static JsonObject RunJson(RunReport report, RunResult result) => new()
+    private static JsonObject RunJson(RunReport report, Engine.Rollouts.RunResult result) => new()
     {
         ["rollout"] = report.RolloutId,
         ["result"] = report.Result.ToWire(),

@@ -184,8 +184,8 @@ public sealed class RolloutRunner
         {
             var target = state.Loaded.Manifests.First(m => m.Kind == spec.TargetRef.Kind && m.Name == spec.TargetRef.Name);
             var stable = VersionRef.Of(TargetWorkload.InitialVersion(target), TargetWorkload.Images(target));
-            var why = $"First rollout of {spec.Id} in this repository: {stable.Name} (from {target.File}) is rendered at 100% as the stable version, as Flagger initializes a primary.";
-            return new Decision.Commit(RolloutTransitions.Initialize(spec, stable, now, why), Preparatory: true);
+            var initWhy = $"First rollout of {spec.Id} in this repository: {stable.Name} (from {target.File}) is rendered at 100% as the stable version, as Flagger initializes a primary.";
+            return new Decision.Commit(RolloutTransitions.Initialize(spec, stable, now, initWhy), Preparatory: true);
         }
 
         if (request.StartVersion is { } wanted)
