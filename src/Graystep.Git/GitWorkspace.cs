@@ -12,7 +12,7 @@ namespace Graystep.Git;
 /// paths, carry the message byte for byte, run no local hooks, and never leave a half-made commit behind.
 /// One instance is used by one caller at a time; dispose it to release the managed workspace's lock.
 /// </summary>
-public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
+public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposable, IDisposable
 {
     private readonly GitCli _git;
     private readonly string _remoteName;
@@ -50,6 +50,12 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
 
     public GitIdentity Identity { get; }
 
+    /// <summary>
+    /// The top of the working checkout that <c>--repo</c> named (or the current directory was in), when it was one;
+    /// null for a URL or a bare repository. A rollout path given relative to that checkout maps onto <see cref="Root"/>.
+    /// </summary>
+    public string? LocalCheckout { get; internal init; }
+
     /// <summary>The remote this workspace pushes to, without any credentials (safe to print; hosts parse it).</summary>
     public string RemoteUrl => StripUserInfo(_pushUrl);
 
@@ -86,22 +92,22 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
             return null;
         }
 
-        var present = relative.Where(p => File.Exists(Path.Combine(Root, p)) || Directory.Exists(Path.Combine(Root, p))).ToList();
-        var gone = relative.Except(present, StringComparer.Ordinal).ToList();
         var staged = false;
         try
         {
-            if (present.Count > 0)
+            // A path that is gone from disk is a deletion when HEAD has it, and nothing at all when it does not;
+            // ls-tree tells them apart without touching the index (git rm would expand a sparse index).
+            var gone = relative.Where(p => !File.Exists(Path.Combine(Root, p)) && !Directory.Exists(Path.Combine(Root, p))).ToList();
+            var tracked = gone.Count == 0
+                ? []
+                : (await RunAsync(["--literal-pathspecs", "ls-tree", "--name-only", "-z", "HEAD", "--", .. gone], cancellationToken).ConfigureAwait(false)).Stdout
+                    .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                    .ToHashSet(StringComparer.Ordinal);
+            var toStage = relative.Where(p => !gone.Contains(p) || tracked.Contains(p)).ToList();
+            if (toStage.Count > 0)
             {
                 staged = true;
-                await RunAsync(["--literal-pathspecs", "add", "-A", "--", .. present], cancellationToken).ConfigureAwait(false);
-            }
-
-            if (gone.Count > 0)
-            {
-                // Deleted files: drop them from the index; paths that were never tracked are simply ignored.
-                staged = true;
-                await RunAsync(["--literal-pathspecs", "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", .. gone], cancellationToken).ConfigureAwait(false);
+                await RunAsync(["--literal-pathspecs", "add", "-A", "--", .. toStage], cancellationToken).ConfigureAwait(false);
             }
 
             var tree = (await RunAsync(["write-tree"], cancellationToken).ConfigureAwait(false)).Stdout.Trim();
@@ -142,11 +148,7 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
     public async Task<PushOutcome> PushAsync(CancellationToken cancellationToken) =>
         await PushRefAsync($"refs/heads/{Branch}", Branch, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>
-    /// Creates or fast-forwards <paramref name="remoteBranch"/> (never the workspace's own branch) to
-    /// <paramref name="sha"/>, without force: for pull-request head branches. <see cref="PushOutcome.BranchMoved"/>
-    /// means the branch exists at a commit that <paramref name="sha"/> does not descend from.
-    /// </summary>
+    /// <inheritdoc />
     public Task<PushOutcome> PushBranchAsync(string sha, string remoteBranch, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sha);
@@ -154,7 +156,7 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
         return PushRefAsync(sha, remoteBranch, cancellationToken);
     }
 
-    /// <summary>Deletes <paramref name="remoteBranch"/> on the remote; a branch that is already gone is fine.</summary>
+    /// <inheritdoc />
     public async Task DeleteRemoteBranchAsync(string remoteBranch, CancellationToken cancellationToken)
     {
         EnsureOtherBranch(remoteBranch);
@@ -304,7 +306,7 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path, Root);
-        var relative = Path.GetRelativePath(Root, full).Replace('\\', '/');
+        var relative = Path.GetRelativePath(Root, full).Replace('\\', '/').TrimEnd('/');
         if (relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative))
         {
             throw new GraystepException($"'{path}' is not a path inside the repository at {Root}");

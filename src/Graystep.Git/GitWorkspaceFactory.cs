@@ -47,7 +47,7 @@ public sealed partial class GitWorkspaceFactory
 
         if (IsUrl(repo))
         {
-            return await OpenManagedAsync(repo, branch, localPath: false, options, identity, cancellationToken).ConfigureAwait(false);
+            return await OpenManagedAsync(repo, branch, localPath: false, options, identity, null, cancellationToken).ConfigureAwait(false);
         }
 
         var path = Path.GetFullPath(repo, workingDirectory);
@@ -75,7 +75,7 @@ public sealed partial class GitWorkspaceFactory
 
         if (lines[0].Trim() == "true")
         {
-            return await OpenManagedAsync(lines[1].Trim(), branch, localPath: true, options, identity, cancellationToken).ConfigureAwait(false);
+            return await OpenManagedAsync(lines[1].Trim(), branch, localPath: true, options, identity, null, cancellationToken).ConfigureAwait(false);
         }
 
         var top = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(path, lines.Length > 2 ? lines[2].Trim() : string.Empty)));
@@ -91,7 +91,7 @@ public sealed partial class GitWorkspaceFactory
         {
             branch ??= checkout.UpstreamBranch(checkout.CurrentBranch) ?? checkout.CurrentBranch;
             var url = checkout.RemoteUrl(remote, top);
-            return await OpenManagedAsync(url, branch, localPath: !IsUrl(url), options, identity, cancellationToken).ConfigureAwait(false);
+            return await OpenManagedAsync(url, branch, localPath: !IsUrl(url), options, identity, top, cancellationToken).ConfigureAwait(false);
         }
 
         if (checkout.Remotes.Count > 1)
@@ -114,7 +114,7 @@ public sealed partial class GitWorkspaceFactory
                 "add a remote (git remote add origin URL), or pass --repo with a bare repository or URL, or pass --branch with a branch that is not checked out");
         }
 
-        return await OpenManagedAsync(top, branch, localPath: true, options, identity, cancellationToken).ConfigureAwait(false);
+        return await OpenManagedAsync(top, branch, localPath: true, options, identity, top, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether <paramref name="repo"/> is a URL (scheme://, or scp-like user@host:path) rather than a local path.</summary>
@@ -189,7 +189,7 @@ public sealed partial class GitWorkspaceFactory
                 ExitCodes.Failure,
                 "check out the repository from its remote in the CI job, or pass --repo with the remote's URL");
 
-        var workspace = new GitWorkspace(_git, WorkspaceKind.CiCheckout, top, branch, remote, checkout.RemoteUrl(remote, top), identity, _time, null);
+        var workspace = new GitWorkspace(_git, WorkspaceKind.CiCheckout, top, branch, remote, checkout.RemoteUrl(remote, top), identity, _time, null) { LocalCheckout = top };
         await workspace.FetchAsync(cancellationToken).ConfigureAwait(false);
         if (string.Equals(checkout.CurrentBranch, branch, StringComparison.Ordinal))
         {
@@ -208,7 +208,8 @@ public sealed partial class GitWorkspaceFactory
         return workspace;
     }
 
-    private async Task<GitWorkspace> OpenManagedAsync(string url, string? branch, bool localPath, WorkspaceOptions options, GitIdentity identity, CancellationToken cancellationToken)
+    private async Task<GitWorkspace> OpenManagedAsync(
+        string url, string? branch, bool localPath, WorkspaceOptions options, GitIdentity identity, string? localCheckout, CancellationToken cancellationToken)
     {
         var shownUrl = GitWorkspace.StripUserInfo(url);
         branch ??= await DefaultBranchAsync(url, shownUrl, cancellationToken).ConfigureAwait(false);
@@ -219,7 +220,7 @@ public sealed partial class GitWorkspaceFactory
         var (folder, workspaceLock) = await AcquireSlotAsync(root, WorkspaceName(url, branch), shownUrl, branch, options.LockTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            var workspace = new GitWorkspace(_git, WorkspaceKind.Managed, folder, branch, "origin", url, identity, _time, workspaceLock);
+            var workspace = new GitWorkspace(_git, WorkspaceKind.Managed, folder, branch, "origin", url, identity, _time, workspaceLock) { LocalCheckout = localCheckout };
             if (Directory.Exists(folder))
             {
                 await ReuseAsync(workspace, url, sparse, cancellationToken).ConfigureAwait(false);
@@ -336,7 +337,7 @@ public sealed partial class GitWorkspaceFactory
         }
         else
         {
-            await _git.RunAsync(folder, ["sparse-checkout", "init", "--cone"], cancellationToken).ConfigureAwait(false);
+            await _git.RunAsync(folder, ["sparse-checkout", "init", "--cone", "--sparse-index"], cancellationToken).ConfigureAwait(false);
             await _git.RunAsync(folder, ["sparse-checkout", "set", .. sparse], cancellationToken).ConfigureAwait(false);
         }
 

@@ -272,6 +272,7 @@ public sealed class WorkspaceCommitTests
         await using (var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { WorkingDirectory = mine }, None))
         {
             Assert.NotEqual(mine, workspace.Root);
+            Assert.Equal(mine, workspace.LocalCheckout);
             GitSandbox.Write(workspace.Root, "apps/reviews/rendered/vs.yaml", "weight: 20\n");
             await workspace.CommitAsync(["apps/reviews/rendered"], GitSandbox.Message("reviews: shift 20%"), None);
             Assert.Equal(PushOutcome.Pushed, await workspace.PushAsync(None));

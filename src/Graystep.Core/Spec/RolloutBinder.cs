@@ -334,7 +334,8 @@ internal sealed class RolloutBinder(ProblemSink sink)
             sink.Report(KeyAt(map, "mirrorWeight", analysisAt), path + ".mirrorWeight", "mirrorWeight needs mirror: true");
         }
 
-        if (map is not null && !hasSteps && !hasStep && !hasIterations)
+        // A misspelt strategy field is reported as unknown; do not report its absence as well.
+        if (map is not null && !hasSteps && !hasStep && !hasIterations && !SpecSchemas.Analysis.HasUnknownKeys(map))
         {
             sink.Report(analysisAt, path, "analysis needs stepWeights, stepWeight (with maxWeight), or iterations (with match for A/B testing, mirror for mirroring)");
         }
@@ -489,7 +490,7 @@ internal sealed class RolloutBinder(ProblemSink sink)
             var itemPath = ProblemSink.Index(path, i);
             var headers = BindConditions(Map(item, "headers"), itemPath + ".headers", "header", provider, allowSuffix: true, ref nginxHeaders, ref nginxCookies);
             var query = BindConditions(Map(item, "queryParams"), itemPath + ".queryParams", "query parameter", provider, allowSuffix: false, ref nginxHeaders, ref nginxCookies);
-            if (headers.Count == 0 && query.Count == 0)
+            if (headers.Count == 0 && query.Count == 0 && !SpecSchemas.Match.HasUnknownKeys(item) && !Has(item, "headers") && !Has(item, "queryParams"))
             {
                 sink.Report(item, itemPath, "a match entry needs headers or queryParams");
             }
@@ -531,10 +532,16 @@ internal sealed class RolloutBinder(ProblemSink sink)
                 }
             }
 
-            if (kinds.Count != 1)
+            var schema = allowSuffix ? SpecSchemas.HeaderMatch : SpecSchemas.QueryParamMatch;
+            if (kinds.Count != 1 && !(kinds.Count == 0 && schema.HasUnknownKeys(condition)))
             {
                 var choices = allowSuffix ? "exact, prefix, suffix or regex" : "exact, prefix or regex";
                 sink.Report(key, conditionPath, "set exactly one of " + choices + ", got " + (kinds.Count == 0 ? "none" : string.Join(" and ", kinds.Select(k => k.Field))));
+                continue;
+            }
+
+            if (kinds.Count != 1)
+            {
                 continue;
             }
 

@@ -86,6 +86,10 @@ internal sealed class ObjectSchema
 
     public bool TryGet(string name, out Field field) => fields.TryGetValue(name, out field!);
 
+    /// <summary>True when the mapping has a key this schema does not know: the schema check reported it already.</summary>
+    public bool HasUnknownKeys(YamlMappingNode? map) =>
+        map is not null && map.Children.Keys.Any(k => k is not YamlScalarNode { Value: { } name } || !fields.ContainsKey(name));
+
     public ObjectSchema With(params Field[] more) => new(Fields.Concat(more).ToArray()) { Hints = Hints };
 }
 

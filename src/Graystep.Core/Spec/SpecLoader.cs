@@ -15,6 +15,7 @@ public static class SpecLoader
     private const string GraystepVersion = "graystep.io/v1alpha1";
     private const string FlaggerGroup = "flagger.app/";
     private const string FlaggerVersion = "flagger.app/v1beta1";
+    private const int ParallelReadThreshold = 64;
 
     public static SpecSet Load(IReadOnlyList<SourceFile> files)
     {
@@ -25,9 +26,24 @@ public static class SpecLoader
         var templates = new List<TemplateDraft>();
         var pendingRollouts = new List<(ManifestDocument Doc, SpecKind Kind, ProblemSink Sink)>();
 
-        foreach (var file in files)
+        // Parsing YAML is most of the cost and each file is independent: read them in parallel, bind in order.
+        var reads = new ManifestReadResult[files.Count];
+        if (files.Count >= ParallelReadThreshold)
         {
-            var read = ManifestReader.Read(file);
+            Parallel.For(0, files.Count, i => reads[i] = ManifestReader.Read(files[i]));
+        }
+        else
+        {
+            for (var i = 0; i < files.Count; i++)
+            {
+                reads[i] = ManifestReader.Read(files[i]);
+            }
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
+            var read = reads[i];
             problems.AddRange(read.Problems);
             var sink = new ProblemSink(file.Path, problems);
             foreach (var doc in read.Documents)
@@ -290,10 +306,18 @@ public static class SpecLoader
                 : [];
             if (candidates.Count == 0)
             {
-                var suggestion = Suggest.Closest(name, templatesByName.Keys);
-                draft.Report(Key(node, "templateRef")!.Start, path + ".templateRef",
-                    "MetricTemplate " + Quote(name) + " not found in namespace " + ns +
-                    (suggestion is not null ? "; did you mean " + Quote(suggestion) + "?" : ""));
+                var message = "MetricTemplate " + Quote(name) + " not found in namespace " + ns;
+                if (named is { Count: > 0 })
+                {
+                    var elsewhere = named.Select(t => t.Template.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                    message += "; it is in namespace " + string.Join(", ", elsewhere) + ": set templateRef.namespace";
+                }
+                else if (Suggest.Closest(name, templatesByName.Keys) is { } suggestion)
+                {
+                    message += "; did you mean " + Quote(suggestion) + "?";
+                }
+
+                draft.Report(Key(node, "templateRef")!.Start, path + ".templateRef", message);
                 return metric;
             }
 

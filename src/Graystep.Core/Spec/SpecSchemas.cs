@@ -89,18 +89,18 @@ internal static class SpecSchemas
             new Field("annotations", StringList),
             new Field("labels", StringList)))));
 
-    private static readonly ObjectSchema HeaderMatch = new(
+    public static readonly ObjectSchema HeaderMatch = new(
         new Field("exact", Text),
         new Field("prefix", Text),
         new Field("suffix", Text),
         new Field("regex", Text));
 
-    private static readonly ObjectSchema QueryParamMatch = new(
+    public static readonly ObjectSchema QueryParamMatch = new(
         new Field("exact", Text),
         new Field("prefix", Text),
         new Field("regex", Text));
 
-    private static readonly ObjectSchema Match = new(
+    public static readonly ObjectSchema Match = new(
         new Field("headers", MapOf(Of(HeaderMatch))),
         new Field("queryParams", MapOf(Of(QueryParamMatch))),
         new Field("sourceLabels", StringMap));
@@ -146,7 +146,7 @@ internal static class SpecSchemas
         new Field("sameSite", Text),
         new Field("secure", Bool));
 
-    private static readonly ObjectSchema Analysis = new(
+    public static readonly ObjectSchema Analysis = new(
         new Field("interval", Duration),
         new Field("iterations", Int),
         new Field("threshold", Int),

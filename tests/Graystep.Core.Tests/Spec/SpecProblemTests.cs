@@ -378,6 +378,57 @@ public sealed class SpecProblemTests
     }
 
     [Fact]
+    public void A_misspelt_strategy_field_is_one_problem_not_two()
+    {
+        Assert.Equal(
+            ["app/rollout.yaml:11:5: spec.analysis.stepWeigths: unknown field \"stepWeigths\"; did you mean \"stepWeights\"?"],
+            Problems(Load(Rollout.With("stepWeights:", "stepWeigths:"))));
+    }
+
+    [Fact]
+    public void A_misspelt_match_kind_is_one_problem_not_two()
+    {
+        var rollout = Rollout.With("stepWeights: [10, 20, 50]", "iterations: 5\n    match: [{headers: {user-id: {exakt: \"123\"}}}]");
+
+        Assert.Equal(
+            ["app/rollout.yaml:12:34: spec.analysis.match[0].headers.user-id.exakt: unknown field \"exakt\"; did you mean \"exact\"?"],
+            Problems(Load(rollout)));
+    }
+
+    [Fact]
+    public void Two_match_kinds_on_one_header()
+    {
+        var rollout = Rollout.With("stepWeights: [10, 20, 50]", "iterations: 5\n    match: [{headers: {user-id: {exact: \"1\", regex: \"^1$\"}}}]");
+
+        Assert.Equal(
+            ["app/rollout.yaml:12:24: spec.analysis.match[0].headers.user-id: set exactly one of exact, prefix, suffix or regex, got exact and regex"],
+            Problems(Load(rollout)));
+    }
+
+    [Fact]
+    public void Two_rollouts_cannot_drive_the_same_deployment()
+    {
+        var second = Rollout.With("name: reviews, namespace", "name: reviews-2, namespace").With("output: rendered/", "output: rendered-2/");
+
+        var set = Load(Rollout, new SourceFile("app/second.yaml", second));
+
+        Assert.Equal(
+            ["app/second.yaml:6:3: spec.targetRef: Deployment \"reviews\" is also the target of bookinfo/reviews (app/rollout.yaml:1:1); one rollout per target"],
+            Problems(set));
+        Assert.Empty(set.Rollouts);
+    }
+
+    [Fact]
+    public void A_template_for_another_metrics_provider_is_refused()
+    {
+        var template = NotFoundTemplate.With("type: prometheus", "type: datadog");
+
+        Assert.Equal(
+            ["app/templates.yaml:5:20: spec.provider.type: provider type \"datadog\" is not supported; Graystep queries Prometheus (type: prometheus)"],
+            Problems(SpecLoader.Load([new SourceFile("app/templates.yaml", template)])));
+    }
+
+    [Fact]
     public void Every_problem_in_one_file_is_reported_at_once_in_file_order()
     {
         var rollout = Rollout
