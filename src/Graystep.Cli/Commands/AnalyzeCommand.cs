@@ -15,7 +15,6 @@ internal sealed class AnalyzeCommand(CliContext context, GlobalOptions globals) 
         var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))
         {
-            await workspace.RefreshAsync(ct).ConfigureAwait(false);
             var state = await new RolloutStore(workspace, Context.Files, specPath).LoadAsync(ct).ConfigureAwait(false);
             var spec = state.Spec;
             if (spec.Analysis.Metrics.Count == 0)

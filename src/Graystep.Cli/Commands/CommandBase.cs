@@ -85,7 +85,7 @@ internal abstract class CommandBase(CliContext context, GlobalOptions globals)
         var analysis = new PrometheusAnalysisRunner(handler, new PrometheusAnalysisOptions { PrometheusOverride = prometheus }, Context.Time);
         var webhooks = new WebhookCaller(Context.HttpHandler(), Context.Time);
         var sync = SyncGateRegistry.CreateDefault(KubeApiHandler.Create(Context.Environment, Context.Files), Context.Time, Context.Environment, Context.Files);
-        return new RolloutRunner(store, Context.Time, analysis, webhooks, sync, observer);
+        return new RolloutRunner(store, Context.Time, analysis, webhooks, sync, observer) { FreshOnStart = true };
     }
 
     private void ValidateGitHost()

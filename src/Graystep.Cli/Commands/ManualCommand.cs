@@ -17,7 +17,12 @@ internal sealed class ManualCommand(CliContext context, GlobalOptions globals) :
             var store = new RolloutStore(workspace, Context.Files, specPath);
             for (var attempt = 0; attempt < MaxRaces; attempt++)
             {
-                await workspace.RefreshAsync(ct).ConfigureAwait(false);
+                if (attempt > 0)
+                {
+                    // Opening the workspace fetched already; after a lost race, fetch again.
+                    await workspace.RefreshAsync(ct).ConfigureAwait(false);
+                }
+
                 var state = await store.LoadAsync(ct).ConfigureAwait(false);
                 var transition = Decide(action, state, reason);
                 if (transition is null)

@@ -15,7 +15,6 @@ internal sealed class StatusCommand(CliContext context, GlobalOptions globals) :
         var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))
         {
-            await workspace.RefreshAsync(ct).ConfigureAwait(false);
             var state = await new RolloutStore(workspace, Context.Files, specPath).LoadAsync(ct).ConfigureAwait(false);
             var status = state.Status;
             if (Json)
@@ -41,7 +40,7 @@ internal sealed class StatusCommand(CliContext context, GlobalOptions globals) :
                 rows.Add([RolloutTransitions.IsActive(status) ? "canary" : "last canary", Describe(status.Canary)]);
             }
 
-            rows.Add(["weight", string.Create(CultureInfo.InvariantCulture, $"{status.Traffic.CanaryWeight}%{(status.Traffic.MatchActive ? " + A/B match" : string.Empty)}{(status.Traffic.MirrorActive ? " + mirroring" : string.Empty)}")]);
+            rows.Add(["weight", !RolloutTransitions.IsActive(status) ? $"{status.Stable.Name} at 100%" : string.Create(CultureInfo.InvariantCulture, $"{status.Traffic.CanaryWeight}%{(status.Traffic.MatchActive ? " + A/B match" : string.Empty)}{(status.Traffic.MirrorActive ? " + mirroring" : string.Empty)}")]);
             rows.Add(["step", string.Create(CultureInfo.InvariantCulture, $"{status.StepIndex}/{status.StepCount}")]);
             rows.Add(["failed checks", string.Create(CultureInfo.InvariantCulture, $"{status.FailedChecks}/{state.Spec.Analysis.Threshold}")]);
             rows.Add(["last change", $"{status.LastTransitionTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)} {status.Reason}"]);
@@ -60,7 +59,6 @@ internal sealed class StatusCommand(CliContext context, GlobalOptions globals) :
         var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))
         {
-            await workspace.RefreshAsync(ct).ConfigureAwait(false);
             var store = new RolloutStore(workspace, Context.Files, specPath);
             var state = await store.LoadAsync(ct).ConfigureAwait(false);
             var timeline = await HistoryReader.ReadAsync(workspace, state.Loaded, ct).ConfigureAwait(false);

@@ -89,17 +89,25 @@ public sealed class RolloutRunner
     /// <summary>How long to sleep at most between two looks at a gate that gives no time (Argo CD, Flux, webhooks).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>True when the workspace was just opened (opening fetches), so the first loop need not fetch again.</summary>
+    public bool FreshOnStart { get; init; }
+
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
         var deadline = request.Timeout is { } timeout ? started + timeout : (DateTimeOffset?)null;
         var session = new Session();
-        var commits = 0;
+        var fresh = FreshOnStart;
 
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await _store.Workspace.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            if (!fresh)
+            {
+                await _store.Workspace.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            fresh = false;
             var state = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
             session.Track(state);
 
@@ -119,9 +127,7 @@ public sealed class RolloutRunner
                         continue;
                     }
 
-                    commits++;
                     _observer.Committed(commit.Transition, sha);
-                    session.Committed(commit.Transition);
                     await FireEventAsync(state.Spec, commit.Transition, cancellationToken).ConfigureAwait(false);
                     if (commit.Transition.Action is Core.History.RolloutAction.Promote or Core.History.RolloutAction.Rollback)
                     {
@@ -512,8 +518,6 @@ public sealed class RolloutRunner
             _gate = (sha, kind, now);
             return now;
         }
-
-        public void Committed(Transition transition) => _ = transition;
 
         public void LostRace()
         {
