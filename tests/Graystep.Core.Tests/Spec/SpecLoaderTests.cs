@@ -413,8 +413,9 @@ public sealed class SpecLoaderTests
     }
 
     [Fact]
-    public void A_thousand_rollouts_load_fast()
+    public void A_thousand_rollouts_load_in_one_call_each_bound_to_its_own_target()
     {
+        // Speed is measured by the bulk benchmark (./build.sh bench bulk), not asserted here.
         var files = new List<SourceFile>();
         for (var i = 0; i < 1000; i++)
         {
@@ -423,22 +424,10 @@ public sealed class SpecLoaderTests
             files.Add(new SourceFile(name + "/rollout.yaml", Rollout.Replace("reviews", name, StringComparison.Ordinal)));
         }
 
-        SpecLoader.Load(files.Take(20).ToList());
-        SpecSet? set = null;
-        var best = TimeSpan.MaxValue;
+        var set = SpecLoader.Load(files);
 
-        // Best of three: the machine is shared, and one slow run says more about the neighbours than about us.
-        for (var run = 0; run < 3; run++)
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            set = SpecLoader.Load(files);
-            best = clock.Elapsed < best ? clock.Elapsed : best;
-        }
-
-        Assert.Empty(set!.Problems);
+        Assert.Empty(set.Problems);
         Assert.Equal(1000, set.Rollouts.Count);
-
-        // Well under a second on a quiet machine (Release); the bound leaves room for a Debug build on a busy runner.
-        Assert.True(best < TimeSpan.FromSeconds(3), "took " + best);
+        Assert.All(set.Rollouts, r => Assert.Equal(r.Name, r.Target?.Name));
     }
 }
