@@ -28,7 +28,8 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
         await using (workspace.ConfigureAwait(false))
         {
             var store = new RolloutStore(workspace, Context.Files, specPath);
-            var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time);
+            var ci = Context.Environment.GetVariable("GITHUB_ACTIONS") == "true" || Context.Environment.GetVariable("TF_BUILD") is { Length: > 0 };
+            var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time, ci ? writer : null);
             var runner = CreateRunner(store, observer);
             var preview = await store.LoadAsync(ct).ConfigureAwait(false);
             if (preview.Spec.Git.PullRequests)
@@ -44,6 +45,7 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
                 new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede },
                 ct).ConfigureAwait(false);
 
+            observer.EndGroup();
             var final = await store.LoadAsync(ct).ConfigureAwait(false);
             var timeline = await HistoryReader.ReadAsync(workspace, final.Loaded, ct).ConfigureAwait(false);
             var report = Report(final, result, timeline);

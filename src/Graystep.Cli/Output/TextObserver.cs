@@ -1,4 +1,5 @@
 using System.Globalization;
+using Graystep.CiAgents;
 using Graystep.Core.Analysis;
 using Graystep.Core.Gates;
 using Graystep.Core.Rollouts;
@@ -7,9 +8,10 @@ using Graystep.Engine.Rollouts;
 namespace Graystep.Cli;
 
 /// <summary>Progress for people: one line per commit and per wait, and the analysis table at each check.</summary>
-internal sealed class TextObserver(TextWriter writer, TimeProvider time) : IRolloutObserver
+internal sealed class TextObserver(TextWriter writer, TimeProvider time, ICiWriter? groups = null) : IRolloutObserver
 {
     private string? _lastWait;
+    private bool _inGroup;
     private DateTimeOffset _lastWaitPrinted;
 
     public List<(DateTimeOffset Time, Transition Transition, string Sha)> Commits { get; } = [];
@@ -25,6 +27,14 @@ internal sealed class TextObserver(TextWriter writer, TimeProvider time) : IRoll
             return;
         }
 
+        if (what != _lastWait && groups is not null)
+        {
+            // CI systems fold each wait into a collapsible group (::group:: / ##[group]).
+            EndGroup();
+            groups.BeginGroup(what);
+            _inGroup = true;
+        }
+
         _lastWait = what;
         _lastWaitPrinted = now;
         var left = until is { } u && u > now ? string.Create(CultureInfo.InvariantCulture, $" ({Math.Ceiling((u - now).TotalSeconds)}s)") : string.Empty;
@@ -33,6 +43,7 @@ internal sealed class TextObserver(TextWriter writer, TimeProvider time) : IRoll
 
     public void Committed(Transition transition, string sha)
     {
+        EndGroup();
         _lastWait = null;
         Commits.Add((time.GetUtcNow(), transition, sha));
         Line($"committed {sha[..Math.Min(7, sha.Length)]} {transition.Message.Subject}");
@@ -40,6 +51,7 @@ internal sealed class TextObserver(TextWriter writer, TimeProvider time) : IRoll
 
     public void Analysis(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks, int failedChecks, int threshold)
     {
+        EndGroup();
         _lastWait = null;
         if (results.Count > 0)
         {
@@ -54,6 +66,16 @@ internal sealed class TextObserver(TextWriter writer, TimeProvider time) : IRoll
         foreach (var hook in hooks)
         {
             Line($"webhook {hook.Name} ({WebhookPolicy.FlaggerName(hook.Type)}): {(hook.Succeeded ? "ok" : "failed")} {hook.Detail}".TrimEnd());
+        }
+    }
+
+    /// <summary>Closes the open wait group, if any; call before the final report.</summary>
+    public void EndGroup()
+    {
+        if (_inGroup)
+        {
+            groups!.EndGroup();
+            _inGroup = false;
         }
     }
 
