@@ -18,10 +18,14 @@ internal abstract class CommandBase(CliContext context, GlobalOptions globals)
 
     protected bool Json => Globals.Output == OutputFormat.Json;
 
+    /// <summary>The CI system detected by the last <see cref="CreateCiWriter"/>: github, azure, jenkins or local.</summary>
+    protected string CiAgentId { get; private set; } = "local";
+
     /// <summary>The agent's writer: CI protocols go to stdout in text mode, to stderr when stdout carries JSON.</summary>
     protected ICiWriter CreateCiWriter(bool toError = false)
     {
         var agent = CiAgentRegistry.CreateDefault().Resolve(Context.Environment);
+        CiAgentId = agent.Id;
         var writer = agent.CreateWriter(new CiSinks(Json || toError ? Context.Error : Context.Out, Context.Environment, CiFiles.Physical, Context.WorkingDirectory));
         foreach (var name in new[] { "GITHUB_TOKEN", "GH_TOKEN", "GRAYSTEP_GITHUB_TOKEN", "GRAYSTEP_KUBE_TOKEN", "GRAYSTEP_PROMETHEUS_TOKEN" })
         {

@@ -28,8 +28,8 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
         await using (workspace.ConfigureAwait(false))
         {
             var store = new RolloutStore(workspace, Context.Files, specPath);
-            var ci = Context.Environment.GetVariable("GITHUB_ACTIONS") == "true" || Context.Environment.GetVariable("TF_BUILD") is { Length: > 0 };
-            var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time, ci ? writer : null);
+            var groups = CiAgentId is "github" or "azure" ? writer : null;
+            var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time, groups);
             var runner = CreateRunner(store, observer);
             var preview = await store.LoadAsync(ct).ConfigureAwait(false);
             if (preview.Spec.Git.PullRequests)
