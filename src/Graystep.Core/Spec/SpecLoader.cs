@@ -106,7 +106,26 @@ public static class SpecLoader
                 : DocClass.Template;
         }
 
+        // A misspelt kind would otherwise pass as a plain manifest, and the spec would be silently ignored.
+        // (RolloutStatus is the engine's status file, which lives beside the output.)
+        if (doc.Kind is { } kind and not "RolloutStatus" && api.StartsWith(GraystepGroup, StringComparison.Ordinal))
+        {
+            return WrongKind(doc, sink, "kind " + Quote(kind) + " is not a graystep.io kind; use kind: Rollout");
+        }
+
+        if (doc.Kind is { } flaggerKind && api.StartsWith(FlaggerGroup, StringComparison.Ordinal) &&
+            Suggest.Closest(flaggerKind, ["Canary", "MetricTemplate"]) is { } meant)
+        {
+            return WrongKind(doc, sink, "kind " + Quote(flaggerKind) + " is not a Flagger kind; did you mean " + Quote(meant) + "?");
+        }
+
         return DocClass.Manifest;
+    }
+
+    private static DocClass WrongKind(ManifestDocument doc, ProblemSink sink, string message)
+    {
+        sink.Report(Child(doc.Root, "kind")!, "kind", message);
+        return DocClass.Skip;
     }
 
     private static DocClass WrongVersion(ManifestDocument doc, ProblemSink sink, string supported)
@@ -291,9 +310,12 @@ public static class SpecLoader
             if (candidates.Count == 0)
             {
                 var suggestion = Suggest.Closest(name, templatesByName.Keys);
+                var fix = named is { Count: > 0 } ? "; one is defined in namespace " + named[0].Template.Namespace + " at " + At(named[0].Document) + "; set templateRef.namespace to it"
+                    : suggestion is not null ? "; did you mean " + Quote(suggestion) + "?"
+                    : "; add a flagger.app/v1beta1 MetricTemplate named " + Quote(name) + " in a YAML file under " +
+                      (draft.Folder.Length == 0 ? "the repository" : draft.Folder) + ", or fix templateRef";
                 draft.Report(Key(node, "templateRef")!.Start, path + ".templateRef",
-                    "MetricTemplate " + Quote(name) + " not found in namespace " + ns +
-                    (suggestion is not null ? "; did you mean " + Quote(suggestion) + "?" : ""));
+                    "MetricTemplate " + Quote(name) + " not found in namespace " + ns + fix);
                 return metric;
             }
 

@@ -47,7 +47,7 @@ public sealed class SpecProblemTests
     {
         var set = Load(Rollout.With("threshold: 5", "threshold: 5: 6"));
 
-        Assert.Equal(["app/rollout.yaml:10:17: invalid YAML: While scanning a plain scalar value, found invalid mapping"], Problems(set));
+        Assert.Equal(["app/rollout.yaml:10:17: invalid YAML: a 'key:' cannot start here; check this line's indentation against the line above, or quote a value that contains ': '"], Problems(set));
         Assert.Empty(set.Rollouts);
     }
 
@@ -63,8 +63,39 @@ public sealed class SpecProblemTests
     public void A_duplicate_key_is_a_syntax_error()
     {
         Assert.Equal(
-            ["app/rollout.yaml:11:5: invalid YAML: Duplicate key threshold"],
+            ["app/rollout.yaml:11:5: invalid YAML: key \"threshold\" appears twice in the same mapping; keep one"],
             Problems(Load(Rollout.With("threshold: 5", "threshold: 5\n    threshold: 6"))));
+    }
+
+    [Fact]
+    public void A_tab_in_the_indentation_is_reported_where_the_tab_is()
+    {
+        Assert.Equal(
+            ["app/rollout.yaml:10:1: invalid YAML: a tab is used for indentation; indent with spaces only"],
+            Problems(Load(Rollout.With("    threshold: 5", "\tthreshold: 5"))));
+    }
+
+    [Fact]
+    public void A_misspelt_kind_is_reported_instead_of_being_read_as_a_plain_manifest()
+    {
+        Assert.Equal(
+            ["app/rollout.yaml:2:7: kind: kind \"Rolout\" is not a graystep.io kind; use kind: Rollout"],
+            Problems(Load(Rollout.With("kind: Rollout", "kind: Rolout"))));
+        Assert.Equal(
+            ["app/rollout.yaml:2:7: kind: kind \"Canery\" is not a Flagger kind; did you mean \"Canary\"?"],
+            Problems(Load(Rollout.With("apiVersion: graystep.io/v1alpha1", "apiVersion: flagger.app/v1beta1").With("kind: Rollout", "kind: Canery"))));
+    }
+
+    [Fact]
+    public void A_metric_template_in_another_namespace_says_which_one()
+    {
+        var rollout = Rollout.With(
+            "{max: 500}}",
+            "{max: 500}}\n      - {name: not-found, templateRef: {name: not-found-percentage}, thresholdRange: {max: 5}}");
+
+        Assert.Equal(
+            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo; one is defined in namespace istio-system at app/templates.yaml:1:1; set templateRef.namespace to it"],
+            Problems(Load(rollout, new SourceFile("app/templates.yaml", NotFoundTemplate.With("namespace: bookinfo", "namespace: istio-system")))));
     }
 
     [Fact]
@@ -270,7 +301,7 @@ public sealed class SpecProblemTests
             "{max: 500}}\n      - {name: not-found, templateRef: {name: not-found-percentage}, thresholdRange: {max: 5}}");
 
         Assert.Equal(
-            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo"],
+            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo; add a flagger.app/v1beta1 MetricTemplate named \"not-found-percentage\" in a YAML file under app/, or fix templateRef"],
             Problems(Load(rollout)));
     }
 
