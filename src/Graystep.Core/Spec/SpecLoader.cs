@@ -245,7 +245,7 @@ public static class SpecLoader
             var message = kind + " " + Quote(name) + " not found in the manifests under " + where;
             message += suggestion is not null ? "; did you mean " + Quote(suggestion) + "?"
                 : others.Count > 0 ? "; found " + string.Join(", ", others.Take(5).Select(Quote))
-                : "";
+                : "; add its manifest under " + where + ", or fix " + path + ".name";
             draft.Report(at, path, message);
             return null;
         }

@@ -144,7 +144,7 @@ public sealed class SpecProblemTests
     public void A_missing_required_field_points_at_its_parent()
     {
         Assert.Equal(
-            ["app/rollout.yaml:7:3: spec.service.port: required field is missing"],
+            ["app/rollout.yaml:7:3: spec.service.port: required field is missing; add port (an integer)"],
             Problems(Load(Rollout.With("service: {port: 9080, hosts: [reviews], gateways: [mesh]}", "service: {hosts: [reviews]}"))));
     }
 
@@ -194,6 +194,17 @@ public sealed class SpecProblemTests
         Assert.Equal(
             ["app/rollout.yaml:11:27: spec.analysis.stepWeights[2]: weight 20 does not increase on the previous step (50); steps must strictly increase"],
             Problems(Load(Rollout.With("[10, 20, 50]", "[10, 50, 20]"))));
+    }
+
+    [Fact]
+    public void A_step_below_an_earlier_step_names_the_step_it_must_exceed()
+    {
+        Assert.Equal(
+            [
+                "app/rollout.yaml:11:27: spec.analysis.stepWeights[2]: weight 20 does not increase on the previous step (50); steps must strictly increase",
+                "app/rollout.yaml:11:31: spec.analysis.stepWeights[3]: weight 30 does not increase on stepWeights[1] (50); steps must strictly increase",
+            ],
+            Problems(Load(Rollout.With("[10, 20, 50]", "[10, 50, 20, 30]"))));
     }
 
     [Fact]
@@ -277,7 +288,7 @@ public sealed class SpecProblemTests
     {
         var set = SpecLoader.Load([new SourceFile("other/deployment.yaml", Deployment), new SourceFile("app/rollout.yaml", Rollout)]);
 
-        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/"], Problems(set));
+        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/; add its manifest under app/, or fix spec.targetRef.name"], Problems(set));
     }
 
     [Fact]
@@ -289,7 +300,7 @@ public sealed class SpecProblemTests
             new SourceFile("app/rollout.yaml", Rollout),
         ]);
 
-        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/"], Problems(set));
+        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/; add its manifest under app/, or fix spec.targetRef.name"], Problems(set));
         Assert.True(Assert.Single(set.Manifests).IsRendered);
     }
 
