@@ -74,7 +74,10 @@ public static class SpecLoader
             rollouts.Where(r => r.Valid).Select(r => r.Spec).ToList(),
             templates.Where(t => t.Valid).Select(t => t.Template).ToList(),
             manifests,
-            sorted);
+            sorted)
+        {
+            RolloutFiles = pendingRollouts.Select(p => p.Doc.File).Distinct(StringComparer.Ordinal).ToList(),
+        };
     }
 
     private enum DocClass
