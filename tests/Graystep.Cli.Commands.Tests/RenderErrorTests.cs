@@ -73,6 +73,18 @@ public sealed class RenderErrorTests : IDisposable
             "error: Required command was not provided.\nerror: Unrecognized command or argument 'rendr'.\nerror: Unrecognized command or argument 'bookinfo'.\nhint: run 'graystep --help' for usage\n" },
         { [], 2,
             "error: Required command was not provided.\nhint: run 'graystep --help' for usage\n" },
+
+        // The same mistakes on run are caught before any repository is opened.
+        { ["run", "bookinfo", "--repo", "/nonexistent/gitops.git", "--version", "V3"], 2,
+            "error: --version 'V3' is not a valid version name\nhint: use lower-case letters, digits and '-' (a DNS label), e.g. v2 or 1-4-0\n" },
+        { ["run", "bookinfo", "--repo", "/nonexistent/gitops.git", "--version", "v3", "--image", "reviews"], 2,
+            "error: --image reviews: expected CONTAINER=IMAGE\nhint: e.g. --image reviews=docker.io/istio/examples-bookinfo-reviews-v2:1.20.1\n" },
+        { ["run", "bookinfo", "--repo", "/nonexistent/gitops.git", "--timeout", "soon"], 2,
+            "error: --timeout soon: not a duration\nhint: use Go duration syntax, e.g. 90s, 15m, 1h30m\n" },
+        { ["status", "bookinfo", "--repo", "/nonexistent/gitops.git", "--git-host", "bitbucket"], 2,
+            "error: --git-host bitbucket: unknown git host\nhint: use one of: auto, local, github, azure, gitlab\n" },
+        { ["run", "--version", "v2"], 2,
+            "error: run: missing PATH: A rollout spec file, or a folder that holds one\nhint: run 'graystep run --help' for usage\n" },
     };
 
     [Theory]
