@@ -90,7 +90,7 @@ public static class GraystepApp
         {
             // A file the command needs cannot be read or written: the path is in the message; the fix is on disk.
             await context.Error.WriteLineAsync($"error: {io.Message}").ConfigureAwait(false);
-            await context.Error.WriteLineAsync(verbose ? io.ToString() : "hint: check that the path exists, is the right kind (file or folder) and can be written; nothing else was changed").ConfigureAwait(false);
+            await context.Error.WriteLineAsync(verbose ? io.ToString() : "hint: check that the path exists, is the right kind (file or folder) and is readable and writable").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

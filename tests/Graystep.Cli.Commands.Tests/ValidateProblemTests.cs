@@ -352,6 +352,23 @@ public sealed class ValidateProblemTests
     }
 
     [Fact]
+    public void A_file_that_cannot_be_read_is_one_error_line_with_its_path()
+    {
+        using var temp = new TempDirectory("graystep-validate");
+        Examples.WriteSpec(temp, "app", Spec);
+        var dangling = temp.Combine("app", "broken.yaml");
+        File.CreateSymbolicLink(dangling, temp.Combine("app", "moved-away.yaml"));
+
+        var result = GraystepCli.Run(temp.Path, "validate", "app");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            $"error: Could not find file '{dangling}'.\n" +
+            "hint: check that the path exists, is the right kind (file or folder) and is readable and writable\n",
+            result.Error);
+    }
+
+    [Fact]
     public void A_folder_without_specs_says_what_a_spec_looks_like()
     {
         using var temp = new TempDirectory("graystep-validate");
