@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Graystep.Cli.Commands;
 using Graystep.Core.Errors;
@@ -62,9 +63,9 @@ internal static class CommandLine
         DefaultValueFactory = optional ? _ => "." : null!,
     };
 
-    private static Option<string[]> ImageOption() => new("--image")
+    private static Option<string[]> ImageOption(bool fromEnvironment) => new("--image")
     {
-        Description = "CONTAINER=IMAGE for the new version (repeatable) [GRAYSTEP_IMAGE, comma-separated]",
+        Description = "CONTAINER=IMAGE for the new version (repeatable)" + (fromEnvironment ? " [GRAYSTEP_IMAGE, comma-separated]" : string.Empty),
         AllowMultipleArgumentsPerToken = false,
     };
 
@@ -82,8 +83,12 @@ internal static class CommandLine
         var command = new Command("render", "Write the manifests for a version into the spec's output folder (no git)");
         var path = PathArgument(optional: false);
         var version = new Option<string>("--version") { Description = "The version to render as canary", Required = true };
-        var images = ImageOption();
-        var weight = new Option<int?>("--weight") { Description = "Canary weight 0..100 (A/B and mirroring: >0 turns the match/mirror on)" };
+        var images = ImageOption(fromEnvironment: false);
+        var weight = new Option<int?>("--weight")
+        {
+            Description = "Canary weight 0..100 (A/B and mirroring: >0 turns the match/mirror on)",
+            CustomParser = ParseWeight,
+        };
         command.Arguments.Add(path);
         command.Options.Add(version);
         command.Options.Add(images);
@@ -98,7 +103,7 @@ internal static class CommandLine
         var command = new Command("run", "The pipeline step: start a version if asked, then drive the rollout to promotion or rollback");
         var path = PathArgument(optional: false);
         var version = new Option<string?>("--version") { Description = "Start this version [GRAYSTEP_VERSION]" };
-        var images = ImageOption();
+        var images = ImageOption(fromEnvironment: true);
         var once = new Option<bool>("--once") { Description = "Advance at most one step, then exit (5 when not finished)" };
         var timeout = new Option<string?>("--timeout") { Description = "Exit with 5 when this much time has passed (e.g. 30m) [GRAYSTEP_TIMEOUT]" };
         var supersede = new Option<bool>("--supersede") { Description = "Roll back a different version in progress, then start this one" };
@@ -172,6 +177,24 @@ internal static class CommandLine
         }
 
         return images;
+    }
+
+    /// <summary>A whole percentage; the default parser's message names a CLR type instead of the fix.</summary>
+    private static int? ParseWeight(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        var text = result.Tokens[^1].Value;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var weight) && weight is >= 0 and <= 100)
+        {
+            return weight;
+        }
+
+        result.AddError($"--weight {text}: expected a whole percentage from 0 to 100, e.g. --weight 20");
+        return null;
     }
 
     internal static TimeSpan ParseDuration(string option, string text)

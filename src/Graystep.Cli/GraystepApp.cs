@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Graystep.Cli.Commands;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
@@ -39,10 +40,13 @@ public static class GraystepApp
         {
             foreach (var error in parse.Errors)
             {
-                await context.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"error: {Describe(error)}").ConfigureAwait(false);
             }
 
-            await context.Error.WriteLineAsync("hint: run 'graystep --help' for usage").ConfigureAwait(false);
+            // Point at the help of the command that was being parsed: that is where the missing piece is described.
+            var command = parse.CommandResult.Command;
+            var help = command is RootCommand ? "graystep --help" : $"graystep {command.Name} --help";
+            await context.Error.WriteLineAsync($"hint: run '{help}' for usage").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -82,6 +86,13 @@ public static class GraystepApp
 
             return failure.ExitCode;
         }
+        catch (Exception io) when (io is IOException or UnauthorizedAccessException)
+        {
+            // A file the command needs cannot be read or written: the path is in the message; the fix is on disk.
+            await context.Error.WriteLineAsync($"error: {io.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync(verbose ? io.ToString() : "hint: check that the path exists, is the right kind (file or folder) and is readable and writable").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await context.Error.WriteLineAsync("error: interrupted; the rollout's state is whatever was last pushed, run again to continue").ConfigureAwait(false);
@@ -96,6 +107,19 @@ public static class GraystepApp
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>
+    /// System.CommandLine's wording for a missing argument names the command but not the argument; ours names
+    /// both, with the argument's description, so the message says what to add.
+    /// </summary>
+    private static string Describe(ParseError error) => error.SymbolResult switch
+    {
+        ArgumentResult { Argument: { Arity.MinimumNumberOfValues: > 0 } argument } missing when missing.Tokens.Count == 0 && missing.Parent is CommandResult parent =>
+            $"{parent.Command.Name}: missing {argument.Name}: {argument.Description}",
+        OptionResult { Option: { Required: true } option } given when given.Implicit || given.IdentifierToken is null =>
+            $"{option.Name} is required: {option.Description}",
+        _ => error.Message,
+    };
 
     internal static bool IsTrue(string? value) =>
         value is not null && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("yes", StringComparison.OrdinalIgnoreCase));

@@ -23,6 +23,13 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
             throw new GraystepException("--image needs --version: name the version these images make", ExitCodes.Usage, "e.g. --version v2 --image reviews=...:v2");
         }
 
+        // Checked before the repository is cloned or fetched: bad input fails fast and touches nothing.
+        if (version is not null && !TargetWorkload.IsDnsLabel(version))
+        {
+            throw new GraystepException($"--version '{version}' is not a valid version name", ExitCodes.Usage,
+                "use lower-case letters, digits and '-' (a DNS label), e.g. v2 or 1-4-0");
+        }
+
         var writer = CreateCiWriter();
         var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))

@@ -23,7 +23,7 @@ internal sealed class ValidateCommand(CliContext context, GlobalOptions globals)
         var shown = Path.GetRelativePath(Context.WorkingDirectory, full).Replace('\\', '/');
         var rollouts = set.Rollouts.Where(r => !isFile || r.File == shown).ToList();
         var templates = set.Templates.Where(t => !isFile || t.File == shown).ToList();
-        var problems = set.Problems.Where(p => !isFile || p.Location.File == shown || set.Templates.Any(t => t.File == p.Location.File)).ToList();
+        var problems = (isFile ? set.ProblemsFor(shown) : set.Problems).ToList();
 
         if (Json)
         {
@@ -34,7 +34,7 @@ internal sealed class ValidateCommand(CliContext context, GlobalOptions globals)
                 {
                     ["file"] = r.File,
                     ["rollout"] = r.Id,
-                    ["provider"] = r.Provider.ToString().ToLowerInvariant(),
+                    ["provider"] = SpecSummary.ProviderName(r.Provider),
                     ["strategy"] = r.Strategy.ToString(),
                     ["steps"] = new JsonArray([.. r.Analysis.StepWeights.Select(w => (JsonNode)w)]),
                     ["iterations"] = r.Analysis.Iterations,

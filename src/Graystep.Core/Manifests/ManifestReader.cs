@@ -24,10 +24,8 @@ public static class ManifestReader
         catch (YamlException e)
         {
             // The parser cannot recover from a syntax error; the documents before it are kept.
-            problems.Add(new SpecProblem(
-                new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column),
-                "",
-                "invalid YAML: " + e.Message.TrimEnd('.')));
+            var (line, column, message) = YamlSyntaxError.Describe(e, file.Text);
+            problems.Add(new SpecProblem(new SourceLocation(file.Path, line, column), "", message));
         }
         catch (InvalidOperationException)
         {

@@ -405,7 +405,9 @@ internal sealed class RolloutBinder(ProblemSink sink)
             sink.Report(seq, path, "stepWeights must list at least one weight, e.g. [10, 20, 50]");
         }
 
-        int? previous = null;
+        // The highest weight so far and where it is, so the message points at the step it has to exceed.
+        int? highest = null;
+        var highestAt = -1;
         for (var i = 0; i < seq.Children.Count; i++)
         {
             if (seq.Children[i] is not YamlScalarNode item || !TryInt(item, out var w))
@@ -418,12 +420,17 @@ internal sealed class RolloutBinder(ProblemSink sink)
             {
                 sink.Report(item, itemPath, Invariant($"weight {w} is outside 1..100"));
             }
-            else if (previous is not null && w <= previous)
+            else if (highest is { } top && w <= top)
             {
-                sink.Report(item, itemPath, Invariant($"weight {w} does not increase on the previous step ({previous}); steps must strictly increase"));
+                var before = highestAt == i - 1 ? "the previous step" : ProblemSink.Index("stepWeights", highestAt);
+                sink.Report(item, itemPath, Invariant($"weight {w} does not increase on {before} ({top}); steps must strictly increase"));
+            }
+            else
+            {
+                highest = w;
+                highestAt = i;
             }
 
-            previous = previous is null ? w : Math.Max(previous.Value, w);
             weights.Add(w);
         }
 

@@ -190,10 +190,16 @@ internal sealed class SchemaChecker(ProblemSink sink)
             if (field.Required && !YamlNodes.Has(map, field.Name))
             {
                 var key = YamlNodes.Key(map, field.Name);
-                sink.Report(key?.Start ?? at, ProblemSink.Join(path, field.Name), "required field is missing");
+                sink.Report(key?.Start ?? at, ProblemSink.Join(path, field.Name), "required field is missing; " + HowToAdd(field));
             }
         }
     }
+
+    /// <summary>The fix for a missing field: its name, and the required fields inside it when it is a mapping.</summary>
+    private static string HowToAdd(Field field) =>
+        field.Type.Object?.Fields.Where(f => f.Required).Select(f => f.Name + ": ...").ToList() is { Count: > 0 } inner
+            ? "add " + field.Name + ": {" + string.Join(", ", inner) + "}"
+            : "add " + field.Name + " (" + field.Type.Expected + ")";
 
     private static string UnknownField(string name, ObjectSchema schema)
     {

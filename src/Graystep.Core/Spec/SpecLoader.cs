@@ -90,7 +90,10 @@ public static class SpecLoader
             rollouts.Where(r => r.Valid).Select(r => r.Spec).ToList(),
             templates.Where(t => t.Valid).Select(t => t.Template).ToList(),
             manifests,
-            sorted);
+            sorted)
+        {
+            RolloutFiles = pendingRollouts.Select(p => p.Doc.File).Distinct(StringComparer.Ordinal).ToList(),
+        };
     }
 
     private enum DocClass
@@ -122,7 +125,26 @@ public static class SpecLoader
                 : DocClass.Template;
         }
 
+        // A misspelt kind would otherwise pass as a plain manifest, and the spec would be silently ignored.
+        // (RolloutStatus is the engine's status file, which lives beside the output.)
+        if (doc.Kind is { } kind and not "RolloutStatus" && api.StartsWith(GraystepGroup, StringComparison.Ordinal))
+        {
+            return WrongKind(doc, sink, "kind " + Quote(kind) + " is not a graystep.io kind; use kind: Rollout");
+        }
+
+        if (doc.Kind is { } flaggerKind && api.StartsWith(FlaggerGroup, StringComparison.Ordinal) &&
+            Suggest.Closest(flaggerKind, ["Canary", "MetricTemplate"]) is { } meant)
+        {
+            return WrongKind(doc, sink, "kind " + Quote(flaggerKind) + " is not a Flagger kind; did you mean " + Quote(meant) + "?");
+        }
+
         return DocClass.Manifest;
+    }
+
+    private static DocClass WrongKind(ManifestDocument doc, ProblemSink sink, string message)
+    {
+        sink.Report(Child(doc.Root, "kind")!, "kind", message);
+        return DocClass.Skip;
     }
 
     private static DocClass WrongVersion(ManifestDocument doc, ProblemSink sink, string supported)
@@ -242,7 +264,7 @@ public static class SpecLoader
             var message = kind + " " + Quote(name) + " not found in the manifests under " + where;
             message += suggestion is not null ? "; did you mean " + Quote(suggestion) + "?"
                 : others.Count > 0 ? "; found " + string.Join(", ", others.Take(5).Select(Quote))
-                : "";
+                : "; add its manifest under " + where + ", or fix " + path + ".name";
             draft.Report(at, path, message);
             return null;
         }
@@ -306,18 +328,13 @@ public static class SpecLoader
                 : [];
             if (candidates.Count == 0)
             {
-                var message = "MetricTemplate " + Quote(name) + " not found in namespace " + ns;
-                if (named is { Count: > 0 })
-                {
-                    var elsewhere = named.Select(t => t.Template.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-                    message += "; it is in namespace " + string.Join(", ", elsewhere) + ": set templateRef.namespace";
-                }
-                else if (Suggest.Closest(name, templatesByName.Keys) is { } suggestion)
-                {
-                    message += "; did you mean " + Quote(suggestion) + "?";
-                }
-
-                draft.Report(Key(node, "templateRef")!.Start, path + ".templateRef", message);
+                var suggestion = Suggest.Closest(name, templatesByName.Keys);
+                var fix = named is { Count: > 0 } ? "; one is defined in namespace " + named[0].Template.Namespace + " at " + At(named[0].Document) + "; set templateRef.namespace to it"
+                    : suggestion is not null ? "; did you mean " + Quote(suggestion) + "?"
+                    : "; add a flagger.app/v1beta1 MetricTemplate named " + Quote(name) + " in a YAML file under " +
+                      (draft.Folder.Length == 0 ? "the repository" : draft.Folder) + ", or fix templateRef";
+                draft.Report(Key(node, "templateRef")!.Start, path + ".templateRef",
+                    "MetricTemplate " + Quote(name) + " not found in namespace " + ns + fix);
                 return metric;
             }
 

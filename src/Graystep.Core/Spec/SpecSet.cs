@@ -15,4 +15,14 @@ public sealed record SpecSet(
     IReadOnlyList<SpecProblem> Problems)
 {
     public bool IsValid => Problems.Count == 0;
+
+    /// <summary>
+    /// Files holding a Rollout or Canary, valid or not. A command given one spec file reports that file's problems and
+    /// those of the files it may depend on (templates, manifests), but not those of other rollouts.
+    /// </summary>
+    public IReadOnlyList<string> RolloutFiles { get; init; } = [];
+
+    /// <summary>The problems that concern the rollout spec in <paramref name="file"/>.</summary>
+    public IEnumerable<SpecProblem> ProblemsFor(string file) =>
+        Problems.Where(p => p.Location.File == file || !RolloutFiles.Contains(p.Location.File, StringComparer.Ordinal));
 }

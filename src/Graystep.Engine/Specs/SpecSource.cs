@@ -78,7 +78,7 @@ public sealed class SpecSource(IFileSystem files)
         var set = LoadFolder(baseDirectory, folder);
         var display = Display(baseDirectory, full);
         var rollouts = isFile ? set.Rollouts.Where(r => r.File == display).ToList() : [.. set.Rollouts];
-        var problems = set.Problems.Where(p => !isFile || p.Location.File == display || IsTemplateFile(set, p.Location.File)).ToList();
+        var problems = (isFile ? set.ProblemsFor(display) : set.Problems).ToList();
         if (problems.Count > 0)
         {
             throw new SpecInvalidException(problems);
@@ -96,8 +96,6 @@ public sealed class SpecSource(IFileSystem files)
                 ExitCodes.Usage),
         };
     }
-
-    private static bool IsTemplateFile(SpecSet set, string file) => set.Templates.Any(t => t.File == file);
 
     private IEnumerable<string> EnumerateYaml(string directory)
     {

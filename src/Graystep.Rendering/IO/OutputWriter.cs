@@ -38,16 +38,28 @@ public sealed class OutputWriter(IFileSystem fileSystem)
             rendered.Add(file.RelativePath);
         }
 
-        var changed = new List<string>();
-        if (!fileSystem.DirectoryExists(outputDirectory))
+        if (fileSystem.FileExists(outputDirectory))
         {
-            fileSystem.CreateDirectory(outputDirectory);
+            throw new GraystepException(
+                $"{outputDirectory} is a file, but the rollout's output must be a folder",
+                ExitCodes.InvalidSpec,
+                "move that file away, or point spec.output at another folder");
         }
 
+        // Decide every write before making any, so a conflict found late leaves the folder as it was.
+        var writes = new List<(string Name, string Path, byte[] Bytes)>();
         foreach (var file in output.Files)
         {
             var path = Path.Combine(outputDirectory, file.RelativePath);
             var bytes = Utf8.GetBytes(file.Content);
+            if (fileSystem.DirectoryExists(path))
+            {
+                throw new GraystepException(
+                    $"{path} is a folder, but Graystep renders a file of that name",
+                    ExitCodes.InvalidSpec,
+                    "move that folder out of the rollout's output folder; Graystep owns the files it renders there");
+            }
+
             if (fileSystem.FileExists(path))
             {
                 var existing = fileSystem.ReadAllBytes(path);
@@ -65,8 +77,19 @@ public sealed class OutputWriter(IFileSystem fileSystem)
                 }
             }
 
+            writes.Add((file.RelativePath, path, bytes));
+        }
+
+        var changed = new List<string>();
+        if (!fileSystem.DirectoryExists(outputDirectory))
+        {
+            fileSystem.CreateDirectory(outputDirectory);
+        }
+
+        foreach (var (name, path, bytes) in writes)
+        {
             fileSystem.WriteAllBytes(path, bytes);
-            changed.Add(file.RelativePath);
+            changed.Add(name);
         }
 
         foreach (var path in fileSystem.EnumerateFiles(outputDirectory, "*", recursive: false))

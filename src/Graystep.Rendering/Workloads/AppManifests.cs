@@ -54,8 +54,9 @@ internal sealed class AppManifests
 
     public static AppManifests Find(RolloutSpec spec, IReadOnlyList<ManifestDocument> manifests)
     {
+        // The output folder holds Graystep's own render of these objects; it is never a template.
         var candidates = manifests
-            .Where(m => m.Namespace is null || string.Equals(m.Namespace, spec.Namespace, StringComparison.Ordinal))
+            .Where(m => !m.IsRendered && (m.Namespace is null || string.Equals(m.Namespace, spec.Namespace, StringComparison.Ordinal)))
             .ToList();
 
         if (!string.Equals(spec.TargetRef.Kind, "Deployment", StringComparison.Ordinal))

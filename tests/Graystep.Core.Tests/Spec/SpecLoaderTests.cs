@@ -360,7 +360,7 @@ public sealed class SpecLoaderTests
         Assert.Empty(Problems(found));
         Assert.Equal("flagger", Assert.Single(found.Rollouts).Analysis.Metrics[2].Template?.Namespace);
         Assert.Equal(
-            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo; it is in namespace flagger: set templateRef.namespace"],
+            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo; one is defined in namespace flagger at infra/templates.yaml:1:1; set templateRef.namespace to it"],
             Problems(missing));
     }
 

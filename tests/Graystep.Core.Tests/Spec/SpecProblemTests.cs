@@ -47,7 +47,7 @@ public sealed class SpecProblemTests
     {
         var set = Load(Rollout.With("threshold: 5", "threshold: 5: 6"));
 
-        Assert.Equal(["app/rollout.yaml:10:17: invalid YAML: While scanning a plain scalar value, found invalid mapping"], Problems(set));
+        Assert.Equal(["app/rollout.yaml:10:17: invalid YAML: a 'key:' cannot start here; check this line's indentation against the line above, or quote a value that contains ': '"], Problems(set));
         Assert.Empty(set.Rollouts);
     }
 
@@ -63,8 +63,39 @@ public sealed class SpecProblemTests
     public void A_duplicate_key_is_a_syntax_error()
     {
         Assert.Equal(
-            ["app/rollout.yaml:11:5: invalid YAML: Duplicate key threshold"],
+            ["app/rollout.yaml:11:5: invalid YAML: key \"threshold\" appears twice in the same mapping; keep one"],
             Problems(Load(Rollout.With("threshold: 5", "threshold: 5\n    threshold: 6"))));
+    }
+
+    [Fact]
+    public void A_tab_in_the_indentation_is_reported_where_the_tab_is()
+    {
+        Assert.Equal(
+            ["app/rollout.yaml:10:1: invalid YAML: a tab is used for indentation; indent with spaces only"],
+            Problems(Load(Rollout.With("    threshold: 5", "\tthreshold: 5"))));
+    }
+
+    [Fact]
+    public void A_misspelt_kind_is_reported_instead_of_being_read_as_a_plain_manifest()
+    {
+        Assert.Equal(
+            ["app/rollout.yaml:2:7: kind: kind \"Rolout\" is not a graystep.io kind; use kind: Rollout"],
+            Problems(Load(Rollout.With("kind: Rollout", "kind: Rolout"))));
+        Assert.Equal(
+            ["app/rollout.yaml:2:7: kind: kind \"Canery\" is not a Flagger kind; did you mean \"Canary\"?"],
+            Problems(Load(Rollout.With("apiVersion: graystep.io/v1alpha1", "apiVersion: flagger.app/v1beta1").With("kind: Rollout", "kind: Canery"))));
+    }
+
+    [Fact]
+    public void A_metric_template_in_another_namespace_says_which_one()
+    {
+        var rollout = Rollout.With(
+            "{max: 500}}",
+            "{max: 500}}\n      - {name: not-found, templateRef: {name: not-found-percentage}, thresholdRange: {max: 5}}");
+
+        Assert.Equal(
+            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo; one is defined in namespace istio-system at app/templates.yaml:1:1; set templateRef.namespace to it"],
+            Problems(Load(rollout, new SourceFile("app/templates.yaml", NotFoundTemplate.With("namespace: bookinfo", "namespace: istio-system")))));
     }
 
     [Fact]
@@ -113,7 +144,7 @@ public sealed class SpecProblemTests
     public void A_missing_required_field_points_at_its_parent()
     {
         Assert.Equal(
-            ["app/rollout.yaml:7:3: spec.service.port: required field is missing"],
+            ["app/rollout.yaml:7:3: spec.service.port: required field is missing; add port (an integer)"],
             Problems(Load(Rollout.With("service: {port: 9080, hosts: [reviews], gateways: [mesh]}", "service: {hosts: [reviews]}"))));
     }
 
@@ -163,6 +194,17 @@ public sealed class SpecProblemTests
         Assert.Equal(
             ["app/rollout.yaml:11:27: spec.analysis.stepWeights[2]: weight 20 does not increase on the previous step (50); steps must strictly increase"],
             Problems(Load(Rollout.With("[10, 20, 50]", "[10, 50, 20]"))));
+    }
+
+    [Fact]
+    public void A_step_below_an_earlier_step_names_the_step_it_must_exceed()
+    {
+        Assert.Equal(
+            [
+                "app/rollout.yaml:11:27: spec.analysis.stepWeights[2]: weight 20 does not increase on the previous step (50); steps must strictly increase",
+                "app/rollout.yaml:11:31: spec.analysis.stepWeights[3]: weight 30 does not increase on stepWeights[1] (50); steps must strictly increase",
+            ],
+            Problems(Load(Rollout.With("[10, 20, 50]", "[10, 50, 20, 30]"))));
     }
 
     [Fact]
@@ -246,7 +288,7 @@ public sealed class SpecProblemTests
     {
         var set = SpecLoader.Load([new SourceFile("other/deployment.yaml", Deployment), new SourceFile("app/rollout.yaml", Rollout)]);
 
-        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/"], Problems(set));
+        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/; add its manifest under app/, or fix spec.targetRef.name"], Problems(set));
     }
 
     [Fact]
@@ -258,7 +300,7 @@ public sealed class SpecProblemTests
             new SourceFile("app/rollout.yaml", Rollout),
         ]);
 
-        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/"], Problems(set));
+        Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/; add its manifest under app/, or fix spec.targetRef.name"], Problems(set));
         Assert.True(Assert.Single(set.Manifests).IsRendered);
     }
 
@@ -270,7 +312,7 @@ public sealed class SpecProblemTests
             "{max: 500}}\n      - {name: not-found, templateRef: {name: not-found-percentage}, thresholdRange: {max: 5}}");
 
         Assert.Equal(
-            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo"],
+            ["app/rollout.yaml:15:27: spec.analysis.metrics[2].templateRef: MetricTemplate \"not-found-percentage\" not found in namespace bookinfo; add a flagger.app/v1beta1 MetricTemplate named \"not-found-percentage\" in a YAML file under app/, or fix templateRef"],
             Problems(Load(rollout)));
     }
 

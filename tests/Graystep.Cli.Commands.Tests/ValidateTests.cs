@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using Graystep.Cli.Commands.Tests.Support;
+using Graystep.TestKit;
+
+namespace Graystep.Cli.Commands.Tests;
+
+/// <summary><c>graystep validate</c> on the checked-in examples: exit 0, one pinned summary line per rollout.</summary>
+public sealed class ValidateTests
+{
+    private static readonly Dictionary<string, string> Summaries = new(StringComparer.Ordinal)
+    {
+        ["ab-testing"] = "ab-testing/rollout.yaml: test/abtest (istio): A/B testing, 10 iterations on header user-id exact \"123\"",
+        ["bookinfo"] = "bookinfo/rollout.yaml: bookinfo/reviews (istio): canary 10% → 20% → 50%, then promote",
+        ["gateway-api"] = "gateway-api/rollout.yaml: test/podinfo (gateway-api): canary 10% → 20% → 30% → 40% → 50%, then promote",
+        ["k8sdemo-nginx"] = "k8sdemo-nginx/rollout.yaml: k8sdemo/hello (nginx): canary 20% → 40% → 60%, then promote",
+        ["k8sdemo-nginx-bluegreen"] = "k8sdemo-nginx-bluegreen/rollout.yaml: k8sdemo/hello (kubernetes): blue/green, 5 iterations",
+        ["podinfo-flagger"] = "podinfo-flagger/podinfo-canary.yaml: test/podinfo (istio): canary 10% → 20% → 30% → 40% → 50%, then promote",
+    };
+
+    private static readonly Dictionary<string, string> SpecFiles = new(StringComparer.Ordinal)
+    {
+        ["podinfo-flagger"] = "podinfo-canary.yaml",
+    };
+
+    public static TheoryData<string> Names => Examples.All;
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_example_folder_is_valid_and_prints_its_summary(string example)
+    {
+        var before = FolderState.Of(RepoPaths.Examples);
+
+        var result = GraystepCli.Run(RepoPaths.Examples, "validate", example);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Summaries[example] + "\n", result.Out);
+        Assert.Equal(string.Empty, result.Error);
+        Assert.Empty(FolderState.Of(RepoPaths.Examples).ChangedSince(before));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_example_spec_file_is_valid_and_prints_its_summary(string example)
+    {
+        var file = $"{example}/{SpecFiles.GetValueOrDefault(example, "rollout.yaml")}";
+
+        var result = GraystepCli.Run(RepoPaths.Examples, "validate", file);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Summaries[example] + "\n", result.Out);
+        Assert.Equal(string.Empty, result.Error);
+    }
+
+    [Fact]
+    public void A_folder_of_examples_prints_one_line_per_rollout_in_path_order()
+    {
+        var result = GraystepCli.Run(RepoPaths.Examples, "validate", ".");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // Ordinal path order: "k8sdemo-nginx-bluegreen/" sorts before "k8sdemo-nginx/" ('-' < '/').
+        Assert.Equal(string.Concat(Summaries.Values.Order(StringComparer.Ordinal).Select(s => s + "\n")), result.Out);
+        Assert.Equal(string.Empty, result.Error);
+    }
+
+    [Fact]
+    public void Without_a_path_the_current_folder_is_validated()
+    {
+        Assert.Equal(GraystepCli.Run(RepoPaths.Examples, "validate", "."), GraystepCli.Run(RepoPaths.Examples, "validate"));
+    }
+
+    [Fact]
+    public void Paths_are_shown_relative_to_the_current_folder()
+    {
+        var result = GraystepCli.Run(RepoPaths.Root, "validate", "examples/bookinfo");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("examples/" + Summaries["bookinfo"] + "\n", result.Out);
+    }
+
+    [Fact]
+    public void Json_output_has_the_documented_shape()
+    {
+        var result = GraystepCli.Run(RepoPaths.Examples, "validate", "podinfo-flagger", "-o", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.Error);
+        Assert.Equal(
+            """
+            {
+              "valid": true,
+              "rollouts": [
+                {
+                  "file": "podinfo-flagger/podinfo-canary.yaml",
+                  "rollout": "test/podinfo",
+                  "provider": "istio",
+                  "strategy": "Canary",
+                  "steps": [
+                    10,
+                    20,
+                    30,
+                    40,
+                    50
+                  ],
+                  "iterations": 0,
+                  "summary": "podinfo-flagger/podinfo-canary.yaml: test/podinfo (istio): canary 10% → 20% → 30% → 40% → 50%, then promote"
+                }
+              ],
+              "templates": [
+                {
+                  "file": "podinfo-flagger/not-found-percentage.yaml",
+                  "name": "not-found-percentage",
+                  "namespace": "istio-system"
+                }
+              ],
+              "problems": []
+            }
+
+            """,
+            result.Out);
+    }
+
+    [Fact]
+    public void The_output_format_can_come_from_the_environment()
+    {
+        var result = GraystepCli.Run(RepoPaths.Examples, new Dictionary<string, string> { ["GRAYSTEP_OUTPUT"] = "json" }, null, "validate", "bookinfo");
+
+        Assert.Equal(0, result.ExitCode);
+        var json = JsonNode.Parse(result.Out)!;
+        Assert.True((bool)json["valid"]!);
+        Assert.Equal("bookinfo/reviews", (string)json["rollouts"]![0]!["rollout"]!);
+    }
+
+    [Fact]
+    public void Each_strategy_is_named_in_json()
+    {
+        var result = GraystepCli.Run(RepoPaths.Examples, "validate", "-o", "json");
+
+        var strategies = JsonNode.Parse(result.Out)!["rollouts"]!.AsArray()
+            .Select(r => $"{(string)r!["rollout"]!} {(string)r["provider"]!} {(string)r["strategy"]!} {r["iterations"]!.ToJsonString()}")
+            .ToList();
+        Assert.Equal(
+            [
+                "test/abtest istio ABTesting 10",
+                "bookinfo/reviews istio Canary 0",
+                "test/podinfo gateway-api Canary 0",
+                "k8sdemo/hello kubernetes BlueGreen 5",
+                "k8sdemo/hello nginx Canary 0",
+                "test/podinfo istio Canary 0",
+            ],
+            strategies);
+    }
+}
