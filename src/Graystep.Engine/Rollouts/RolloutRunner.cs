@@ -231,7 +231,7 @@ public sealed class RolloutRunner
         {
             return now >= deadline
                 ? Rollback(spec, status, now, $"progress deadline exceeded: waiting {spec.ProgressDeadlineSeconds}s for the cluster to apply {Short(commit.Sha)} ({pending.Reason})", string.Empty)
-                : new Decision.Wait($"waiting for the cluster to apply {Short(commit.Sha)}: {pending.Reason}", null);
+                : new Decision.Wait($"waiting for the cluster to apply {Short(commit.Sha)}: {pending.Reason}", KnownSyncTime(spec, commit, deadline));
         }
 
         var syncedAt = ((SyncObservation.Synced)observed).At;
@@ -385,6 +385,21 @@ public sealed class RolloutRunner
         }
 
         return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", null);
+    }
+
+    /// <summary>
+    /// A fixed sync delay says when the commit counts as applied: sleep until then instead of fetching every
+    /// <see cref="PollInterval"/> (Argo CD and Flux give no such time, so they are polled).
+    /// </summary>
+    private static DateTimeOffset? KnownSyncTime(RolloutSpec spec, Core.History.CommitRecord commit, DateTimeOffset deadline)
+    {
+        if (spec.Sync.Kind != SyncKind.Delay)
+        {
+            return null;
+        }
+
+        var applied = commit.CommittedAt + spec.Sync.Delay;
+        return applied < deadline ? applied : deadline;
     }
 
     private static Decision.Commit Rollback(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, string reason, string details) =>
