@@ -139,6 +139,13 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
         }
     }
 
+    public async Task RestoreAsync(string commit, string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commit);
+        // git writes the blobs itself, so the restored files are the committed bytes (no re-encoding on the way).
+        await RunAsync(["--literal-pathspecs", "restore", "--source=" + commit, "--staged", "--worktree", "--", NormalizePath(path)], cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<PushOutcome> PushAsync(CancellationToken cancellationToken) =>
         await PushRefAsync($"refs/heads/{Branch}", Branch, cancellationToken).ConfigureAwait(false);
 
