@@ -126,6 +126,12 @@ public sealed class RolloutRunner
                     if (commit.Transition.Action is Core.History.RolloutAction.Promote or Core.History.RolloutAction.Rollback)
                     {
                         await _hooks.RunAsync(state.Spec, HookMoment.AfterFinish, Context(state.Spec, commit.Transition.Status), cancellationToken).ConfigureAwait(false);
+                        if (commit.Preparatory)
+                        {
+                            // --supersede: the old version is rolled back so that this run can start the new one.
+                            continue;
+                        }
+
                         var promoted = commit.Transition.Action == Core.History.RolloutAction.Promote;
                         return new RunResult(
                             promoted ? RunOutcome.Promoted : RunOutcome.RolledBack,
@@ -353,7 +359,7 @@ public sealed class RolloutRunner
                     $"wait for {status.Canary.Name} to finish, or pass --supersede to roll it back and start {wanted}");
             }
 
-            return Rollback(spec, status, now, $"superseded by {wanted}", $"A run asked for {wanted} with --supersede while {status.Canary.Name} was in progress.");
+            return Rollback(spec, status, now, $"superseded by {wanted}", $"A run asked for {wanted} with --supersede while {status.Canary.Name} was in progress.") with { Preparatory = true };
         }
 
         if (status.Stable.Name == wanted)
