@@ -1,0 +1,87 @@
+using Graystep.Core.Abstractions;
+using Graystep.Engine.Rollouts;
+using Graystep.Engine.Tests.Support;
+using static Graystep.Engine.Tests.Support.HistoryAssert;
+
+namespace Graystep.Engine.Tests;
+
+/// <summary>Optimistic concurrency: a push that loses the race fetches, re-reads the state and decides again.</summary>
+public sealed class ConcurrencyTests
+{
+    [Fact]
+    public async Task A_runner_that_loses_the_push_race_decides_again_on_fresh_state()
+    {
+        using var rig = RolloutRig.Create("bookinfo");
+        await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")) with { Once = true });
+
+        // Runner A decides "shift 10%"; just before its push, runner B (its own workspace) makes the same step a second
+        // later and wins. (At the same second both would make the very same commit, and A's push would be a no-op.)
+        await using var opened = await rig.OpenAsync();
+        var racing = new RacingWorkspace(opened);
+        RunResult? other = null;
+        racing.BeforePush = async () =>
+        {
+            rig.Clock.Advance(TimeSpan.FromSeconds(1));
+            other = await rig.RunAsync(new RunRequest { Once = true }, workspaceRoot: rig.Combine("workspaces-b"));
+        };
+        var observer = new RecordingObserver();
+
+        var result = await rig.CreateRunner(racing, observer).RunAsync(new RunRequest(), CancellationToken.None);
+
+        Assert.Equal(RunOutcome.InProgress, other!.Outcome);
+        Assert.Equal(PushOutcome.BranchMoved, racing.Pushes[0]);
+        Assert.All(racing.Pushes.Skip(1), p => Assert.Equal(PushOutcome.Pushed, p));
+        Assert.Contains("info: the branch moved while we decided; fetching and deciding again", observer.Lines);
+        Assert.Equal(RunOutcome.Promoted, result.Outcome);
+        var commits = Timeline(rig, Canary("v1", "v2", 10, 20, 50));
+        // A made every commit after B's step, each a whole interval after the one before: nothing skipped or doubled.
+        Assert.Equal(["reviews: shift 20% to v2 (step 2/3)", "reviews: shift 50% to v2 (step 3/3)", "reviews: promote v2 to 100%"], observer.Commits.Select(c => c.Transition.Message.Subject));
+        Assert.Equal(TimeSpan.FromSeconds(90), commits[3].CommittedAt - commits[2].CommittedAt);
+    }
+
+    [Fact]
+    public async Task A_runner_that_loses_the_race_to_the_promotion_finishes_without_a_commit()
+    {
+        using var rig = RolloutRig.Create("bookinfo", ("stepWeights: [10, 20, 50]", "stepWeights: [50]"));
+        await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")) with { Once = true });
+        await rig.RunAsync(new RunRequest { Once = true });
+
+        await using var opened = await rig.OpenAsync();
+        var racing = new RacingWorkspace(opened);
+        racing.BeforePush = async () =>
+        {
+            rig.Clock.Advance(TimeSpan.FromSeconds(1));
+            await rig.RunAsync(new RunRequest(), workspaceRoot: rig.Combine("workspaces-b"));
+        };
+        var observer = new RecordingObserver();
+
+        var result = await rig.CreateRunner(racing, observer).RunAsync(new RunRequest(), CancellationToken.None);
+
+        Assert.Equal([PushOutcome.BranchMoved], racing.Pushes);
+        Assert.Empty(observer.Commits);
+        Assert.Equal(RunOutcome.Promoted, result.Outcome);
+        Timeline(rig, Canary("v1", "v2", 50));
+    }
+
+    [Fact]
+    public async Task Two_runners_that_both_start_the_same_version_make_one_start()
+    {
+        using var rig = RolloutRig.Create("bookinfo");
+        await rig.RunAsync(new RunRequest());
+
+        await using var opened = await rig.OpenAsync();
+        var racing = new RacingWorkspace(opened);
+        racing.BeforePush = async () =>
+        {
+            rig.Clock.Advance(TimeSpan.FromSeconds(1));
+            await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")) with { Once = true }, workspaceRoot: rig.Combine("workspaces-b"));
+        };
+
+        var result = await rig.CreateRunner(racing, new RecordingObserver()).RunAsync(
+            RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")), CancellationToken.None);
+
+        Assert.Equal(PushOutcome.BranchMoved, racing.Pushes[0]);
+        Assert.Equal(RunOutcome.Promoted, result.Outcome);
+        Timeline(rig, Canary("v1", "v2", 10, 20, 50));
+    }
+}
