@@ -262,7 +262,8 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
             return PushOutcome.BranchMoved;
         }
 
-        var reason = status.Split('\t').LastOrDefault()?.Trim();
+        // "[remote rejected] (pre-receive hook declined)" → "(pre-receive hook declined)".
+        var reason = status.Split('\t').LastOrDefault()?.Replace("[remote rejected]", string.Empty, StringComparison.Ordinal).Trim();
         var summary = status.Contains("[remote rejected]", StringComparison.Ordinal)
             ? $"the remote rejected the push to '{remoteBranch}' on {RemoteUrl} {reason}"
             : $"could not push to '{remoteBranch}' on {RemoteUrl}";
