@@ -63,8 +63,32 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
 
         var sha = await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("a transition changed nothing: the status file always changes");
-        var pushed = await workspace.PushAsync(cancellationToken).ConfigureAwait(false);
+        PushOutcome pushed;
+        try
+        {
+            pushed = await workspace.PushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is Core.Errors.GraystepException or OperationCanceledException)
+        {
+            // A refused push must not leave our commit behind (in a reused CI checkout it would block the next run):
+            // the workspace goes back to the remote tip, which stays the only truth.
+            await ResetToRemoteAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return pushed == PushOutcome.Pushed ? sha : null;
+    }
+
+    private async Task ResetToRemoteAsync()
+    {
+        try
+        {
+            await workspace.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Core.Errors.GraystepException)
+        {
+            // The remote is unreachable too; the next run resets the workspace before it decides anything.
+        }
     }
 
     /// <summary>
