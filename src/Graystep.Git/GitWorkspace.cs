@@ -262,6 +262,16 @@ public sealed class GitWorkspace : IGitWorkspace, IAsyncDisposable, IDisposable
             return PushOutcome.BranchMoved;
         }
 
+        // Another push moved the branch between the remote's advertisement and its ref update: "[remote rejected]
+        // (failed to update ref)" with "cannot lock ref 'refs/heads/main': is at X but expected Y". The same lost race.
+        var said = result.Stderr + result.Stdout;
+        if (status.Contains("[remote rejected]", StringComparison.Ordinal)
+            && said.Contains("cannot lock ref", StringComparison.Ordinal)
+            && said.Contains("but expected", StringComparison.Ordinal))
+        {
+            return PushOutcome.BranchMoved;
+        }
+
         // "[remote rejected] (pre-receive hook declined)" → "(pre-receive hook declined)".
         var reason = status.Split('\t').LastOrDefault()?.Replace("[remote rejected]", string.Empty, StringComparison.Ordinal).Trim();
         var summary = status.Contains("[remote rejected]", StringComparison.Ordinal)
