@@ -1,6 +1,7 @@
 using Graystep.Core.Abstractions;
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Tests.Support;
+using Graystep.TestKit;
 using static Graystep.Engine.Tests.Support.HistoryAssert;
 
 namespace Graystep.Engine.Tests;
@@ -83,5 +84,45 @@ public sealed class ConcurrencyTests
         Assert.Equal(PushOutcome.BranchMoved, racing.Pushes[0]);
         Assert.Equal(RunOutcome.Promoted, result.Outcome);
         Timeline(rig, Canary("v1", "v2", 10, 20, 50));
+    }
+
+    [Fact]
+    public async Task A_branch_moved_while_the_remote_takes_the_push_is_a_lost_race_too()
+    {
+        using var rig = RolloutRig.Create("bookinfo");
+        await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")) with { Once = true });
+
+        // Someone else's commit on top of main, not yet on main; the remote moves main to it while it takes our next
+        // push, as a concurrent push does: git then refuses ours with "cannot lock ref ... is at X but expected Y".
+        var other = rig.Combine("other");
+        RawGit.Run(rig.Combine(), "clone", "-q", rig.Remote, other);
+        RawGit.Write(other, "apps/other/config.yaml", "name: other\nreplicas: 2\n");
+        RawGit.Run(other, "commit", "-q", "-am", "other: two replicas");
+        RawGit.Run(other, "push", "-q", "origin", "HEAD:refs/heads/side");
+        var side = RawGit.Run(other, "rev-parse", "HEAD");
+        var hook = Path.Combine(rig.Remote, "hooks", "pre-receive");
+        File.WriteAllText(hook, $"""
+            #!/bin/sh
+            if [ ! -f "$GIT_DIR/moved" ]; then
+              touch "$GIT_DIR/moved"
+              env -u GIT_QUARANTINE_PATH -u GIT_OBJECT_DIRECTORY -u GIT_ALTERNATE_OBJECT_DIRECTORIES git update-ref refs/heads/main {side}
+            fi
+            exit 0
+
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var observer = new RecordingObserver();
+        await using var workspace = await rig.OpenAsync();
+        var result = await rig.CreateRunner(workspace, observer).RunAsync(new RunRequest(), CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(rig.Remote, "moved")));
+        Assert.Contains("info: the branch moved while we decided; fetching and deciding again", observer.Lines);
+        Assert.Equal(RunOutcome.Promoted, result.Outcome);
+        Timeline(rig, Canary("v1", "v2", 10, 20, 50));
+        Assert.Contains(rig.Log(), c => c.Sha == side);
     }
 }

@@ -1,6 +1,7 @@
 using Graystep.Core.History;
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Tests.Support;
+using Graystep.TestKit;
 
 namespace Graystep.Engine.Tests;
 

@@ -1,5 +1,6 @@
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Tests.Support;
+using Graystep.TestKit;
 using static Graystep.Engine.Tests.Support.HistoryAssert;
 
 namespace Graystep.Engine.Tests;

@@ -3,6 +3,7 @@ using Graystep.Core.History;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Tests.Support;
+using Graystep.TestKit;
 using static Graystep.Engine.Tests.Support.HistoryAssert;
 
 namespace Graystep.Engine.Tests;

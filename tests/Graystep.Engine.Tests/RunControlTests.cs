@@ -2,6 +2,7 @@ using Graystep.Core.Errors;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Tests.Support;
+using Graystep.TestKit;
 using static Graystep.Engine.Tests.Support.HistoryAssert;
 
 namespace Graystep.Engine.Tests;

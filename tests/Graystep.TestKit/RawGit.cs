@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Graystep.Core.History;
 
-namespace Graystep.Engine.Tests.Support;
+namespace Graystep.TestKit;
 
 /// <summary>A commit on the remote as plain git reports it, for checks that bypass the code under test.</summary>
-internal sealed record RemoteCommit(string Sha, IReadOnlyList<string> Parents, string AuthorName, string AuthorEmail, DateTimeOffset CommittedAt, CommitMessage Message)
+public sealed record RemoteCommit(string Sha, IReadOnlyList<string> Parents, string AuthorName, string AuthorEmail, string Committer, DateTimeOffset CommittedAt, CommitMessage Message)
 {
     public string? Trailer(string key) => Message.Trailer(key);
 
@@ -13,7 +13,7 @@ internal sealed record RemoteCommit(string Sha, IReadOnlyList<string> Parents, s
 }
 
 /// <summary>Runs git directly: to seed repositories and to read results, never through Graystep's own git code.</summary>
-internal static class RawGit
+public static class RawGit
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
@@ -48,18 +48,19 @@ internal static class RawGit
     /// <summary>Commits of <paramref name="branch"/> in <paramref name="repo"/>, oldest first.</summary>
     public static IReadOnlyList<RemoteCommit> Log(string repo, string branch = "main")
     {
-        var output = Run(repo, "log", "--reverse", "-z", "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%B", "refs/heads/" + branch);
+        var output = Run(repo, "log", "--reverse", "-z", "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%cn <%ce>%x1f%cI%x1f%B", "refs/heads/" + branch);
         var commits = new List<RemoteCommit>();
         foreach (var entry in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
-            var f = entry.TrimStart('\n').Split('\x1f', 6);
+            var f = entry.TrimStart('\n').Split('\x1f', 7);
             commits.Add(new RemoteCommit(
                 f[0],
                 f[1].Split(' ', StringSplitOptions.RemoveEmptyEntries),
                 f[2],
                 f[3],
-                DateTimeOffset.Parse(f[4], CultureInfo.InvariantCulture, DateTimeStyles.None),
-                CommitMessageFormat.Parse(f[5])));
+                f[4],
+                DateTimeOffset.Parse(f[5], CultureInfo.InvariantCulture, DateTimeStyles.None),
+                CommitMessageFormat.Parse(f[6])));
         }
 
         return commits;
@@ -88,6 +89,21 @@ internal static class RawGit
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.WriteAllText(full, content);
     }
+
+    /// <summary>Every file under <paramref name="root"/> (its .git folder too) with a hash of its bytes: to prove nothing was touched.</summary>
+    public static SortedDictionary<string, string> Snapshot(string root)
+    {
+        var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            snapshot[Path.GetRelativePath(root, file)] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Every ref of <paramref name="repo"/> with its target: to prove a remote did not move.</summary>
+    public static string Refs(string repo) => Run(repo, "for-each-ref", "--format=%(refname) %(objectname)");
 
     private static Process Start(string cwd, string[] args)
     {

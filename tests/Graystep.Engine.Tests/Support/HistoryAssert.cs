@@ -1,4 +1,5 @@
 using Graystep.Core.History;
+using Graystep.TestKit;
 
 namespace Graystep.Engine.Tests.Support;
 
