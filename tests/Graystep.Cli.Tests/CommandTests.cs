@@ -42,7 +42,7 @@ public sealed class CommandTests
         Assert.Equal(["initialize v1 100 0/0", "start v2 0 0/3"], repo.Timeline());
         using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
-        Assert.Equal(["rollout", "result", "exitCode", "reason", "phase", "stable", "canary", "weight", "analysis"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["rollout", "result", "exitCode", "reason", "phase", "stable", "canary", "weight", "commits", "analysis"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("in-progress", root.GetProperty("result").GetString());
         Assert.Equal(5, root.GetProperty("exitCode").GetInt32());
         Assert.StartsWith("timeout reached while analysing v2 before step 1/3", root.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -50,6 +50,11 @@ public sealed class CommandTests
         Assert.Equal("v1", root.GetProperty("stable").GetString());
         Assert.Equal("v2", root.GetProperty("canary").GetString());
         Assert.Equal(0, root.GetProperty("weight").GetInt32());
+        var commits = repo.RolloutCommits();
+        Assert.Equal(
+            commits.Select(c => $"{c.Sha} {c.Action} {c.Message.Subject}"),
+            root.GetProperty("commits").EnumerateArray().Select(c => $"{c.GetProperty("commit").GetString()} {c.GetProperty("action").GetString()} {c.GetProperty("subject").GetString()}"));
+        Assert.Equal(0, root.GetProperty("analysis").GetArrayLength());
         // Progress lines go to stderr when stdout carries JSON.
         Assert.Contains("committed ", result.Stderr, StringComparison.Ordinal);
     }
