@@ -10,6 +10,8 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
 {
     private static readonly int[] Weights = [10, 20, 30, 40, 50];
 
+    private readonly List<string> _tips = [];
+
     [Fact]
     public async Task Two_processes_driving_the_same_rollout_at_once_leave_one_valid_history()
     {
@@ -19,6 +21,14 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
         // Two pipeline runs of the same commit, each with its own workspace (two CI machines).
         using var a = GraystepProcess.Start(args, repo.Root, repo.Env(("GRAYSTEP_WORKSPACE", repo.Combine("ws-a"))));
         using var b = GraystepProcess.Start(args, repo.Root, repo.Env(("GRAYSTEP_WORKSPACE", repo.Combine("ws-b"))));
+        var tips = new List<string>();
+        while (!a.HasExited || !b.HasExited)
+        {
+            // Every tip the remote shows while they race must stay in the final history.
+            tips.Add(repo.Tip());
+            await Task.Delay(50);
+        }
+
         var ra = await a.WaitAsync(GraystepProcess.DefaultTimeout);
         var rb = await b.WaitAsync(GraystepProcess.DefaultTimeout);
         output.WriteLine("A: " + ra);
@@ -29,6 +39,7 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
         // Each weight once, in order; nothing skipped or doubled; nothing rewritten.
         Assert.Equal(GitOpsRepo.Canary("v1", "v2", Weights), repo.Timeline());
         repo.AssertLinear();
+        repo.AssertOnlyMovedForward(tips);
         Assert.All(repo.RolloutCommits(), c => Assert.Equal("Graystep", c.AuthorName));
         // Between them the two made exactly the rollout's commits: every lost race was decided again, nothing else
         // was pushed. (Both may report the very same commit: same parent, tree, message and second make one object.)
@@ -55,6 +66,7 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Equal(expected, repo.Timeline());
         repo.AssertLinear();
+        repo.AssertOnlyMovedForward(_tips);
         var status = await repo.RunAsync("status", "rollout.yaml", "--repo", repo.Remote, "-o", "json");
         Assert.Contains("\"phase\": \"Succeeded\"", status.Stdout, StringComparison.Ordinal);
     }
@@ -73,9 +85,11 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
         var killed = await process.WaitAsync(TimeSpan.FromSeconds(30));
         output.WriteLine($"killed after {waited.ElapsedMilliseconds} ms (exit {killed.ExitCode}): {repo.Timeline().Count} commits");
 
-        // Whatever was pushed so far is a prefix of the valid history.
+        // Whatever was pushed so far is a prefix of the valid history, on top of what was there before.
         var timeline = repo.Timeline();
         Assert.Equal(expected.Take(timeline.Count), timeline);
+        repo.AssertOnlyMovedForward(_tips);
+        _tips.Add(repo.Tip());
     }
 
     private static Func<bool> Elapsed(TimeSpan span)

@@ -116,6 +116,14 @@ public sealed class StrategyLifecycleTests
             }
         }
 
+        // Each body says why: before the first step there was no canary traffic to judge; after it, the metrics that allowed it.
+        Assert.Contains("No traffic reached the canary yet", commits[2].Message.Body, StringComparison.Ordinal);
+        foreach (var judged in commits.Skip(3))
+        {
+            Assert.StartsWith("Analysis:\n", judged.Message.Body, StringComparison.Ordinal);
+            Assert.All(spec.Analysis.Metrics, m => Assert.Contains(m.Name, judged.Message.Body, StringComparison.Ordinal));
+        }
+
         // One analysis per step after the first (the first has no canary traffic to judge), each on traffic after the sync.
         Assert.Equal(steps, rig.Analysis.Calls.Count);
         for (var i = 0; i < steps; i++)

@@ -17,6 +17,9 @@ public sealed partial class GitOpsRepo : IDisposable
     {
         Remote = _temp.Combine("remote.git");
         RawGit.Run(_temp.Path, "init", "-q", "--bare", "-b", "main", Remote);
+        // History is never rewritten: the remote refuses anything but a fast-forward, so a force push would fail the test.
+        RawGit.Run(Remote, "config", "receive.denyNonFastForwards", "true");
+        RawGit.Run(Remote, "config", "receive.denyDeletes", "true");
         var seed = _temp.Combine("seed");
         RawGit.Run(_temp.Path, "clone", "-q", Remote, seed);
         RepoPaths.CopyDirectory(RepoPaths.Example(example), seed);
@@ -103,6 +106,17 @@ public sealed partial class GitOpsRepo : IDisposable
         for (var i = 1; i < log.Count; i++)
         {
             Assert.Equal(log[i - 1].Sha, Assert.Single(log[i].Parents));
+        }
+    }
+
+    /// <summary>Every tip seen earlier is an ancestor of the tip now: the branch only ever moved forward.</summary>
+    public void AssertOnlyMovedForward(IEnumerable<string> earlierTips)
+    {
+        var tip = Tip();
+        foreach (var earlier in earlierTips.Distinct(StringComparer.Ordinal))
+        {
+            var (code, _, error) = RawGit.TryRun(Remote, "merge-base", "--is-ancestor", earlier, tip);
+            Assert.True(code == 0, $"{earlier} was on main and is not an ancestor of {tip}: history was rewritten {error}");
         }
     }
 

@@ -57,6 +57,8 @@ internal sealed class RolloutRig : IDisposable
 
         Remote = _temp.Combine("remote.git");
         RawGit.Run(_temp.Path, "init", "-q", "--bare", "-b", "main", Remote);
+        // History is never rewritten: the remote refuses anything but a fast-forward.
+        RawGit.Run(Remote, "config", "receive.denyNonFastForwards", "true");
         var seed = _temp.Combine("seed");
         RawGit.Run(_temp.Path, "clone", "-q", Remote, seed);
         App = "apps/" + example;
