@@ -5,6 +5,7 @@ using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
 using Graystep.Engine.IO;
 using Graystep.Engine.Specs;
+using GitException = Graystep.Git.GitException;
 using Graystep.Rendering.IO;
 
 namespace Graystep.Cli;
@@ -73,7 +74,22 @@ public static class GraystepApp
         }
         catch (GraystepException failure)
         {
-            await context.Error.WriteLineAsync($"error: {failure.Message}").ConfigureAwait(false);
+            // One error line in our words; git's own words follow it, indented, so the line stays readable.
+            var git = failure as GitException;
+            await context.Error.WriteLineAsync($"error: {git?.Summary ?? failure.Message}").ConfigureAwait(false);
+            if (git is { GitExitCode: >= 0, GitMessage.Length: > 0 })
+            {
+                foreach (var line in git.GitMessage.Split('\n'))
+                {
+                    await context.Error.WriteLineAsync($"  git: {line}").ConfigureAwait(false);
+                }
+            }
+
+            if (verbose && git is not null)
+            {
+                await context.Error.WriteLineAsync($"  command: {git.Command}").ConfigureAwait(false);
+            }
+
             if (failure.Hint is { Length: > 0 } hint)
             {
                 await context.Error.WriteLineAsync($"hint: {hint}").ConfigureAwait(false);

@@ -121,14 +121,15 @@ public sealed partial class GitCli
         }
 
         var verb = arguments.FirstOrDefault(a => !a.StartsWith('-')) ?? "command";
-        var text = new StringBuilder(summary ?? $"git {verb} failed");
+        summary ??= $"git {verb} failed";
+        var text = new StringBuilder(summary);
         if (gitMessage.Length > 0)
         {
             text.Append(": ").Append(gitMessage);
         }
 
         text.Append(" (command: ").Append(command).Append(')');
-        return new GitException(text.ToString(), command, result.ExitCode, gitMessage, hint);
+        return new GitException(text.ToString(), command, result.ExitCode, gitMessage, hint, summary: summary);
     }
 
     /// <summary>The command line for people: quoted where needed, credentials redacted.</summary>

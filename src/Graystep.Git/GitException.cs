@@ -8,12 +8,13 @@ namespace Graystep.Git;
 /// </summary>
 public sealed class GitException : GraystepException
 {
-    public GitException(string message, string command, int gitExitCode, string gitMessage, string? hint = null, Exception? inner = null)
+    public GitException(string message, string command, int gitExitCode, string gitMessage, string? hint = null, Exception? inner = null, string? summary = null)
         : base(message, ExitCodes.Failure, hint, inner)
     {
         Command = command;
         GitExitCode = gitExitCode;
         GitMessage = gitMessage;
+        Summary = summary ?? message;
     }
 
     public GitException()
@@ -39,4 +40,10 @@ public sealed class GitException : GraystepException
 
     /// <summary>What git printed (stderr, hints removed, credentials redacted).</summary>
     public string GitMessage { get; }
+
+    /// <summary>
+    /// One line in Graystep's words: what failed, without git's own message or the command (the CLI prints those
+    /// below it). <see cref="Exception.Message"/> holds all three.
+    /// </summary>
+    public string Summary { get; }
 }

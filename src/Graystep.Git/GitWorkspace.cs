@@ -145,6 +145,13 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         }
     }
 
+    public async Task RestoreAsync(string commit, string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commit);
+        // git writes the blobs itself, so the restored files are the committed bytes (no re-encoding on the way).
+        await RunAsync(["--literal-pathspecs", "restore", "--source=" + commit, "--staged", "--worktree", "--", NormalizePath(path)], cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<PushOutcome> PushAsync(CancellationToken cancellationToken) =>
         await PushRefAsync($"refs/heads/{Branch}", Branch, cancellationToken).ConfigureAwait(false);
 
@@ -257,7 +264,18 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
             return PushOutcome.BranchMoved;
         }
 
-        var reason = status.Split('\t').LastOrDefault()?.Trim();
+        // Another push moved the branch between the remote's advertisement and its ref update: "[remote rejected]
+        // (failed to update ref)" with "cannot lock ref 'refs/heads/main': is at X but expected Y". The same lost race.
+        var said = result.Stderr + result.Stdout;
+        if (status.Contains("[remote rejected]", StringComparison.Ordinal)
+            && said.Contains("cannot lock ref", StringComparison.Ordinal)
+            && said.Contains("but expected", StringComparison.Ordinal))
+        {
+            return PushOutcome.BranchMoved;
+        }
+
+        // "[remote rejected] (pre-receive hook declined)" → "(pre-receive hook declined)".
+        var reason = status.Split('\t').LastOrDefault()?.Replace("[remote rejected]", string.Empty, StringComparison.Ordinal).Trim();
         var summary = status.Contains("[remote rejected]", StringComparison.Ordinal)
             ? $"the remote rejected the push to '{remoteBranch}' on {RemoteUrl} {reason}"
             : $"could not push to '{remoteBranch}' on {RemoteUrl}";

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
+using Graystep.Core.History;
 
 namespace Graystep.Git;
 
@@ -195,7 +196,10 @@ public sealed partial class GitWorkspaceFactory
         {
             var ahead = await _git.RunAsync(top, ["rev-list", "--count", $"refs/remotes/{remote}/{branch}..HEAD"], cancellationToken).ConfigureAwait(false);
             var count = int.Parse(ahead.Stdout.Trim(), CultureInfo.InvariantCulture);
-            if (count > 0)
+
+            // Commits of an earlier Graystep run that was killed (or refused) before its push are dropped by the reset
+            // below: they never reached the remote, and the next decision is made again from the state there.
+            if (count > 0 && !await OnlyGraystepCommitsAsync(top, $"refs/remotes/{remote}/{branch}..HEAD", cancellationToken).ConfigureAwait(false))
             {
                 throw new GraystepException(
                     $"the checkout at {top} has {count} commit(s) on '{branch}' that are not on {remote}; Graystep would drop them",
@@ -206,6 +210,14 @@ public sealed partial class GitWorkspaceFactory
 
         await workspace.ResetToRemoteAsync(cancellationToken).ConfigureAwait(false);
         return workspace;
+    }
+
+    private async Task<bool> OnlyGraystepCommitsAsync(string top, string range, CancellationToken cancellationToken)
+    {
+        var log = await _git.RunAsync(top, ["log", "-z", "--format=%B", range], cancellationToken).ConfigureAwait(false);
+        return log.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(message => CommitMessageFormat.Parse(message.TrimStart('\n')))
+            .All(message => message.Trailer(Trailers.Rollout) is not null && message.Trailer(Trailers.Action) is not null);
     }
 
     private async Task<GitWorkspace> OpenManagedAsync(

@@ -14,6 +14,9 @@ internal static class GitBench
     private const int Files = 20_000;
     private const int Commits = 10_000;
 
+    private const int WarmRuns = 12;
+    private const int ColdRuns = 5;
+
     public static void Run(string graystep, Action<string> report)
     {
         using var temp = new TempDirectory("graystep-gitbench");
@@ -22,66 +25,128 @@ internal static class GitBench
         Generate(bare);
         Console.WriteLine($"generated {Files} files / {Commits} commits in {watch.Elapsed.TotalSeconds:0.0}s");
 
-        var workspaces = temp.Combine("workspaces");
-        var env = new Dictionary<string, string> { ["GRAYSTEP_WORKSPACE"] = workspaces };
-        string[] once = ["run", "apps/bookinfo/rollout.yaml", "--repo", bare, "--once"];
-        var (code, output, cold) = Measure.Run(graystep, once, env: env);
-        Check(code, output, 5);
-        (code, output, var start) = Measure.Run(graystep, [.. once, "--version", "v2"], env: env);
-        Check(code, output, 5);
-
-        var warm = new List<double>();
-        var gitShare = new List<double>();
-        for (var i = 0; i < 12; i++)
+        // The process alone (runtime start, command line, no git): what any command costs before it does anything.
+        var startup = new List<double>();
+        for (var i = 0; i < 5; i++)
         {
-            Thread.Sleep(1100); // let the 1 s analysis interval pass outside the measurement
-            var trace = temp.Combine($"trace-{i}.txt");
-            var withTrace = new Dictionary<string, string>(env) { ["GIT_TRACE2_EVENT"] = trace };
-            (code, output, var ms) = Measure.Run(graystep, once, env: withTrace);
-            Check(code, output, i == 11 ? 5 : 5);
-            warm.Add(ms);
-            gitShare.Add(GitMillis(trace));
+            startup.Add(Measure.Run(graystep, ["--help"]).Millis);
+        }
+
+        var workspaces = temp.Combine("workspaces");
+        string[] once = ["run", "apps/bookinfo/rollout.yaml", "--repo", bare, "--once"];
+        var env = new Dictionary<string, string> { ["GRAYSTEP_WORKSPACE"] = workspaces };
+        var (code, output, first) = Measure.Run(graystep, [.. once, "--version", "v2"], env: env);
+        Check(code, output);
+
+        // Warm: the managed workspace exists; a step fetches, renders, commits and pushes.
+        var warm = new List<Sample>();
+        for (var i = 0; i < WarmRuns; i++)
+        {
+            warm.Add(Step(graystep, once, workspaces, temp.Combine($"trace-warm-{i}.json")));
+        }
+
+        // Cold: a fresh workspace folder each time (a new CI machine): clone, then the step.
+        var cold = new List<Sample>();
+        for (var i = 0; i < ColdRuns; i++)
+        {
+            cold.Add(Step(graystep, once, temp.Combine($"workspaces-cold-{i}"), temp.Combine($"trace-cold-{i}.json")));
+        }
+
+        // The same through a URL (file://): a local path clones by hard links, a URL transfers a pack as a network
+        // remote does (a partial clone, blob:none, as with GitHub).
+        string[] onceUrl = ["run", "apps/bookinfo/rollout.yaml", "--repo", new Uri(bare).AbsoluteUri, "--once"];
+        var coldUrl = new List<Sample>();
+        for (var i = 0; i < ColdRuns; i++)
+        {
+            coldUrl.Add(Step(graystep, onceUrl, temp.Combine($"workspaces-cold-url-{i}"), temp.Combine($"trace-cold-url-{i}.json")));
+        }
+
+        var warmUrl = new List<Sample>();
+        for (var i = 0; i < ColdRuns; i++)
+        {
+            warmUrl.Add(Step(graystep, onceUrl, workspaces, temp.Combine($"trace-warm-url-{i}.json")));
+        }
+
+        static string Split(List<Sample> samples)
+        {
+            var total = Measure.Median([.. samples.Select(s => s.Millis)]);
+            var git = Measure.Median([.. samples.Select(s => s.GitMillis)]);
+            var calls = Measure.Median([.. samples.Select(s => (double)s.GitCalls)]);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"median {total:0} ms (min {samples.Min(s => s.Millis):0}, max {samples.Max(s => s.Millis):0}); git {git:0} ms in {calls:0} git processes, Graystep {total - git:0} ms");
         }
 
         report(string.Create(CultureInfo.InvariantCulture,
-            $"run --once on {Files} files / {Commits} commits (bare remote on disk): cold first run {cold:0} ms (clone + initialize commit), start {start:0} ms, warm step median {Measure.Median(warm):0} ms (min {warm.Min():0}, max {warm.Max():0}); of a warm step, git processes took median {Measure.Median(gitShare):0} ms, Graystep the rest; goal < 1500 ms warm"));
+            $"run --once, one step on {Files} files / {Commits} commits (bare remote on disk, load average {LoadAverage()}): --repo PATH warm ({WarmRuns} runs) {Split(warm)}; --repo PATH cold ({ColdRuns} runs, fresh workspace: clone + step) {Split(cold)}; --repo file:// URL warm ({ColdRuns} runs) {Split(warmUrl)}; --repo file:// URL cold ({ColdRuns} runs) {Split(coldUrl)}; process start alone (graystep --help) median {Measure.Median(startup):0} ms; first run (clone, initialize, start) {first:0} ms; goal < 1500 ms warm"));
     }
 
-    private static void Check(int code, string output, int expected)
+    private sealed record Sample(double Millis, double GitMillis, int GitCalls);
+
+    private static Sample Step(string graystep, string[] once, string workspaces, string trace)
     {
-        if (code != expected && code != 0)
+        Thread.Sleep(1100); // let the 1 s analysis interval pass outside the measurement
+        var env = new Dictionary<string, string> { ["GRAYSTEP_WORKSPACE"] = workspaces, ["GIT_TRACE2_EVENT"] = trace };
+        var (code, output, ms) = Measure.Run(graystep, once, env: env);
+        Check(code, output);
+        if (!output.Contains("committed ", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the step committed nothing: " + output);
+        }
+
+        var (gitMs, calls) = GitMillis(trace);
+        return new Sample(ms, gitMs, calls);
+    }
+
+    private static void Check(int code, string output)
+    {
+        if (code != 5 && code != 0)
         {
             throw new InvalidOperationException($"graystep exited {code}: {output}");
         }
     }
 
-    /// <summary>Sums the wall time of top-level git processes from a GIT_TRACE2 event file.</summary>
-    private static double GitMillis(string traceFile)
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    /// <summary>
+    /// Sums the wall time of the git processes Graystep started, from a GIT_TRACE2 event file: the "exit" events of
+    /// top-level processes (a session id without '/'; git's own children, such as index-pack, nest under their parent).
+    /// </summary>
+    private static (double Millis, int Calls) GitMillis(string traceFile)
     {
         if (!File.Exists(traceFile))
         {
-            return 0;
+            return (0, 0);
         }
 
         double total = 0;
+        var calls = 0;
         foreach (var line in File.ReadLines(traceFile))
         {
-            // "exit" events of depth-0 processes carry t_abs: the process' own wall time in seconds.
-            if (line.Contains("\"event\":\"exit\"", StringComparison.Ordinal) && !line.Contains("\"child_id\"", StringComparison.Ordinal))
+            if (!line.Contains("\"event\":\"exit\"", StringComparison.Ordinal))
             {
-                var at = line.IndexOf("\"t_abs\":", StringComparison.Ordinal);
-                if (at >= 0)
+                continue;
+            }
+
+            var sid = line.IndexOf("\"sid\":\"", StringComparison.Ordinal);
+            if (sid < 0 || line[(sid + 7)..line.IndexOf('"', sid + 7)].Contains('/', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var at = line.IndexOf("\"t_abs\":", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var end = line.IndexOfAny([',', '}'], at + 8);
+                if (double.TryParse(line[(at + 8)..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
                 {
-                    var end = line.IndexOfAny([',', '}'], at + 8);
-                    if (double.TryParse(line[(at + 8)..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-                    {
-                        total += seconds * 1000;
-                    }
+                    total += seconds * 1000;
+                    calls++;
                 }
             }
         }
 
-        return total;
+        return (total, calls);
     }
 
     private static void Generate(string bare)
@@ -140,13 +205,15 @@ internal static class GitBench
                   analysis:
                     interval: 1s
                     threshold: 5
-                    stepWeights: [5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70]
+                    stepWeight: 2
+                    maxWeight: 80
                   output: rendered/
                   sync: {kind: none}
 
                 """);
         });
 
+        Scenario.Git(bare, "config", "uploadpack.allowFilter", "true");
         var psi = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = bare };
         psi.ArgumentList.Add("fast-import");
         psi.ArgumentList.Add("--quiet");

@@ -41,17 +41,7 @@ internal sealed class AnalyzeCommand(CliContext context, GlobalOptions globals) 
                     ["rollout"] = spec.Id,
                     ["workload"] = RolloutRunner.Workload(spec, subject),
                     ["passed"] = round.Passed,
-                    ["metrics"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
-                    {
-                        ["name"] = r.Name,
-                        ["query"] = r.Query,
-                        ["value"] = r.Value is { } v && double.IsFinite(v) ? v : null,
-                        ["min"] = r.Threshold.Min,
-                        ["max"] = r.Threshold.Max,
-                        ["window"] = MetricWindow.Format(r.Window),
-                        ["verdict"] = r.Verdict.ToString(),
-                        ["detail"] = r.Detail,
-                    })]),
+                    ["metrics"] = new JsonArray([.. results.Select(r => (JsonNode)JsonOutput.Metric(r))]),
                 }.ToJsonString(JsonOutput.Options));
             }
             else

@@ -58,7 +58,7 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
             var report = Report(final, result, timeline);
             if (Json)
             {
-                Context.Out.WriteLine(RunJson(report, result).ToJsonString(JsonOutput.Options));
+                Context.Out.WriteLine(RunJson(report, result, observer.Commits).ToJsonString(JsonOutput.Options));
             }
 
             writer.ReportRun(report);
@@ -88,7 +88,7 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
             [.. timeline.Select(t => new TimelinePoint(t.Time, t.Action, t.Version, t.Weight))]);
     }
 
-    private static JsonObject RunJson(RunReport report, Engine.Rollouts.RunResult result) => new()
+    private static JsonObject RunJson(RunReport report, Engine.Rollouts.RunResult result, IEnumerable<(DateTimeOffset Time, Transition Transition, string Sha)> commits) => new()
     {
         ["rollout"] = report.RolloutId,
         ["result"] = report.Result.ToWire(),
@@ -98,12 +98,12 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
         ["stable"] = report.Stable,
         ["canary"] = report.Canary,
         ["weight"] = report.Weight,
-        ["analysis"] = new JsonArray([.. report.Analysis.Select(a => (JsonNode)new JsonObject
+        ["commits"] = new JsonArray([.. commits.Select(c => (JsonNode)new JsonObject
         {
-            ["metric"] = a.Metric,
-            ["value"] = a.Value,
-            ["threshold"] = a.Threshold,
-            ["verdict"] = a.Verdict,
+            ["commit"] = c.Sha,
+            ["action"] = Core.History.RolloutActionText.Format(c.Transition.Action),
+            ["subject"] = c.Transition.Message.Subject,
         })]),
+        ["analysis"] = new JsonArray([.. result.LastAnalysis.Select(a => (JsonNode)JsonOutput.Metric(a))]),
     };
 }

@@ -69,7 +69,7 @@ internal sealed class StatusCommand(CliContext context, GlobalOptions globals) :
                     ["rollout"] = state.Spec.Id,
                     ["entries"] = new JsonArray([.. timeline.Select(e => (JsonNode)new JsonObject
                     {
-                        ["time"] = e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        ["time"] = JsonOutput.Time(e.Time),
                         ["action"] = e.Action,
                         ["version"] = e.Version,
                         ["weight"] = e.Weight,
@@ -133,7 +133,7 @@ internal sealed class StatusCommand(CliContext context, GlobalOptions globals) :
         json["stepCount"] = status.StepCount;
         json["failedChecks"] = status.FailedChecks;
         json["threshold"] = state.Spec.Analysis.Threshold;
-        json["lastTransitionTime"] = status.LastTransitionTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        json["lastTransitionTime"] = JsonOutput.Time(status.LastTransitionTime);
         json["reason"] = status.Reason;
         json["commit"] = state.StatusCommit?.Sha;
         return json;

@@ -34,8 +34,8 @@ internal sealed class ValidateCommand(CliContext context, GlobalOptions globals)
                 {
                     ["file"] = r.File,
                     ["rollout"] = r.Id,
-                    ["provider"] = SpecSummary.ProviderName(r.Provider),
-                    ["strategy"] = r.Strategy.ToString(),
+                    ["provider"] = JsonOutput.Provider(r.Provider),
+                    ["strategy"] = JsonOutput.Strategy(r.Strategy),
                     ["steps"] = new JsonArray([.. r.Analysis.StepWeights.Select(w => (JsonNode)w)]),
                     ["iterations"] = r.Analysis.Iterations,
                     ["summary"] = SpecSummary.Describe(r),

@@ -1,5 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Graystep.Core.Analysis;
+using Graystep.Core.Spec;
 
 namespace Graystep.Cli;
 
@@ -11,4 +14,45 @@ internal static class JsonOutput
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>One metric check, the same shape in <c>run</c> and <c>analyze</c>.</summary>
+    public static JsonObject Metric(MetricResult result) => new()
+    {
+        ["name"] = result.Name,
+        ["query"] = result.Query,
+        ["value"] = result.Value is { } v && double.IsFinite(v) ? v : null,
+        ["min"] = result.Threshold.Min,
+        ["max"] = result.Threshold.Max,
+        ["window"] = MetricWindow.Format(result.Window),
+        ["verdict"] = Verdict(result.Verdict),
+        ["detail"] = result.Detail,
+    };
+
+    public static string Verdict(Verdict verdict) => verdict switch
+    {
+        Core.Analysis.Verdict.Pass => "pass",
+        Core.Analysis.Verdict.Fail => "fail",
+        Core.Analysis.Verdict.NoData => "no-data",
+        _ => "error",
+    };
+
+    /// <summary>The provider as the spec spells it.</summary>
+    public static string Provider(Provider provider) => provider switch
+    {
+        Core.Spec.Provider.Istio => "istio",
+        Core.Spec.Provider.Nginx => "nginx",
+        Core.Spec.Provider.GatewayApi => "gateway-api",
+        _ => "kubernetes",
+    };
+
+    public static string Strategy(Strategy strategy) => strategy switch
+    {
+        Core.Spec.Strategy.Canary => "canary",
+        Core.Spec.Strategy.ABTesting => "ab-testing",
+        Core.Spec.Strategy.BlueGreen => "blue-green",
+        _ => "blue-green-mirroring",
+    };
+
+    /// <summary>Times as UTC, to the second: <c>2026-03-01T09:00:00Z</c>.</summary>
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

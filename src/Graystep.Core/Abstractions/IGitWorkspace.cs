@@ -35,6 +35,12 @@ public interface IGitWorkspace
     /// <summary>Pushes <see cref="Branch"/> without force. A hook rejection or auth failure throws.</summary>
     Task<PushOutcome> PushAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes <paramref name="path"/> (a folder relative to <see cref="Root"/>) in the working tree and the index exactly
+    /// what it is at <paramref name="commit"/>: the same bytes, and files that were not there removed. No commit.
+    /// </summary>
+    Task RestoreAsync(string commit, string path, CancellationToken cancellationToken);
+
     /// <summary>Commits on <see cref="Branch"/> newest first, optionally only those touching <paramref name="path"/>.</summary>
     Task<IReadOnlyList<CommitRecord>> LogAsync(string? path, int maxCount, CancellationToken cancellationToken);
 }

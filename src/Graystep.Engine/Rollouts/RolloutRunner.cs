@@ -132,6 +132,12 @@ public sealed class RolloutRunner
                     if (commit.Transition.Action is Core.History.RolloutAction.Promote or Core.History.RolloutAction.Rollback)
                     {
                         await _hooks.RunAsync(state.Spec, HookMoment.AfterFinish, Context(state.Spec, commit.Transition.Status), cancellationToken).ConfigureAwait(false);
+                        if (commit.Preparatory)
+                        {
+                            // --supersede: the old version is rolled back so that this run can start the new one.
+                            continue;
+                        }
+
                         var promoted = commit.Transition.Action == Core.History.RolloutAction.Promote;
                         return new RunResult(
                             promoted ? RunOutcome.Promoted : RunOutcome.RolledBack,
@@ -237,7 +243,7 @@ public sealed class RolloutRunner
         {
             return now >= deadline
                 ? Rollback(spec, status, now, $"progress deadline exceeded: waiting {spec.ProgressDeadlineSeconds}s for the cluster to apply {Short(commit.Sha)} ({pending.Reason})", string.Empty)
-                : new Decision.Wait($"waiting for the cluster to apply {Short(commit.Sha)}: {pending.Reason}", null);
+                : new Decision.Wait($"waiting for the cluster to apply {Short(commit.Sha)}: {pending.Reason}", KnownSyncTime(spec, commit, deadline));
         }
 
         var syncedAt = ((SyncObservation.Synced)observed).At;
@@ -359,7 +365,7 @@ public sealed class RolloutRunner
                     $"wait for {status.Canary.Name} to finish, or pass --supersede to roll it back and start {wanted}");
             }
 
-            return Rollback(spec, status, now, $"superseded by {wanted}", $"A run asked for {wanted} with --supersede while {status.Canary.Name} was in progress.");
+            return Rollback(spec, status, now, $"superseded by {wanted}", $"A run asked for {wanted} with --supersede while {status.Canary.Name} was in progress.") with { Preparatory = true };
         }
 
         if (status.Stable.Name == wanted)
@@ -391,6 +397,21 @@ public sealed class RolloutRunner
         }
 
         return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", null);
+    }
+
+    /// <summary>
+    /// A fixed sync delay says when the commit counts as applied: sleep until then instead of fetching every
+    /// <see cref="PollInterval"/> (Argo CD and Flux give no such time, so they are polled).
+    /// </summary>
+    private static DateTimeOffset? KnownSyncTime(RolloutSpec spec, Core.History.CommitRecord commit, DateTimeOffset deadline)
+    {
+        if (spec.Sync.Kind != SyncKind.Delay)
+        {
+            return null;
+        }
+
+        var applied = commit.CommittedAt + spec.Sync.Delay;
+        return applied < deadline ? applied : deadline;
     }
 
     private static Decision.Commit Rollback(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, string reason, string details) =>

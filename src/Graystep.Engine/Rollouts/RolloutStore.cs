@@ -20,6 +20,9 @@ public sealed record RolloutState(LoadedRollout Loaded, RolloutStatus? Status, C
 /// </summary>
 public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, string specPath)
 {
+    /// <summary>How far back a rollback looks for the last good render (commits that changed the status file).</summary>
+    private const int MaxStatusCommits = 10_000;
+
     private readonly SpecSource _specs = new(files);
 
     public IGitWorkspace Workspace => workspace;
@@ -46,11 +49,57 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
     /// </summary>
     public async Task<string?> ApplyAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
     {
-        Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
+        if (transition.Action == RolloutAction.Rollback && await LastGoodRenderAsync(state, cancellationToken).ConfigureAwait(false) is { } good)
+        {
+            // A rollback puts back exactly what ran before the canary started, not a fresh render: templates may have
+            // changed since, and the stable version must come back as it was.
+            await workspace.RestoreAsync(good, state.Loaded.OutputPath, cancellationToken).ConfigureAwait(false);
+            WriteStatus(files, workspace.Root, state.Loaded, transition.Status);
+        }
+        else
+        {
+            Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
+        }
+
         var sha = await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("a transition changed nothing: the status file always changes");
-        var pushed = await workspace.PushAsync(cancellationToken).ConfigureAwait(false);
+        PushOutcome pushed;
+        try
+        {
+            pushed = await workspace.PushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is Core.Errors.GraystepException or OperationCanceledException)
+        {
+            // A refused push must not leave our commit behind (in a reused CI checkout it would block the next run):
+            // the workspace goes back to the remote tip, which stays the only truth.
+            await ResetToRemoteAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return pushed == PushOutcome.Pushed ? sha : null;
+    }
+
+    private async Task ResetToRemoteAsync()
+    {
+        try
+        {
+            await workspace.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Core.Errors.GraystepException)
+        {
+            // The remote is unreachable too; the next run resets the workspace before it decides anything.
+        }
+    }
+
+    /// <summary>
+    /// The newest commit of this rollout that left it at rest (initialize, promote or rollback): what ran before the
+    /// canary in progress started. Null when the history has none (then a rollback renders the stable version afresh).
+    /// </summary>
+    public async Task<string?> LastGoodRenderAsync(RolloutState state, CancellationToken cancellationToken)
+    {
+        var log = await workspace.LogAsync(state.Loaded.StatusPath, MaxStatusCommits, cancellationToken).ConfigureAwait(false);
+        return log.FirstOrDefault(c => c.Message.Trailer(Trailers.Rollout) == state.Spec.Id
+            && c.Message.Action() is RolloutAction.Initialize or RolloutAction.Promote or RolloutAction.Rollback)?.Sha;
     }
 
     /// <summary>Renders the output folder and writes the status file for a state; no git.</summary>
@@ -58,15 +107,26 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
     {
         var changed = RenderOutput(files, root, loaded, status.Stable, canary, status.Traffic)
             .Select(p => $"{loaded.OutputPath}/{p}").ToList();
-        var statusFile = Path.Combine(root, loaded.StatusPath);
-        var bytes = Encoding.UTF8.GetBytes(StatusDocument.Write(loaded.Spec, status));
-        if (!files.FileExists(statusFile) || !files.ReadAllBytes(statusFile).AsSpan().SequenceEqual(bytes))
+        if (WriteStatus(files, root, loaded, status))
         {
-            files.WriteAllBytes(statusFile, bytes);
             changed.Add(loaded.StatusPath);
         }
 
         return changed;
+    }
+
+    /// <summary>Writes the status file; false when it already holds these bytes.</summary>
+    public static bool WriteStatus(IFileSystem files, string root, LoadedRollout loaded, RolloutStatus status)
+    {
+        var statusFile = Path.Combine(root, loaded.StatusPath);
+        var bytes = Encoding.UTF8.GetBytes(StatusDocument.Write(loaded.Spec, status));
+        if (files.FileExists(statusFile) && files.ReadAllBytes(statusFile).AsSpan().SequenceEqual(bytes))
+        {
+            return false;
+        }
+
+        files.WriteAllBytes(statusFile, bytes);
+        return true;
     }
 
     /// <summary>Renders the manifests into the output folder only; returns the changed paths inside it.</summary>

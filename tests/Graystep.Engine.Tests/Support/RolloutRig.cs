@@ -1,0 +1,207 @@
+using Graystep.Core.Abstractions;
+using Graystep.Core.Analysis;
+using Graystep.Core.Gates;
+using Graystep.Core.History;
+using Graystep.Core.Rollouts;
+using Graystep.Engine.Rollouts;
+using Graystep.Engine.Specs;
+using Graystep.Gates.Sync;
+using Graystep.Git;
+using Graystep.Rendering.IO;
+using Graystep.TestKit;
+
+namespace Graystep.Engine.Tests.Support;
+
+/// <summary>Records what a run reports, for assertions on waits and commits.</summary>
+internal sealed class RecordingObserver : IRolloutObserver
+{
+    public List<string> Lines { get; } = [];
+
+    public List<(Transition Transition, string Sha)> Commits { get; } = [];
+
+    public void Info(string message) => Lines.Add("info: " + message);
+
+    public void Waiting(string what, DateTimeOffset? until) => Lines.Add("wait: " + what);
+
+    public void Committed(Transition transition, string sha)
+    {
+        Commits.Add((transition, sha));
+        Lines.Add("commit: " + transition.Message.Subject);
+    }
+
+    public void Analysis(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks, int failedChecks, int threshold) =>
+        Lines.Add($"analysis: {results.Count(r => r.Passed)}/{results.Count} passed, failed checks {failedChecks}/{threshold}");
+}
+
+/// <summary>
+/// One rollout end to end, in process: an example copied into a real bare remote, a fake clock that the runner's
+/// delay moves forward (no real waiting), fake metrics and webhooks, and real git workspaces. Each
+/// <see cref="RunAsync"/> is one "process": it opens the workspace afresh, as a new CI job would.
+/// </summary>
+internal sealed class RolloutRig : IDisposable
+{
+    /// <summary>More waits than any rollout in these tests needs: a runner that loops forever fails instead of hanging.</summary>
+    private const int MaxDelays = 5_000;
+
+    private readonly TempDirectory _temp = new("graystep-engine");
+    private readonly ISyncGate _sync;
+    private int _delays;
+
+    private RolloutRig(string example, IReadOnlyList<(string Find, string Replace)> tweaks, string specFile)
+    {
+        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        Analysis = new FakeAnalysis(Clock);
+        Env = new TestEnvironment(_temp.Combine("workspaces"));
+        Factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Env), Env, Clock);
+        _sync = SyncGateRegistry.CreateDefault(new NoKubeApi(), Clock, Env, new PhysicalFileSystem());
+
+        Remote = _temp.Combine("remote.git");
+        RawGit.Run(_temp.Path, "init", "-q", "--bare", "-b", "main", Remote);
+        // History is never rewritten: the remote refuses anything but a fast-forward.
+        RawGit.Run(Remote, "config", "receive.denyNonFastForwards", "true");
+        var seed = _temp.Combine("seed");
+        RawGit.Run(_temp.Path, "clone", "-q", Remote, seed);
+        App = "apps/" + example;
+        RepoPaths.CopyDirectory(RepoPaths.Example(example), Path.Combine(seed, App));
+        var specFull = Path.Combine(seed, App, specFile);
+        var text = File.ReadAllText(specFull);
+        foreach (var (find, replace) in tweaks)
+        {
+            Assert.True(text.Contains(find, StringComparison.Ordinal), $"tweak: '{find}' is not in {example}/{specFile}");
+            text = text.Replace(find, replace, StringComparison.Ordinal);
+        }
+
+        File.WriteAllText(specFull, text);
+        RawGit.Write(seed, "README.md", "# GitOps\n");
+        RawGit.Write(seed, "apps/other/config.yaml", "name: other\n");
+        RawGit.Run(seed, "add", "-A");
+        RawGit.Run(seed, "commit", "-q", "-m", "Seed " + example);
+        RawGit.Run(seed, "push", "-q", "origin", "main");
+
+        SpecPath = $"{App}/{specFile}";
+        Loaded = new SpecSource(new PhysicalFileSystem()).LoadRollout(seed, SpecPath);
+        Directory.Delete(seed, recursive: true);
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public FakeAnalysis Analysis { get; }
+
+    public FakeWebhooks Webhooks { get; } = new();
+
+    public TestEnvironment Env { get; }
+
+    public GitWorkspaceFactory Factory { get; }
+
+    public string Remote { get; }
+
+    public string App { get; }
+
+    public string SpecPath { get; }
+
+    public LoadedRollout Loaded { get; }
+
+    public string Id => Loaded.Spec.Id;
+
+    public string OutputPath => Loaded.OutputPath;
+
+    public string StatusPath => Loaded.StatusPath;
+
+    public RecordingObserver Observer { get; private set; } = new();
+
+    public static RolloutRig Create(string example, params (string Find, string Replace)[] tweaks) => new(example, tweaks, "rollout.yaml");
+
+    public static RolloutRig CreateFrom(string example, string specFile, params (string Find, string Replace)[] tweaks) => new(example, tweaks, specFile);
+
+    public static RunRequest Start(string version, params (string Container, string Image)[] images) => new()
+    {
+        StartVersion = version,
+        Images = images.ToDictionary(i => i.Container, i => i.Image),
+    };
+
+    public string Combine(params string[] parts) => _temp.Combine(parts);
+
+    public Task<GitWorkspace> OpenAsync(string? workspaceRoot = null) => Factory.OpenAsync(
+        new WorkspaceOptions { Repo = Remote, SparsePaths = [App], WorkspaceRoot = workspaceRoot },
+        CancellationToken.None);
+
+    /// <summary>One run, as one process: a fresh workspace, a fresh runner, the same remote and clock.</summary>
+    public async Task<RunResult> RunAsync(RunRequest request, Func<IGitWorkspace, IGitWorkspace>? wrap = null, string? workspaceRoot = null)
+    {
+        await using var opened = await OpenAsync(workspaceRoot);
+        return await RunInAsync(wrap?.Invoke(opened) ?? opened, request);
+    }
+
+    public async Task<RunResult> RunInAsync(IGitWorkspace workspace, RunRequest request)
+    {
+        Observer = new RecordingObserver();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        return await CreateRunner(workspace, Observer).RunAsync(request, timeout.Token);
+    }
+
+    public RolloutRunner CreateRunner(IGitWorkspace workspace, IRolloutObserver observer) =>
+        new(new RolloutStore(workspace, new PhysicalFileSystem(), SpecPath), Clock, Analysis, Webhooks, _sync, observer, DelayAsync);
+
+    /// <summary>A manual command (pause, resume, promote, rollback) as the CLI makes it: one transition on fresh state.</summary>
+    public async Task<string?> ApplyAsync(Func<RolloutState, DateTimeOffset, Transition> decide)
+    {
+        await using var workspace = await OpenAsync();
+        var store = new RolloutStore(workspace, new PhysicalFileSystem(), SpecPath);
+        var state = await store.LoadAsync(CancellationToken.None);
+        return await store.ApplyAsync(state, decide(state, Clock.GetUtcNow()), CancellationToken.None);
+    }
+
+    public async Task<RolloutState> LoadAsync()
+    {
+        await using var workspace = await OpenAsync();
+        return await new RolloutStore(workspace, new PhysicalFileSystem(), SpecPath).LoadAsync(CancellationToken.None);
+    }
+
+    public IReadOnlyList<RemoteCommit> Log() => RawGit.Log(Remote);
+
+    /// <summary>This rollout's commits on the remote, oldest first.</summary>
+    public IReadOnlyList<RemoteCommit> RolloutCommits() => [.. Log().Where(c => c.Trailer(Trailers.Rollout) == Id)];
+
+    public string RemoteTip() => RawGit.Run(Remote, "rev-parse", "refs/heads/main");
+
+    /// <summary>The rendered output at a commit, path → bytes; the status file only when asked.</summary>
+    public SortedDictionary<string, byte[]> OutputAt(string sha, bool withStatus = false)
+    {
+        var files = RawGit.Files(Remote, sha, OutputPath);
+        if (!withStatus)
+        {
+            files.Remove(StatusPath);
+        }
+
+        return files;
+    }
+
+    public RolloutStatus StatusAt(string sha) => StatusDocument.Read(StatusPath, RawGit.Show(Remote, sha, StatusPath));
+
+    /// <summary>Someone else commits to the remote (an unrelated change, or a hand edit).</summary>
+    public string PushFromElsewhere(string path, string content, string message)
+    {
+        var other = Combine("elsewhere-" + Guid.NewGuid().ToString("N")[..8]);
+        RawGit.Run(_temp.Path, "clone", "-q", Remote, other);
+        RawGit.Write(other, path, content);
+        RawGit.Run(other, "add", "-A");
+        RawGit.Run(other, "commit", "-q", "-m", message);
+        RawGit.Run(other, "push", "-q", "origin", "main");
+        Directory.Delete(other, recursive: true);
+        return RemoteTip();
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private Task DelayAsync(TimeSpan span, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.Increment(ref _delays) > MaxDelays)
+        {
+            throw new InvalidOperationException($"the runner waited more than {MaxDelays} times: it does not make progress");
+        }
+
+        Clock.Advance(span);
+        return Task.CompletedTask;
+    }
+}
