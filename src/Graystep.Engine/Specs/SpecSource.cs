@@ -8,8 +8,11 @@ namespace Graystep.Engine.Specs;
 /// <summary>One rollout resolved from a PATH, with everything found beside it.</summary>
 public sealed record LoadedRollout(RolloutSpec Spec, SpecSet Set, string SpecDirectory)
 {
-    /// <summary>Plain manifests under the spec's folder: the target and what selects it.</summary>
-    public IReadOnlyList<ManifestDocument> Manifests => Set.Manifests;
+    /// <summary>
+    /// Plain manifests under the spec's folder: the target and what selects it. Graystep's own rendered output is
+    /// left out: read back as input, a rendered canary Service would be copied next to the one rendered anew.
+    /// </summary>
+    public IReadOnlyList<ManifestDocument> Manifests { get; } = [.. Set.Manifests.Where(m => !m.IsRendered)];
 
     public IReadOnlyList<MetricTemplate> Templates => Set.Templates;
 
