@@ -120,6 +120,7 @@ public sealed class RolloutRunner
                     }
 
                     commits++;
+                    session.Pushed(sha, _time.GetUtcNow());
                     _observer.Committed(commit.Transition, sha);
                     session.Committed(commit.Transition);
                     await FireEventAsync(state.Spec, commit.Transition, cancellationToken).ConfigureAwait(false);
@@ -190,7 +191,7 @@ public sealed class RolloutRunner
 
         if (request.StartVersion is { } wanted)
         {
-            var decided = DecideStart(state, status, wanted, request, now);
+            var decided = await DecideStartAsync(state, status, wanted, request, session, now, ct).ConfigureAwait(false);
             if (decided is not null)
             {
                 return decided;
@@ -226,7 +227,10 @@ public sealed class RolloutRunner
         // The step is judged only on traffic after the cluster applied its commit.
         var commit = state.StatusCommit ?? throw new GraystepException($"{state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
         var deadline = status.LastTransitionTime + TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds);
-        var observed = await _sync.ObserveAsync(spec, commit.Sha, commit.CommittedAt, ct).ConfigureAwait(false);
+        // Git keeps whole seconds. A commit this run pushed is known to the instant; any other may have been made up
+        // to a second after its recorded date, and the window must never reach back before it.
+        var committedAt = session.PushedAt(commit.Sha) ?? commit.CommittedAt + TimeSpan.FromSeconds(1);
+        var observed = await _sync.ObserveAsync(spec, commit.Sha, committedAt, ct).ConfigureAwait(false);
         if (observed is SyncObservation.Pending pending)
         {
             return now >= deadline
@@ -278,9 +282,10 @@ public sealed class RolloutRunner
 
         var failedChecks = session.FailedChecks(status) + (failed ? 1 : 0);
         _observer.Analysis(results, hookResults, failedChecks, spec.Analysis.Threshold);
+        var nextCheck = NextTick(checkAt, spec.Analysis.Interval, now);
         if (failed)
         {
-            session.RecordFailure(failedChecks, checkAt + spec.Analysis.Interval);
+            session.RecordFailure(failedChecks, nextCheck);
             if (failedChecks >= spec.Analysis.Threshold)
             {
                 return Rollback(spec, status with { FailedChecks = failedChecks }, now,
@@ -288,7 +293,7 @@ public sealed class RolloutRunner
                     Body(results, hookResults, spec));
             }
 
-            return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{spec.Analysis.Threshold}: {FailureSummary(results, hookResults)}; checking again"), checkAt + spec.Analysis.Interval);
+            return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{spec.Analysis.Threshold}: {FailureSummary(results, hookResults)}; checking again"), nextCheck);
         }
 
         var carried = status with { FailedChecks = failedChecks };
@@ -300,7 +305,7 @@ public sealed class RolloutRunner
                 var gate = await _hooks.RunAsync(spec, HookMoment.BeforeTrafficIncrease, hookContext, ct).ConfigureAwait(false);
                 if (gate.Outcome == HookOutcome.Wait)
                 {
-                    return GateWait(spec, status, now, session, commit.Sha, gate, "confirm-traffic-increase");
+                    return GateWait(spec, status, now, session, commit.Sha, gate, "confirm-traffic-increase", nextCheck);
                 }
             }
 
@@ -310,13 +315,13 @@ public sealed class RolloutRunner
         var promotionGate = await _hooks.RunAsync(spec, HookMoment.BeforePromotion, hookContext, ct).ConfigureAwait(false);
         if (promotionGate.Outcome == HookOutcome.Wait)
         {
-            return GateWait(spec, status, now, session, commit.Sha, promotionGate, "confirm-promotion");
+            return GateWait(spec, status, now, session, commit.Sha, promotionGate, "confirm-promotion", nextCheck);
         }
 
         return new Decision.Commit(RolloutTransitions.Promote(spec, carried, now, why));
     }
 
-    private Decision? DecideStart(RolloutState state, RolloutStatus status, string wanted, RunRequest request, DateTimeOffset now)
+    private async Task<Decision?> DecideStartAsync(RolloutState state, RolloutStatus status, string wanted, RunRequest request, Session session, DateTimeOffset now, CancellationToken ct)
     {
         var spec = state.Spec;
         if (!TargetWorkload.IsDnsLabel(wanted))
@@ -369,6 +374,21 @@ public sealed class RolloutRunner
                 $"{wanted} was rolled back at {status.LastTransitionTime:u}: {status.Reason} (start it under a new version name to try again)");
         }
 
+        // As Flagger, confirm-rollout gates the start: closed means wait (asked once per interval), never a failure.
+        var gate = await _hooks.RunAsync(spec, HookMoment.BeforeStart, Context(status.Phase, version), ct).ConfigureAwait(false);
+        if (gate.Outcome == HookOutcome.Wait)
+        {
+            var since = session.GateWaitStarted(state.StatusCommit?.Sha ?? string.Empty, "confirm-rollout", now);
+            if (now - since >= TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds))
+            {
+                // Nothing was started, so there is nothing to roll back; the run ends like any other wait for approval.
+                return new Decision.Finish(RunOutcome.InProgress,
+                    string.Create(CultureInfo.InvariantCulture, $"the confirm-rollout gate {gate.Cause?.Name} stayed closed for {spec.ProgressDeadlineSeconds}s; {wanted} was not started (run again to ask again)"));
+            }
+
+            return new Decision.Wait($"confirm-rollout gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", now + spec.Analysis.Interval);
+        }
+
         var why = request.Images.Count == 0
             ? $"Started by a pipeline run with the images from {target.File}."
             : $"Started by a pipeline run with {string.Join(", ", request.Images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}.";
@@ -376,7 +396,11 @@ public sealed class RolloutRunner
         return new Decision.Commit(transition, Preparatory: false);
     }
 
-    private static Decision GateWait(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, Session session, string sha, HookDecision gate, string kind)
+    /// <summary>
+    /// A closed gate holds the rollout without counting a failure. As in Flagger, the whole round (rollback hooks,
+    /// rollout hooks, metrics, then the gate) runs again at the next interval, not sooner.
+    /// </summary>
+    private static Decision GateWait(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, Session session, string sha, HookDecision gate, string kind, DateTimeOffset nextCheck)
     {
         var since = session.GateWaitStarted(sha, kind, now);
         if (now - since >= TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds))
@@ -384,8 +408,17 @@ public sealed class RolloutRunner
             return Rollback(spec, status, now, $"progress deadline exceeded: the {kind} gate {gate.Cause?.Name} stayed closed for {spec.ProgressDeadlineSeconds}s", HookLines(gate.Results));
         }
 
-        return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", null);
+        session.ScheduleNext(nextCheck);
+        return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", nextCheck);
     }
+
+    /// <summary>
+    /// The next check after one due at <paramref name="checkAt"/> that started at <paramref name="now"/>: one interval
+    /// after it started. A run that resumes long after a step checks at once, then once per interval, never in a burst
+    /// that catches up on the intervals nobody checked.
+    /// </summary>
+    internal static DateTimeOffset NextTick(DateTimeOffset checkAt, TimeSpan interval, DateTimeOffset now) =>
+        (now > checkAt ? now : checkAt) + interval;
 
     private static Decision.Commit Rollback(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, string reason, string details) =>
         new(RolloutTransitions.Rollback(spec, status, now, reason, details));
@@ -401,11 +434,15 @@ public sealed class RolloutRunner
 
     private static HookContext Context(RolloutSpec spec, RolloutStatus status)
     {
-        var version = status.Canary ?? status.Stable;
+        _ = spec;
+        return Context(status.Phase, status.Canary ?? status.Stable);
+    }
+
+    private static HookContext Context(RolloutPhase phase, VersionRef version)
+    {
         var text = version.Name + "\n" + string.Join("\n", version.Images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-        _ = spec;
-        return new HookContext(status.Phase, checksum);
+        return new HookContext(phase, checksum);
     }
 
     public static string Workload(RolloutSpec spec, VersionRef version) => $"{spec.TargetRef.Name}-{version.Name}";
@@ -476,6 +513,7 @@ public sealed class RolloutRunner
         private int? _failedChecks;
         private DateTimeOffset? _nextCheck;
         private (string Sha, string Kind, DateTimeOffset Since)? _gate;
+        private (string Sha, DateTimeOffset At)? _pushed;
 
         public IReadOnlyList<MetricResult> LastAnalysis { get; set; } = [];
 
@@ -501,6 +539,13 @@ public sealed class RolloutRunner
             _failedChecks = failedChecks;
             _nextCheck = nextCheck;
         }
+
+        public void ScheduleNext(DateTimeOffset nextCheck) => _nextCheck = nextCheck;
+
+        /// <summary>The instant this run's push of <paramref name="sha"/> completed: survives <see cref="Track"/>.</summary>
+        public void Pushed(string sha, DateTimeOffset at) => _pushed = (sha, at);
+
+        public DateTimeOffset? PushedAt(string sha) => _pushed is { } pushed && pushed.Sha == sha ? pushed.At : null;
 
         public DateTimeOffset GateWaitStarted(string sha, string kind, DateTimeOffset now)
         {
