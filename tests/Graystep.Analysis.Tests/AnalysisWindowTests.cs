@@ -67,7 +67,7 @@ public sealed class AnalysisWindowTests
         });
         using var timeout = new CancellationTokenSource(Bookinfo.RunBound);
 
-        var result = await InProcessRollout.RunAsync(repo, InProcessRollout.StartV2, observer, rig.Prometheus.Address, cancellationToken: timeout.Token);
+        var result = await InProcessRollout.RunAsync(repo, InProcessRollout.StartV2, observer, new RolloutWiring { Prometheus = rig.Prometheus.Address }, timeout.Token);
 
         Assert.True(result.Outcome == RunOutcome.Promoted, result.Reason + "\n" + string.Join('\n', observer.Lines));
         var row = Assert.Single(Bookinfo.Rows(repo.RolloutCommits()[^1].Body));

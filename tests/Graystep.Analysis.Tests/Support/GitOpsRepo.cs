@@ -102,10 +102,10 @@ public sealed class GitOpsRepo : IDisposable
     /// <summary>The rollout's commits (those with a <c>Graystep-Action</c> trailer), oldest first.</summary>
     public IReadOnlyList<RemoteCommit> RolloutCommits() => Commits().Where(c => c.Action is not null).Reverse().ToList();
 
-    /// <summary>A file of the remote branch's tip, or null when it does not exist.</summary>
-    public string? ReadFile(string path)
+    /// <summary>A file at a revision of the remote (the branch tip unless told), or null when it does not exist.</summary>
+    public string? ReadFile(string path, string revision = "main")
     {
-        var result = Run("git", _temp.Path, ["--git-dir", Bare, "show", "main:" + path]);
+        var result = Run("git", _temp.Path, ["--git-dir", Bare, "show", revision + ":" + path]);
         return result.ExitCode == 0 ? result.Stdout : null;
     }
 

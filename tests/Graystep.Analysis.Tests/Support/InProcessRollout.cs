@@ -7,6 +7,7 @@ using Graystep.Gates.Webhooks;
 using Graystep.Git;
 using Graystep.Metrics;
 using Graystep.Rendering.IO;
+using Graystep.TestKit;
 
 namespace Graystep.Analysis.Tests.Support;
 
@@ -41,19 +42,51 @@ public sealed class CallbackObserver(Action<Transition, string>? committed = nul
 /// The run loop in this process with the real adapters (git workspace, Prometheus analysis, webhooks, sync gates),
 /// wired as the CLI wires them; the test can swap the analysis runner and watch commits as they are pushed.
 /// </summary>
+public sealed record RolloutWiring
+{
+    /// <summary>Used by the real Prometheus runner when no <see cref="Analysis"/> is given.</summary>
+    public Uri? Prometheus { get; init; }
+
+    public IAnalysisRunner? Analysis { get; init; }
+
+    /// <summary>Null: the real HTTP webhook caller.</summary>
+    public IWebhookCaller? Webhooks { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How the runner sleeps; a fake clock's tests advance the clock instead.</summary>
+    public Func<TimeSpan, CancellationToken, Task>? Delay { get; init; }
+
+    /// <summary>A fake clock that the runner's sleeps advance: no real waiting.</summary>
+    public static RolloutWiring OnFakeClock(FakeTimeProvider clock, IAnalysisRunner analysis, IWebhookCaller webhooks)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return new RolloutWiring
+        {
+            Time = clock,
+            Analysis = analysis,
+            Webhooks = webhooks,
+            Delay = (span, _) =>
+            {
+                clock.Advance(span);
+                return Task.CompletedTask;
+            },
+        };
+    }
+}
+
+/// <summary>
+/// The run loop in this process with the real adapters (git workspace, Prometheus analysis, webhooks, sync gates),
+/// wired as the CLI wires them; a test can swap the analysis runner, the webhooks and the clock, and watch commits
+/// as they are pushed.
+/// </summary>
 public static class InProcessRollout
 {
-    public static async Task<RunResult> RunAsync(
-        GitOpsRepo repo,
-        RunRequest request,
-        IRolloutObserver observer,
-        Uri? prometheus = null,
-        IAnalysisRunner? analysis = null,
-        TimeProvider? time = null,
-        CancellationToken cancellationToken = default)
+    public static async Task<RunResult> RunAsync(GitOpsRepo repo, RunRequest request, IRolloutObserver observer, RolloutWiring wiring, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repo);
-        time ??= TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(wiring);
+        var time = wiring.Time;
         var environment = SystemEnvironment.Instance;
         var files = new PhysicalFileSystem();
         var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), environment), environment, time);
@@ -61,10 +94,11 @@ public static class InProcessRollout
             new WorkspaceOptions { Repo = repo.Bare, WorkspaceRoot = repo.Workspaces, WorkingDirectory = repo.Seed },
             cancellationToken);
         using var handler = new SocketsHttpHandler();
-        using var webhooks = new WebhookCaller(new SocketsHttpHandler(), time);
-        analysis ??= new PrometheusAnalysisRunner(handler, new PrometheusAnalysisOptions { PrometheusOverride = prometheus }, time);
+        using var webhookHandler = new SocketsHttpHandler();
+        using var caller = new WebhookCaller(webhookHandler, time);
+        var analysis = wiring.Analysis ?? new PrometheusAnalysisRunner(handler, new PrometheusAnalysisOptions { PrometheusOverride = wiring.Prometheus }, time);
         var sync = SyncGateRegistry.CreateDefault(KubeApiHandler.Create(environment, files), time, environment, files);
-        var runner = new RolloutRunner(new RolloutStore(workspace, files, repo.SpecPath), time, analysis, webhooks, sync, observer);
+        var runner = new RolloutRunner(new RolloutStore(workspace, files, repo.SpecPath), time, analysis, wiring.Webhooks ?? caller, sync, observer, wiring.Delay);
         return await runner.RunAsync(request, cancellationToken);
     }
 
