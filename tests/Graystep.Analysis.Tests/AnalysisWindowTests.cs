@@ -9,7 +9,7 @@ namespace Graystep.Analysis.Tests;
 /// the step and is healthy after it must pass. The metric interval is long (30s) on purpose: a check that looked back
 /// a whole metric interval, as Flagger does, would see the faulty traffic and fail (threshold 1).
 /// </summary>
-[Collection(Lanes.One)]
+[Collection(Lanes.Five)]
 public sealed class AnalysisWindowTests
 {
     private const string Analysis = """

@@ -6,7 +6,7 @@ using Graystep.TestKit.Prometheus;
 namespace Graystep.Analysis.Tests;
 
 /// <summary><c>graystep analyze</c>: one round now, against the canary in progress, as text and as JSON.</summary>
-[Collection(Lanes.Three)]
+[Collection(Lanes.Five)]
 public sealed class AnalyzeCommandTests
 {
     [PrometheusFact]

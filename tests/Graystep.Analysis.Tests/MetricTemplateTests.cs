@@ -8,7 +8,7 @@ namespace Graystep.Analysis.Tests;
 /// examples/podinfo-flagger: Flagger's tutorial Canary with the not-found-percentage MetricTemplate, its
 /// pre-rollout and load-test webhooks pointed at a local receiver, rolled out against a real Prometheus.
 /// </summary>
-[Collection(Lanes.Two)]
+[Collection(Lanes.Five)]
 public sealed class MetricTemplateTests
 {
     private const string Spec = "podinfo-canary.yaml";

@@ -23,8 +23,8 @@ public sealed class MetricsRig : IAsyncDisposable
     public string Address => Prometheus.Address.ToString().TrimEnd('/');
 
     /// <summary>
-    /// Starts the exporter with the given workloads' traffic (Istio series), then Prometheus, and waits until
-    /// every workload that gets requests has enough samples for a rate over a few seconds.
+    /// Starts the exporter with the given workloads' traffic (Istio series), then Prometheus, and returns once
+    /// Prometheus has scraped the exporter.
     /// </summary>
     public static async Task<MetricsRig> StartAsync(string @namespace, string service, params (string Workload, Traffic Traffic)[] workloads)
     {
@@ -47,25 +47,9 @@ public sealed class MetricsRig : IAsyncDisposable
             throw;
         }
 
-        var rig = new MetricsRig(exporter, prometheus) { Sources = sources };
-        try
-        {
-            foreach (var (workload, traffic) in workloads.Where(w => w.Traffic.RequestsPerSecond > 0))
-            {
-                await prometheus.WaitForSamplesAsync(
-                    $"istio_requests_total{{destination_workload=\"{workload}\",destination_workload_namespace=\"{@namespace}\"}}",
-                    3,
-                    "5s",
-                    TimeSpan.FromSeconds(60));
-            }
-        }
-        catch
-        {
-            await rig.DisposeAsync();
-            throw;
-        }
-
-        return rig;
+        // StartAsync returned after the first scrape. No need to wait for more samples: a rollout's first check
+        // comes two intervals later and only looks at samples from after its step anyway.
+        return new MetricsRig(exporter, prometheus) { Sources = sources };
     }
 
     public IReadOnlyDictionary<string, TrafficSource> Sources { get; private init; } = new Dictionary<string, TrafficSource>();
