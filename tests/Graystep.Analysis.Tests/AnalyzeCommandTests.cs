@@ -73,8 +73,28 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(99, success.GetProperty("min").GetDouble());
         Assert.Equal(JsonValueKind.Null, success.GetProperty("max").ValueKind);
         Assert.Equal("5s", success.GetProperty("window").GetString());
-        Assert.Equal("Fail", success.GetProperty("verdict").GetString());
-        Assert.Equal("Pass", metrics[1].GetProperty("verdict").GetString());
+        Assert.Equal("fail", success.GetProperty("verdict").GetString());
+        Assert.Equal("pass", metrics[1].GetProperty("verdict").GetString());
         Assert.Equal(500, metrics[1].GetProperty("max").GetDouble());
+    }
+
+    [Fact]
+    public async Task Analyze_rejects_a_prometheus_address_that_is_not_a_url_as_a_usage_error()
+    {
+        using var repo = Bookinfo.Repo("""
+            interval: 1m
+            threshold: 5
+            stepWeights: [10, 50]
+            metrics:
+              - name: request-success-rate
+                interval: 5s
+                thresholdRange: {min: 99}
+            """);
+
+        var result = await GraystepProcess.RunAsync(repo, ["analyze", Bookinfo.Spec, "--repo", repo.Bare, "--prometheus", "127.0.0.1:9090"], Bookinfo.RunBound);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Expect.Contains("error: --prometheus 127.0.0.1:9090: not an absolute URL", result.Stderr);
+        Assert.DoesNotContain("unexpected failure", result.Stderr, StringComparison.Ordinal);
     }
 }
