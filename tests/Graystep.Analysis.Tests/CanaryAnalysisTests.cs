@@ -87,6 +87,9 @@ public sealed class CanaryAnalysisTests
         Assert.Equal(5, failing.WindowSeconds);
         Assert.Equal("pass", Assert.Single(rows, r => r.Metric == "request-duration").Verdict);
 
+        // And it lists both failed checks of the rollout, each with what it measured over which window.
+        Expect.Matches(@"^Failed checks: 2 of threshold 2\n  \S+Z at step 1/1 \(50%\): request-success-rate 9[45](\.\d+)? outside >= 99 over [345]s\n  \S+Z at step 1/1 \(50%\): request-success-rate 9[45](\.\d+)? outside >= 99 over 5s$", rollback.Body);
+
         var status = repo.ReadFile(Bookinfo.StatusFile)!;
         Expect.Contains("phase: Failed", status);
         Expect.Contains("failedChecks: 2", status);

@@ -81,21 +81,31 @@ public sealed class RunLoopSemanticsTests
     }
 
     [Fact]
-    public async Task Failed_checks_add_up_over_the_steps_and_the_count_travels_in_the_step_commits()
+    public async Task Failed_checks_add_up_over_the_steps_and_across_runs_and_each_commit_names_them()
     {
         using var repo = Bookinfo.Repo(Analysis("stepWeights: [20, 50]", 2));
         var run = new Run(repo);
 
-        // Round 1 (at 20%) fails, round 2 passes, round 3 (at 50%) fails: the second failed check of the rollout.
-        var result = await run.GoAsync(InProcessRollout.StartV2, round => round == 2);
+        // Round 1 (at 20%) fails, round 2 passes: step 2 carries one failed check. The job then times out.
+        var first = await run.GoAsync(InProcessRollout.StartV2 with { Timeout = TimeSpan.FromSeconds(35) }, round => round == 2);
 
-        Assert.Equal(RunOutcome.RolledBack, result.Outcome);
+        Assert.Equal(RunOutcome.InProgress, first.Outcome);
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "step", "rollback"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "start", "step", "step"], commits.Select(c => c.Action));
         Expect.Contains("failedChecks: 1", repo.ReadFile(Bookinfo.StatusFile, commits[3].Sha)!);
-        Expect.Contains("Reason: analysis failed 2 times (threshold 2): request-success-rate 90 outside >= 99", commits[^1].Body);
-        Assert.Equal(3, run.Rounds.Count);
-        Assert.Equal(run.Rounds[0].At + Interval, run.Rounds[1].At);
+        Expect.Contains("Failed checks: 1 of threshold 2", commits[3].Body);
+        Expect.Contains("Z at step 1/2 (20%): request-success-rate 90 outside >= 99 over 10s", commits[3].Body);
+
+        // The next job fails the check at 50%: the second failed check of the rollout rolls it back.
+        run.Analysis = new ScriptedAnalysis(run.Clock, _ => false);
+        var second = await run.GoAsync(new RunRequest());
+
+        Assert.Equal(RunOutcome.RolledBack, second.Outcome);
+        var rollback = repo.RolloutCommits()[^1];
+        Assert.Equal("rollback", rollback.Action);
+        Expect.Contains("Reason: analysis failed 2 times (threshold 2): request-success-rate 90 outside >= 99", rollback.Body);
+        Expect.Contains("Failed checks: 2 of threshold 2\n  1 recorded before this run (see the earlier commits)\n  ", rollback.Body);
+        Expect.Contains("Z at step 2/2 (50%): request-success-rate 90 outside >= 99 over 10s", rollback.Body);
     }
 
     [Fact]

@@ -286,18 +286,19 @@ public sealed class RolloutRunner
         if (failed)
         {
             session.RecordFailure(failedChecks, nextCheck);
+            session.RecordFailedCheck(canary.Name, now, Position(status), FailureLines(results, hookResults));
             if (failedChecks >= spec.Analysis.Threshold)
             {
                 return Rollback(spec, status with { FailedChecks = failedChecks }, now,
                     string.Create(CultureInfo.InvariantCulture, $"analysis failed {failedChecks} times (threshold {spec.Analysis.Threshold}): {FailureSummary(results, hookResults)}"),
-                    Body(results, hookResults, spec));
+                    Body(results, hookResults, spec) + FailedChecksSection(session, canary.Name, failedChecks, spec.Analysis.Threshold));
             }
 
             return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{spec.Analysis.Threshold}: {FailureSummary(results, hookResults)}; checking again"), nextCheck);
         }
 
         var carried = status with { FailedChecks = failedChecks };
-        var why = Body(results, hookResults, spec);
+        var why = Body(results, hookResults, spec) + FailedChecksSection(session, canary.Name, failedChecks, spec.Analysis.Threshold);
         if (status.StepIndex < status.StepCount)
         {
             if (spec.Analysis.Strategy == Strategy.Canary)
@@ -463,6 +464,49 @@ public sealed class RolloutRunner
         return string.Join("; ", parts);
     }
 
+    /// <summary>Each failing check of a round with what it measured: value, threshold and window.</summary>
+    private static string FailureLines(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks) =>
+        string.Join("; ", results.Where(r => !r.Passed).Select(r => r.Verdict switch
+        {
+            Verdict.NoData => $"{r.Name} had no data over {MetricWindow.Format(r.Window)}",
+            Verdict.Error => $"{r.Name} could not be queried ({r.Detail})",
+            _ => $"{r.Name} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)} over {MetricWindow.Format(r.Window)}",
+        }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {h.Name} failed ({h.Detail})")));
+
+    private static string Position(RolloutStatus status) =>
+        status.StepIndex == 0
+            ? "before step 1"
+            : string.Create(CultureInfo.InvariantCulture, $"at step {status.StepIndex}/{status.StepCount} ({status.Traffic.CanaryWeight}%)");
+
+    /// <summary>
+    /// The failed checks behind a count, for the commit that carries it: those this run saw, each with its time and
+    /// what failed, and how many earlier runs recorded (only their count is in the status file).
+    /// </summary>
+    private static string FailedChecksSection(Session session, string canary, int failedChecks, int threshold)
+    {
+        if (failedChecks == 0)
+        {
+            return string.Empty;
+        }
+
+        var seen = session.FailedChecksOf(canary);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"\n\nFailed checks: {failedChecks} of threshold {threshold}");
+        var earlier = failedChecks - seen.Count;
+        if (earlier > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n  {earlier} recorded before this run (see the earlier commits)");
+        }
+
+        foreach (var check in seen.TakeLast(failedChecks))
+        {
+            sb.Append("\n  ").Append(check.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+                .Append(' ').Append(check.Position).Append(": ").Append(check.What);
+        }
+
+        return sb.ToString();
+    }
+
     private static string Body(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks, RolloutSpec spec)
     {
         var sb = new StringBuilder();
@@ -514,6 +558,8 @@ public sealed class RolloutRunner
         private DateTimeOffset? _nextCheck;
         private (string Sha, string Kind, DateTimeOffset Since)? _gate;
         private (string Sha, DateTimeOffset At)? _pushed;
+        private readonly List<(DateTimeOffset At, string Position, string What)> _failed = [];
+        private string? _failedFor;
 
         public IReadOnlyList<MetricResult> LastAnalysis { get; set; } = [];
 
@@ -541,6 +587,21 @@ public sealed class RolloutRunner
         }
 
         public void ScheduleNext(DateTimeOffset nextCheck) => _nextCheck = nextCheck;
+
+        /// <summary>Every failed check this run saw for <paramref name="canary"/>, across its steps.</summary>
+        public void RecordFailedCheck(string canary, DateTimeOffset at, string position, string what)
+        {
+            if (_failedFor != canary)
+            {
+                _failedFor = canary;
+                _failed.Clear();
+            }
+
+            _failed.Add((at, position, what));
+        }
+
+        public IReadOnlyList<(DateTimeOffset At, string Position, string What)> FailedChecksOf(string canary) =>
+            _failedFor == canary ? _failed : [];
 
         /// <summary>The instant this run's push of <paramref name="sha"/> completed: survives <see cref="Track"/>.</summary>
         public void Pushed(string sha, DateTimeOffset at) => _pushed = (sha, at);
