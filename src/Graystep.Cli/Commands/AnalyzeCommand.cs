@@ -12,6 +12,12 @@ internal sealed class AnalyzeCommand(CliContext context, GlobalOptions globals) 
 {
     public async Task<int> ExecuteAsync(string path, CancellationToken ct)
     {
+        Uri? prometheus = null;
+        if (Globals.Prometheus is { } url && !Uri.TryCreate(url, UriKind.Absolute, out prometheus))
+        {
+            throw new GraystepException($"--prometheus {url}: not an absolute URL", ExitCodes.Usage, "e.g. --prometheus http://127.0.0.1:9090");
+        }
+
         var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))
         {
@@ -27,8 +33,9 @@ internal sealed class AnalyzeCommand(CliContext context, GlobalOptions globals) 
             var now = Context.Time.GetUtcNow();
             var longest = spec.Analysis.Metrics.Max(m => m.Interval);
             // Only traffic after the last change counts, as in a real check; at most each metric's own window.
-            var appliedAt = state.StatusCommit?.CommittedAt is { } committed && committed > now - longest ? committed : now - longest;
-            Uri? prometheus = Globals.Prometheus is { } url ? new Uri(url) : null;
+            // Git keeps whole seconds: the commit may be up to a second younger than its date, as the run loop counts it.
+            var appliedAt = state.StatusCommit?.CommittedAt + TimeSpan.FromSeconds(1) is { } committed && committed > now - longest ? committed : now - longest;
+
             var runner = new PrometheusAnalysisRunner(Context.HttpHandler(), new PrometheusAnalysisOptions { PrometheusOverride = prometheus }, Context.Time);
             var results = await runner.RunAsync(
                 new AnalysisContext(spec, state.Loaded.Templates, RolloutRunner.Workload(spec, subject), RolloutRunner.Workload(spec, status.Stable), appliedAt),

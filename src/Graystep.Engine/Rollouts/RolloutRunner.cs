@@ -127,6 +127,7 @@ public sealed class RolloutRunner
                         continue;
                     }
 
+                    session.Pushed(sha, _time.GetUtcNow());
                     _observer.Committed(commit.Transition, sha);
                     await FireEventAsync(state.Spec, commit.Transition, cancellationToken).ConfigureAwait(false);
                     if (commit.Transition.Action is Core.History.RolloutAction.Promote or Core.History.RolloutAction.Rollback)
@@ -202,7 +203,7 @@ public sealed class RolloutRunner
 
         if (request.StartVersion is { } wanted)
         {
-            var decided = DecideStart(state, status, wanted, request, now);
+            var decided = await DecideStartAsync(state, status, wanted, request, session, now, ct).ConfigureAwait(false);
             if (decided is not null)
             {
                 return decided;
@@ -238,12 +239,15 @@ public sealed class RolloutRunner
         // The step is judged only on traffic after the cluster applied its commit.
         var commit = state.StatusCommit ?? throw new GraystepException($"{state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
         var deadline = status.LastTransitionTime + TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds);
-        var observed = await _sync.ObserveAsync(spec, commit.Sha, commit.CommittedAt, ct).ConfigureAwait(false);
+        // Git keeps whole seconds. A commit this run pushed is known to the instant; any other may have been made up
+        // to a second after its recorded date, and the window must never reach back before it.
+        var committedAt = session.PushedAt(commit.Sha) ?? commit.CommittedAt + TimeSpan.FromSeconds(1);
+        var observed = await _sync.ObserveAsync(spec, commit.Sha, committedAt, ct).ConfigureAwait(false);
         if (observed is SyncObservation.Pending pending)
         {
             return now >= deadline
                 ? Rollback(spec, status, now, $"progress deadline exceeded: waiting {spec.ProgressDeadlineSeconds}s for the cluster to apply {Short(commit.Sha)} ({pending.Reason})", string.Empty)
-                : new Decision.Wait($"waiting for the cluster to apply {Short(commit.Sha)}: {pending.Reason}", KnownSyncTime(spec, commit, deadline));
+                : new Decision.Wait($"waiting for the cluster to apply {Short(commit.Sha)}: {pending.Reason}", KnownSyncTime(spec, committedAt, deadline));
         }
 
         var syncedAt = ((SyncObservation.Synced)observed).At;
@@ -290,21 +294,23 @@ public sealed class RolloutRunner
 
         var failedChecks = session.FailedChecks(status) + (failed ? 1 : 0);
         _observer.Analysis(results, hookResults, failedChecks, spec.Analysis.Threshold);
+        var nextCheck = NextTick(checkAt, spec.Analysis.Interval, now);
         if (failed)
         {
-            session.RecordFailure(failedChecks, checkAt + spec.Analysis.Interval);
+            session.RecordFailure(failedChecks, nextCheck);
+            session.RecordFailedCheck(canary.Name, now, Position(status), FailureLines(results, hookResults));
             if (failedChecks >= spec.Analysis.Threshold)
             {
                 return Rollback(spec, status with { FailedChecks = failedChecks }, now,
                     string.Create(CultureInfo.InvariantCulture, $"analysis failed {failedChecks} times (threshold {spec.Analysis.Threshold}): {FailureSummary(results, hookResults)}"),
-                    Body(results, hookResults, spec));
+                    Body(results, hookResults, spec) + FailedChecksSection(session, canary.Name, failedChecks, spec.Analysis.Threshold));
             }
 
-            return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{spec.Analysis.Threshold}: {FailureSummary(results, hookResults)}; checking again"), checkAt + spec.Analysis.Interval);
+            return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{spec.Analysis.Threshold}: {FailureSummary(results, hookResults)}; checking again"), nextCheck);
         }
 
         var carried = status with { FailedChecks = failedChecks };
-        var why = Body(results, hookResults, spec);
+        var why = Body(results, hookResults, spec) + FailedChecksSection(session, canary.Name, failedChecks, spec.Analysis.Threshold);
         if (status.StepIndex < status.StepCount)
         {
             if (spec.Analysis.Strategy == Strategy.Canary)
@@ -312,7 +318,7 @@ public sealed class RolloutRunner
                 var gate = await _hooks.RunAsync(spec, HookMoment.BeforeTrafficIncrease, hookContext, ct).ConfigureAwait(false);
                 if (gate.Outcome == HookOutcome.Wait)
                 {
-                    return GateWait(spec, status, now, session, commit.Sha, gate, "confirm-traffic-increase");
+                    return GateWait(spec, status, now, session, commit.Sha, gate, "confirm-traffic-increase", nextCheck);
                 }
             }
 
@@ -322,13 +328,13 @@ public sealed class RolloutRunner
         var promotionGate = await _hooks.RunAsync(spec, HookMoment.BeforePromotion, hookContext, ct).ConfigureAwait(false);
         if (promotionGate.Outcome == HookOutcome.Wait)
         {
-            return GateWait(spec, status, now, session, commit.Sha, promotionGate, "confirm-promotion");
+            return GateWait(spec, status, now, session, commit.Sha, promotionGate, "confirm-promotion", nextCheck);
         }
 
         return new Decision.Commit(RolloutTransitions.Promote(spec, carried, now, why));
     }
 
-    private Decision? DecideStart(RolloutState state, RolloutStatus status, string wanted, RunRequest request, DateTimeOffset now)
+    private async Task<Decision?> DecideStartAsync(RolloutState state, RolloutStatus status, string wanted, RunRequest request, Session session, DateTimeOffset now, CancellationToken ct)
     {
         var spec = state.Spec;
         if (!TargetWorkload.IsDnsLabel(wanted))
@@ -381,6 +387,21 @@ public sealed class RolloutRunner
                 $"{wanted} was rolled back at {status.LastTransitionTime:u}: {status.Reason} (start it under a new version name to try again)");
         }
 
+        // As Flagger, confirm-rollout gates the start: closed means wait (asked once per interval), never a failure.
+        var gate = await _hooks.RunAsync(spec, HookMoment.BeforeStart, Context(status.Phase, version), ct).ConfigureAwait(false);
+        if (gate.Outcome == HookOutcome.Wait)
+        {
+            var since = session.GateWaitStarted(state.StatusCommit?.Sha ?? string.Empty, "confirm-rollout", now);
+            if (now - since >= TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds))
+            {
+                // Nothing was started, so there is nothing to roll back; the run ends like any other wait for approval.
+                return new Decision.Finish(RunOutcome.InProgress,
+                    string.Create(CultureInfo.InvariantCulture, $"the confirm-rollout gate {gate.Cause?.Name} stayed closed for {spec.ProgressDeadlineSeconds}s; {wanted} was not started (run again to ask again)"));
+            }
+
+            return new Decision.Wait($"confirm-rollout gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", now + spec.Analysis.Interval);
+        }
+
         var why = request.Images.Count == 0
             ? $"Started by a pipeline run with the images from {target.File}."
             : $"Started by a pipeline run with {string.Join(", ", request.Images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}.";
@@ -388,7 +409,11 @@ public sealed class RolloutRunner
         return new Decision.Commit(transition, Preparatory: false);
     }
 
-    private static Decision GateWait(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, Session session, string sha, HookDecision gate, string kind)
+    /// <summary>
+    /// A closed gate holds the rollout without counting a failure. As in Flagger, the whole round (rollback hooks,
+    /// rollout hooks, metrics, then the gate) runs again at the next interval, not sooner.
+    /// </summary>
+    private static Decision GateWait(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, Session session, string sha, HookDecision gate, string kind, DateTimeOffset nextCheck)
     {
         var since = session.GateWaitStarted(sha, kind, now);
         if (now - since >= TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds))
@@ -396,23 +421,32 @@ public sealed class RolloutRunner
             return Rollback(spec, status, now, $"progress deadline exceeded: the {kind} gate {gate.Cause?.Name} stayed closed for {spec.ProgressDeadlineSeconds}s", HookLines(gate.Results));
         }
 
-        return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", null);
+        session.ScheduleNext(nextCheck);
+        return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", nextCheck);
     }
 
     /// <summary>
     /// A fixed sync delay says when the commit counts as applied: sleep until then instead of fetching every
     /// <see cref="PollInterval"/> (Argo CD and Flux give no such time, so they are polled).
     /// </summary>
-    private static DateTimeOffset? KnownSyncTime(RolloutSpec spec, Core.History.CommitRecord commit, DateTimeOffset deadline)
+    private static DateTimeOffset? KnownSyncTime(RolloutSpec spec, DateTimeOffset committedAt, DateTimeOffset deadline)
     {
         if (spec.Sync.Kind != SyncKind.Delay)
         {
             return null;
         }
 
-        var applied = commit.CommittedAt + spec.Sync.Delay;
+        var applied = committedAt + spec.Sync.Delay;
         return applied < deadline ? applied : deadline;
     }
+
+    /// <summary>
+    /// The next check after one due at <paramref name="checkAt"/> that started at <paramref name="now"/>: one interval
+    /// after it started. A run that resumes long after a step checks at once, then once per interval, never in a burst
+    /// that catches up on the intervals nobody checked.
+    /// </summary>
+    internal static DateTimeOffset NextTick(DateTimeOffset checkAt, TimeSpan interval, DateTimeOffset now) =>
+        (now > checkAt ? now : checkAt) + interval;
 
     private static Decision.Commit Rollback(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, string reason, string details) =>
         new(RolloutTransitions.Rollback(spec, status, now, reason, details));
@@ -428,11 +462,15 @@ public sealed class RolloutRunner
 
     private static HookContext Context(RolloutSpec spec, RolloutStatus status)
     {
-        var version = status.Canary ?? status.Stable;
+        _ = spec;
+        return Context(status.Phase, status.Canary ?? status.Stable);
+    }
+
+    private static HookContext Context(RolloutPhase phase, VersionRef version)
+    {
         var text = version.Name + "\n" + string.Join("\n", version.Images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
-        _ = spec;
-        return new HookContext(status.Phase, checksum);
+        return new HookContext(phase, checksum);
     }
 
     public static string Workload(RolloutSpec spec, VersionRef version) => $"{spec.TargetRef.Name}-{version.Name}";
@@ -451,6 +489,49 @@ public sealed class RolloutRunner
             _ => $"{r.Name} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)}",
         }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {h.Name} failed ({h.Detail})"));
         return string.Join("; ", parts);
+    }
+
+    /// <summary>Each failing check of a round with what it measured: value, threshold and window.</summary>
+    private static string FailureLines(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks) =>
+        string.Join("; ", results.Where(r => !r.Passed).Select(r => r.Verdict switch
+        {
+            Verdict.NoData => $"{r.Name} had no data over {MetricWindow.Format(r.Window)}",
+            Verdict.Error => $"{r.Name} could not be queried ({r.Detail})",
+            _ => $"{r.Name} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)} over {MetricWindow.Format(r.Window)}",
+        }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {h.Name} failed ({h.Detail})")));
+
+    private static string Position(RolloutStatus status) =>
+        status.StepIndex == 0
+            ? "before step 1"
+            : string.Create(CultureInfo.InvariantCulture, $"at step {status.StepIndex}/{status.StepCount} ({status.Traffic.CanaryWeight}%)");
+
+    /// <summary>
+    /// The failed checks behind a count, for the commit that carries it: those this run saw, each with its time and
+    /// what failed, and how many earlier runs recorded (only their count is in the status file).
+    /// </summary>
+    private static string FailedChecksSection(Session session, string canary, int failedChecks, int threshold)
+    {
+        if (failedChecks == 0)
+        {
+            return string.Empty;
+        }
+
+        var seen = session.FailedChecksOf(canary);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"\n\nFailed checks: {failedChecks} of threshold {threshold}");
+        var earlier = failedChecks - seen.Count;
+        if (earlier > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n  {earlier} recorded before this run (see the earlier commits)");
+        }
+
+        foreach (var check in seen.TakeLast(failedChecks))
+        {
+            sb.Append("\n  ").Append(check.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+                .Append(' ').Append(check.Position).Append(": ").Append(check.What);
+        }
+
+        return sb.ToString();
     }
 
     private static string Body(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks, RolloutSpec spec)
@@ -503,6 +584,9 @@ public sealed class RolloutRunner
         private int? _failedChecks;
         private DateTimeOffset? _nextCheck;
         private (string Sha, string Kind, DateTimeOffset Since)? _gate;
+        private (string Sha, DateTimeOffset At)? _pushed;
+        private readonly List<(DateTimeOffset At, string Position, string What)> _failed = [];
+        private string? _failedFor;
 
         public IReadOnlyList<MetricResult> LastAnalysis { get; set; } = [];
 
@@ -528,6 +612,28 @@ public sealed class RolloutRunner
             _failedChecks = failedChecks;
             _nextCheck = nextCheck;
         }
+
+        public void ScheduleNext(DateTimeOffset nextCheck) => _nextCheck = nextCheck;
+
+        /// <summary>Every failed check this run saw for <paramref name="canary"/>, across its steps.</summary>
+        public void RecordFailedCheck(string canary, DateTimeOffset at, string position, string what)
+        {
+            if (_failedFor != canary)
+            {
+                _failedFor = canary;
+                _failed.Clear();
+            }
+
+            _failed.Add((at, position, what));
+        }
+
+        public IReadOnlyList<(DateTimeOffset At, string Position, string What)> FailedChecksOf(string canary) =>
+            _failedFor == canary ? _failed : [];
+
+        /// <summary>The instant this run's push of <paramref name="sha"/> completed: survives <see cref="Track"/>.</summary>
+        public void Pushed(string sha, DateTimeOffset at) => _pushed = (sha, at);
+
+        public DateTimeOffset? PushedAt(string sha) => _pushed is { } pushed && pushed.Sha == sha ? pushed.At : null;
 
         public DateTimeOffset GateWaitStarted(string sha, string kind, DateTimeOffset now)
         {
