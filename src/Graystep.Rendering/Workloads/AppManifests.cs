@@ -54,7 +54,10 @@ internal sealed class AppManifests
 
     public static AppManifests Find(RolloutSpec spec, IReadOnlyList<ManifestDocument> manifests)
     {
+        // The output folder usually sits under the spec's folder, so the loader hands us our own earlier output
+        // too: it is never a template (it would clash with what we render now).
         var candidates = manifests
+            .Where(m => !m.IsRendered)
             .Where(m => m.Namespace is null || string.Equals(m.Namespace, spec.Namespace, StringComparison.Ordinal))
             .ToList();
 
