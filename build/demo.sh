@@ -65,7 +65,7 @@ http_get() {
 # Waits (bounded) until a command succeeds, printing a dot every second so nobody wonders whether it hangs.
 wait_for() {
   local what=$1 seconds=$2; shift 2
-  printf '   waiting for %s ' "$what"
+  printf '   waiting for %s' "$what"
   for tick in $(seq "$((seconds * 4))"); do
     if "$@" >/dev/null 2>&1; then printf ' ok\n'; return 0; fi
     sleep 0.25
@@ -188,6 +188,7 @@ git -C "$work/remote.git" log --format='  %h %s' main
 
 # What the simulated users saw: v3's counters in the sandbox, before and after the rollback commit was applied.
 rollback="$(git -C "$work/remote.git" rev-parse main)"
+echo
 applied() { http_get "$sandbox_port" /sandbox/state | grep -q "\"appliedRevision\": \"$rollback\""; }
 if wait_for "the sandbox to apply the rollback ${rollback:0:7}" 30 applied; then
   sleep 3   # let the simulated users keep coming for a moment

@@ -28,7 +28,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output)
         var second = await RunUntilKilledAsync(rig, start, c => c.Action == "step" && c.Weight == 20);
 
         // Third job, started by hand without a version ("continue the rollout in progress"): runs to the end.
-        var third = await rig.GraystepAsync("run", example.SpecFile, "--timeout", "200s");
+        var third = await rig.GraystepAsync("run", example.SpecFile, "--timeout", "300s");
         output.WriteLine(first);
         output.WriteLine(second);
         output.WriteLine(third.Describe("resumed run"));

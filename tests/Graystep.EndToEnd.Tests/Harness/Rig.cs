@@ -25,7 +25,7 @@ internal sealed class Rig : IAsyncDisposable
     public const double FaultyErrorRate = 0.10;
 
     /// <summary>The bound on one <c>graystep run</c>; graystep's own --timeout is a little shorter, so it says where it was.</summary>
-    public static readonly TimeSpan RunBound = TimeSpan.FromMinutes(4);
+    public static readonly TimeSpan RunBound = TimeSpan.FromMinutes(6);
 
     private readonly TempDirectory _temp;
 
@@ -112,7 +112,7 @@ internal sealed class Rig : IAsyncDisposable
 
     /// <summary>The arguments of the pipeline step that starts <paramref name="version"/> with its own image tag.</summary>
     public string[] RunVersion(string version) =>
-        ["run", Example.SpecFile, "--version", version, "--image", $"{Example.Container}={Example.ImageOf(version)}", "--timeout", "200s"];
+        ["run", Example.SpecFile, "--version", version, "--image", $"{Example.Container}={Example.ImageOf(version)}", "--timeout", "300s"];
 
     /// <summary>Runs the published CLI against this rig's remote and Prometheus, to its end (bounded).</summary>
     public Task<ProcessResult> GraystepAsync(params string[] args) =>
