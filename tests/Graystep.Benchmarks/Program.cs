@@ -4,7 +4,7 @@ using System.Text;
 using Graystep.Benchmarks;
 using Graystep.TestKit;
 
-// ./build.sh bench [validate|bulk|git|analysis|rollout ...]: measures the figures the issues name and writes them to
+// ./build.sh bench [validate|bulk|git|analysis|rollout|e2e ...]: measures the figures the issues name and writes them to
 // artifacts/bench/results.md. Every loop is bounded in count; servers are started on loopback and stopped.
 var selected = args.Length == 0 ? ["validate", "bulk", "analysis", "rollout", "git"] : args;
 var results = new List<string>();
@@ -40,8 +40,11 @@ foreach (var name in selected)
         case "git":
             GitBench.Run(graystep, Report);
             break;
+        case "e2e":
+            await E2eBench.RunAsync(Report);
+            break;
         default:
-            Console.Error.WriteLine($"error: unknown benchmark '{name}' (validate, bulk, analysis, rollout, git)");
+            Console.Error.WriteLine($"error: unknown benchmark '{name}' (validate, bulk, analysis, rollout, git, e2e)");
             return 2;
     }
 }

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using Graystep.Sandbox;
+using Graystep.Sandbox.Behaviour;
+using Graystep.TestKit;
+using Graystep.TestKit.Prometheus;
+
+namespace Graystep.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// Everything one example's rollouts need, on loopback and free ports, owned by this rig and stopped with it:
+/// a bare GitOps remote seeded from the example, the sandbox (in-process) following it, a real Prometheus scraping
+/// the sandbox every second with its own temporary TSDB, a webhook receiver when the example has webhooks, and the
+/// published CLI, run as a process with its own workspace folder.
+/// </summary>
+internal sealed class Rig : IAsyncDisposable
+{
+    /// <summary>How long the sandbox waits before it applies a commit it saw (Argo CD's sync, simulated).</summary>
+    public static readonly TimeSpan SyncDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Simulated user requests per second: enough that a 10% canary gets ~20 requests a second.</summary>
+    public const double UserRps = 200;
+
+    /// <summary>Share of the faulty version's requests that fail.</summary>
+    public const double FaultyErrorRate = 0.10;
+
+    /// <summary>The bound on one <c>graystep run</c>; graystep's own --timeout is a little shorter, so it says where it was.</summary>
+    public static readonly TimeSpan RunBound = TimeSpan.FromMinutes(6);
+
+    private readonly TempDirectory _temp;
+
+    private Rig(ExampleCase example, TempDirectory temp, GitOpsRemote remote, SandboxHost sandbox, PrometheusServer prometheus, WebhookReceiver? webhooks)
+    {
+        Example = example;
+        _temp = temp;
+        Remote = remote;
+        Sandbox = sandbox;
+        Prometheus = prometheus;
+        Webhooks = webhooks;
+    }
+
+    public ExampleCase Example { get; }
+
+    public GitOpsRemote Remote { get; }
+
+    public SandboxHost Sandbox { get; }
+
+    public PrometheusServer Prometheus { get; }
+
+    public WebhookReceiver? Webhooks { get; }
+
+    public string SeedSha { get; private set; } = string.Empty;
+
+    public static async Task<Rig> StartAsync(ExampleCase example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        if (!File.Exists(RepoPaths.GraystepExecutable))
+        {
+            throw new InvalidOperationException($"{RepoPaths.GraystepExecutable} is missing: run ./build.sh publish first (./build.sh test does)");
+        }
+
+        var temp = new TempDirectory("graystep-e2e-" + example.Name);
+        var started = new List<IAsyncDisposable>();
+        try
+        {
+            var remote = await GitOpsRemote.CreateAsync(temp.Path).ConfigureAwait(false);
+            var behaviour = new BehaviourConfig(new Dictionary<string, VersionBehaviour>
+            {
+                [example.FaultyVersion] = new() { ErrorRate = FaultyErrorRate, ErrorStatus = 500 },
+            });
+            var sandbox = new SandboxHost(new SandboxOptions
+            {
+                Repo = remote.Bare,
+                Branch = GitOpsRemote.Branch,
+                SyncDelay = SyncDelay,
+                // Pushes wake it (NotifyOnPush); the poll is only a fallback, and cheap on a busy machine.
+                Poll = TimeSpan.FromSeconds(2),
+                Rps = UserRps,
+                LoadTestRps = example.LoadTestRps,
+                Behaviour = behaviour,
+                Seed = Prng(example.Name),
+                ScratchDirectory = temp.Combine("sandbox"),
+            });
+            started.Add(sandbox);
+            await sandbox.StartAsync().ConfigureAwait(false);
+            remote.NotifyOnPush(sandbox.Address);
+
+            var prometheus = await PrometheusServer.StartAsync([sandbox.Address.Authority], startTimeout: TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            started.Add(prometheus);
+            WebhookReceiver? webhooks = null;
+            if (example.HasWebhooks)
+            {
+                webhooks = await WebhookReceiver.StartAsync().ConfigureAwait(false);
+                started.Add(webhooks);
+            }
+
+            var rig = new Rig(example, temp, remote, sandbox, prometheus, webhooks);
+            rig.SeedSha = await remote.SeedAsync(temp.Path, example.Name, (path, text) => example.Tweak(path, text, sandbox.Address, prometheus.Address, webhooks?.Address)).ConfigureAwait(false);
+            return rig;
+        }
+        catch
+        {
+            foreach (var part in Enumerable.Reverse(started))
+            {
+                await part.DisposeAsync().ConfigureAwait(false);
+            }
+
+            temp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The arguments of the pipeline step that starts <paramref name="version"/> with its own image tag.</summary>
+    public string[] RunVersion(string version) =>
+        ["run", Example.SpecFile, "--version", version, "--image", $"{Example.Container}={Example.ImageOf(version)}", "--timeout", "300s"];
+
+    /// <summary>Runs the published CLI against this rig's remote and Prometheus, to its end (bounded).</summary>
+    public Task<ProcessResult> GraystepAsync(params string[] args) =>
+        RunningProcess.RunAsync(RepoPaths.GraystepExecutable, WithGlobals(args), _temp.Path, RunBound, Environment());
+
+    /// <summary>Starts the CLI and returns at once (the kill test stops it mid-rollout).</summary>
+    public RunningProcess StartGraystep(params string[] args) =>
+        RunningProcess.Start(RepoPaths.GraystepExecutable, WithGlobals(args), _temp.Path, Environment());
+
+    /// <summary>Waits (bounded) until the sandbox runs <paramref name="sha"/> and serves traffic from it.</summary>
+    public async Task WaitAppliedAsync(string sha, string version, int userRequests = 50)
+    {
+        await Sandbox.WaitForRevisionAsync(sha, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        await WaitUntilAsync(
+            () => Sandbox.Snapshot().CountsSince(Example.RolloutId, version, sha).Requests >= userRequests,
+            TimeSpan.FromSeconds(60),
+            string.Create(CultureInfo.InvariantCulture, $"{userRequests} user requests to {version} after {sha[..7]} was applied")).ConfigureAwait(false);
+    }
+
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, what, TimeSpan.FromMilliseconds(100));
+
+    /// <summary>Polls until <paramref name="condition"/> holds; a timeout says what it waited for.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan every)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var clock = Stopwatch.StartNew();
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s waiting for {what}");
+            }
+
+            await Task.Delay(every).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Webhooks is not null)
+        {
+            await Webhooks.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Prometheus.DisposeAsync().ConfigureAwait(false);
+        await Sandbox.DisposeAsync().ConfigureAwait(false);
+        _temp.Dispose();
+    }
+
+    private IEnumerable<string> WithGlobals(string[] args) =>
+        [.. args, "--repo", Remote.Bare, "--prometheus", Prometheus.Address.ToString().TrimEnd('/')];
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["GRAYSTEP_WORKSPACE"] = _temp.Combine("workspaces"),
+    };
+
+    private static ulong Prng(string name) =>
+        name.Aggregate(1469598103934665603UL, (h, c) => (h ^ c) * 1099511628211UL);
+}
