@@ -46,11 +46,17 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
     /// </summary>
     public async Task<string?> ApplyAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
     {
-        Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
-        var sha = await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("a transition changed nothing: the status file always changes");
+        var sha = await CommitAsync(state, transition, cancellationToken).ConfigureAwait(false);
         var pushed = await workspace.PushAsync(cancellationToken).ConfigureAwait(false);
         return pushed == PushOutcome.Pushed ? sha : null;
+    }
+
+    /// <summary>Records <paramref name="transition"/> as one commit in the workspace only, without pushing it; returns its SHA.</summary>
+    public async Task<string> CommitAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
+    {
+        Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
+        return await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("a transition changed nothing: the status file always changes");
     }
 
     /// <summary>Renders the output folder and writes the status file for a state; no git.</summary>
