@@ -130,14 +130,14 @@ internal abstract class CommandBase(CliContext context, GlobalOptions globals)
         var analysis = new PrometheusAnalysisRunner(handler, new PrometheusAnalysisOptions { PrometheusOverride = prometheus }, Context.Time);
         var webhooks = new WebhookCaller(Context.HttpHandler(), Context.Time);
         var sync = SyncGateRegistry.CreateDefault(KubeApiHandler.Create(Context.Environment, Context.Files), Context.Time, Context.Environment, Context.Files);
-        var approvalPoll = Context.Environment.GetVariable("GRAYSTEP_APPROVAL_POLL_INTERVAL") is { Length: > 0 } poll
-            ? CommandLine.ParseDuration("GRAYSTEP_APPROVAL_POLL_INTERVAL", poll)
+        var pullRequestPoll = Context.Environment.GetVariable("GRAYSTEP_PULL_REQUEST_POLL_INTERVAL") is { Length: > 0 } poll
+            ? CommandLine.ParseDuration("GRAYSTEP_PULL_REQUEST_POLL_INTERVAL", poll)
             : TimeSpan.FromSeconds(30);
         return new RolloutRunner(store, Context.Time, analysis, webhooks, sync, observer)
         {
             FreshOnStart = true,
             Publisher = publisher,
-            ApprovalPollInterval = approvalPoll > TimeSpan.Zero ? approvalPoll : TimeSpan.FromSeconds(30),
+            PullRequestPollInterval = pullRequestPoll > TimeSpan.Zero ? pullRequestPoll : TimeSpan.FromSeconds(30),
         };
     }
 

@@ -108,10 +108,10 @@ public sealed class RolloutRunner
     public ITransitionPublisher? Publisher { get; init; }
 
     /// <summary>
-    /// How long to sleep between two looks at a pull request that waits for a person. Longer than
-    /// <see cref="PollInterval"/>: every look costs API calls, and a GitHub Actions token gets 1,000 an hour.
+    /// How long to sleep between two looks at a pull request that waits (for a reviewer, or to become mergeable).
+    /// Longer than <see cref="PollInterval"/>: every look costs API calls, and a GitHub Actions token gets 1,000 an hour.
     /// </summary>
-    public TimeSpan ApprovalPollInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan PullRequestPollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     private ITransitionPublisher Publish => Publisher ?? (_direct ??= new DirectPublisher(_store));
 
@@ -170,7 +170,7 @@ public sealed class RolloutRunner
                             return new RunResult(RunOutcome.WaitingApproval, $"{waiting.Reason}; run again once it is approved", state.Status, session.LastAnalysis);
                         }
 
-                        step = new Decision.Wait(waiting.Reason, null, waiting.ForApproval);
+                        step = new Decision.Wait(waiting.Reason, null, waiting.ForApproval, OnPullRequest: true);
                         break;
 
                     default:
@@ -215,7 +215,7 @@ public sealed class RolloutRunner
                     }
 
                     _observer.Waiting(wait.Reason, wait.Until);
-                    var poll = wait.ForApproval ? ApprovalPollInterval : PollInterval;
+                    var poll = wait.OnPullRequest ? PullRequestPollInterval : PollInterval;
                     var until = wait.Until ?? now + poll;
                     if (deadline is { } limit && until > limit)
                     {
@@ -553,7 +553,7 @@ public sealed class RolloutRunner
     {
         public sealed record Commit(Transition Transition, bool Preparatory = false) : Decision;
 
-        public sealed record Wait(string Reason, DateTimeOffset? Until, bool ForApproval = false) : Decision;
+        public sealed record Wait(string Reason, DateTimeOffset? Until, bool ForApproval = false, bool OnPullRequest = false) : Decision;
 
         public sealed record Finish(RunOutcome Outcome, string Reason) : Decision;
     }

@@ -64,7 +64,7 @@ internal sealed class GitOpsScenario : IAsyncDisposable
         ["GH_TOKEN"] = null,
         ["GRAYSTEP_GITHUB_TOKEN"] = null,
         ["GRAYSTEP_WORKSPACE"] = WorkspaceRoot,
-        ["GRAYSTEP_APPROVAL_POLL_INTERVAL"] = "300ms",
+        ["GRAYSTEP_PULL_REQUEST_POLL_INTERVAL"] = "300ms",
 
         // Not inside any CI system: plain text output, nothing written to a runner's files.
         ["GITHUB_ACTIONS"] = null,
