@@ -18,6 +18,14 @@ internal sealed record RolloutOptions
 
     public int ProgressDeadlineSeconds { get; init; } = 600;
 
+    public string Interval { get; init; } = "1s";
+
+    /// <summary>Extra YAML under <c>analysis:</c>, indented by four spaces (metrics).</summary>
+    public string? AnalysisExtra { get; init; }
+
+    /// <summary>The <c>sync:</c> block's body, indented by four spaces.</summary>
+    public string Sync { get; init; } = "    kind: none\n";
+
     /// <summary>A Flagger <c>rollback</c> webhook: a 2xx answer rolls the canary back at the next check.</summary>
     public string? RollbackHookUrl { get; init; }
 
@@ -41,11 +49,12 @@ internal sealed record RolloutOptions
                 gateways: [mesh]
               progressDeadlineSeconds: {ProgressDeadlineSeconds}
               analysis:
-                interval: 1s
+                interval: {Interval}
                 threshold: 2
                 stepWeights: {StepWeights}
 
             """);
+        yaml.Append(AnalysisExtra);
         if (RollbackHookUrl is { } hook)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"""
@@ -67,9 +76,9 @@ internal sealed record RolloutOptions
                 promotion: {Bool(ApprovePromotion)}
                 steps: {Bool(ApproveSteps)}
               sync:
-                kind: none
 
             """);
+        yaml.Append(Sync);
         return yaml.ToString();
     }
 
