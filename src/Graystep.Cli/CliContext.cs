@@ -19,7 +19,13 @@ public sealed record GlobalOptions(
     string GitHost,
     string? Prometheus,
     OutputFormat Output,
-    bool Verbose);
+    bool Verbose,
+    string? GitHubToken = null)
+{
+    /// <summary>Never prints the token: a record's generated ToString would.</summary>
+    public override string ToString() =>
+        $"GlobalOptions {{ Repo = {Repo}, Branch = {Branch}, GitHost = {GitHost}, Output = {Output}, GitHubToken = {(GitHubToken is null ? "(none)" : "***")} }}";
+}
 
 public enum OutputFormat
 {

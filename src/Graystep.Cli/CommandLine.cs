@@ -15,11 +15,12 @@ internal static class CommandLine
     public static readonly Option<string?> Prometheus = new("--prometheus") { Description = "Prometheus URL; overrides spec.metricsServer [GRAYSTEP_PROMETHEUS]", Recursive = true };
     public static readonly Option<string?> Output = new("--output", "-o") { Description = "text|json [GRAYSTEP_OUTPUT]", Recursive = true };
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "More detail, and stack traces on failure [GRAYSTEP_VERBOSE]", Recursive = true };
+    public static readonly Option<string?> GitHubToken = new("--github-token") { Description = "Token for the GitHub API when git.pullRequests is true; never printed [GRAYSTEP_GITHUB_TOKEN, else GITHUB_TOKEN, GH_TOKEN]", Recursive = true };
 
     public static RootCommand Build(CliContext context)
     {
         var root = new RootCommand("Graystep: progressive delivery through Git. Every traffic change is a commit.");
-        foreach (var option in new Option[] { Repo, Branch, GitHost, Prometheus, Output, Verbose })
+        foreach (var option in new Option[] { Repo, Branch, GitHost, Prometheus, Output, Verbose, GitHubToken })
         {
             root.Options.Add(option);
         }
@@ -53,7 +54,8 @@ internal static class CommandLine
             (parse.GetValue(GitHost) ?? Env("GRAYSTEP_GIT_HOST") ?? "auto").ToLowerInvariant(),
             parse.GetValue(Prometheus) ?? Env("GRAYSTEP_PROMETHEUS"),
             format,
-            parse.GetValue(Verbose) || GraystepApp.IsTrue(Env("GRAYSTEP_VERBOSE")));
+            parse.GetValue(Verbose) || GraystepApp.IsTrue(Env("GRAYSTEP_VERBOSE")),
+            parse.GetValue(GitHubToken) ?? Env("GRAYSTEP_GITHUB_TOKEN"));
     }
 
     private static Argument<string> PathArgument(bool optional) => new("PATH")

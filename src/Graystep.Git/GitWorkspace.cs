@@ -177,7 +177,9 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
     public async Task<IReadOnlyList<CommitRecord>> LogAsync(string? path, int maxCount, CancellationToken cancellationToken)
     {
-        List<string> arguments = ["--literal-pathspecs", "log", "-z", "--format=%H%x1f%cI%x1f%an%x1f%ae%x1f%B"];
+        // --first-parent: the branch's own history. A pull request merged with a merge commit shows as that merge
+        // commit (what the cluster syncs to), not as the step branch's commit behind it.
+        List<string> arguments = ["--literal-pathspecs", "log", "--first-parent", "-z", "--format=%H%x1f%cI%x1f%an%x1f%ae%x1f%B"];
         if (maxCount > 0)
         {
             arguments.Add("--max-count=" + maxCount.ToString(CultureInfo.InvariantCulture));

@@ -179,6 +179,35 @@ public sealed class GitHubHost : IPullRequestHost, IDisposable
         return await DescribeAsync(pull, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<PullRequestInfo>> FindAsync(string headBranch, string baseBranch, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(headBranch);
+        var client = _client.Value;
+        var query = $"pulls?head={Uri.EscapeDataString(Repository.Owner + ":" + headBranch)}&base={Uri.EscapeDataString(baseBranch)}&state=all&per_page=100";
+        var pulls = await client.ReadAllPagesAsync(
+            new GitHubCall(HttpMethod.Get, client.RepoPath + query, $"list the pull requests from {headBranch}", GitHubPermission.PullRequestsRead),
+            GitHubJson.Default.ListPullRequestDto,
+            cancellationToken).ConfigureAwait(false);
+        return await DescribeAllAsync(
+            pulls.Where(p => string.Equals(p.Head.Ref, headBranch, StringComparison.Ordinal) && string.Equals(p.Base.Ref, baseBranch, StringComparison.Ordinal)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<PullRequestInfo>> ListOpenAsync(string headPrefix, string baseBranch, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(headPrefix);
+        var client = _client.Value;
+        // GitHub filters by exact head only; the prefix is matched here, over every open pull request into the base.
+        var query = $"pulls?base={Uri.EscapeDataString(baseBranch)}&state=open&per_page=100";
+        var pulls = await client.ReadAllPagesAsync(
+            new GitHubCall(HttpMethod.Get, client.RepoPath + query, $"list the open pull requests into {baseBranch}", GitHubPermission.PullRequestsRead),
+            GitHubJson.Default.ListPullRequestDto,
+            cancellationToken).ConfigureAwait(false);
+        return await DescribeAllAsync(
+            pulls.Where(p => p.Head.Ref.StartsWith(headPrefix, StringComparison.Ordinal) && string.Equals(p.Base.Ref, baseBranch, StringComparison.Ordinal)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<MergeOutcome> MergeAsync(
         int number,
         string expectedHeadSha,
@@ -315,6 +344,20 @@ public sealed class GitHubHost : IPullRequestHost, IDisposable
             && string.Equals(p.Head.Ref, head, StringComparison.Ordinal));
     }
 
+    private async Task<IReadOnlyList<PullRequestInfo>> DescribeAllAsync(IEnumerable<PullRequestDto> pulls, CancellationToken cancellationToken)
+    {
+        var described = new List<PullRequestInfo>();
+        foreach (var pull in pulls.OrderByDescending(p => p.Number))
+        {
+            // Reviews matter only while a pull request can still be merged.
+            described.Add(pull.State == "open"
+                ? await DescribeAsync(pull, cancellationToken).ConfigureAwait(false)
+                : Info(pull, ReviewDecision.Pending));
+        }
+
+        return described;
+    }
+
     private async Task<PullRequestInfo> DescribeAsync(PullRequestDto pull, CancellationToken cancellationToken)
     {
         var client = _client.Value;
@@ -340,7 +383,8 @@ public sealed class GitHubHost : IPullRequestHost, IDisposable
             pull.Head.Sha,
             lifecycle,
             review,
-            merged ? pull.MergeCommitSha : null);
+            merged ? pull.MergeCommitSha : null,
+            DateTimeOffset.TryParse(pull.CreatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var opened) ? opened : null);
     }
 
     private GitHubApiClient CreateClient()

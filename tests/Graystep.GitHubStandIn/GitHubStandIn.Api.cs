@@ -15,6 +15,11 @@ public sealed partial class GitHubStandIn
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (await TryServeGitAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
         string body;
         using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
         {

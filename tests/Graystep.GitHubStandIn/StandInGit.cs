@@ -15,6 +15,9 @@ internal sealed class StandInGit
         File.WriteAllText(_globalConfig, string.Empty);
     }
 
+    /// <summary>The empty global config every git the stand-in runs uses (its own, and the smart HTTP backend).</summary>
+    public string GlobalConfig => _globalConfig;
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public bool Ok => ExitCode == 0;

@@ -1,10 +1,13 @@
 using Graystep.CiAgents;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
+using Graystep.Core.Hosts;
+using Graystep.Engine.Publishing;
 using Graystep.Engine.Rollouts;
 using Graystep.Gates.Sync;
 using Graystep.Gates.Webhooks;
 using Graystep.Git;
+using Graystep.Hosts.GitHub;
 using Graystep.Metrics;
 
 namespace Graystep.Cli.Commands;
@@ -33,6 +36,11 @@ internal abstract class CommandBase(CliContext context, GlobalOptions globals)
             {
                 writer.AddMask(secret);
             }
+        }
+
+        if (Globals.GitHubToken is { Length: > 0 } token)
+        {
+            writer.AddMask(token);
         }
 
         return writer;
@@ -77,7 +85,44 @@ internal abstract class CommandBase(CliContext context, GlobalOptions globals)
         return (workspace, specPath == "." ? string.Empty : specPath);
     }
 
-    protected RolloutRunner CreateRunner(RolloutStore store, IRolloutObserver observer)
+    /// <summary>
+    /// The git host for the workspace's remote: the one <c>--git-host</c> names, or the one detected from the remote URL
+    /// (GitHub for github.com and for the server <c>GITHUB_SERVER_URL</c>/<c>GITHUB_API_URL</c> name; plain git otherwise).
+    /// Dispose it when done: a GitHub host holds an HTTP client.
+    /// </summary>
+    protected IGitHost ResolveGitHost(GitWorkspace workspace)
+    {
+        var registry = new GitHostRegistry()
+            .Register(
+                new GitHubHost(new GitHubHostOptions { RemoteUrl = workspace.RemoteUrl, Token = Globals.GitHubToken }, Context.Environment, Context.HttpHandler(), Context.Time),
+                GitHostPriority.Normal)
+            .Register(new LocalGitHost(), GitHostPriority.Fallback);
+        return registry.Resolve(Globals.GitHost, workspace.RemoteUrl);
+    }
+
+    /// <summary>
+    /// How transitions reach the branch: null (straight commits) unless the spec asks for pull requests, which need a
+    /// host that has them.
+    /// </summary>
+    protected static ITransitionPublisher? CreatePublisher(RolloutState state, RolloutStore store, GitWorkspace workspace, IGitHost host, IRolloutObserver observer)
+    {
+        if (!state.Spec.Git.PullRequests)
+        {
+            return null;
+        }
+
+        if (host is not IPullRequestHost pullRequests)
+        {
+            throw new GraystepException(
+                $"{state.Spec.File}: git.pullRequests is true, but pull requests need a git host that has them: {RemoteUrl.Redact(workspace.RemoteUrl)} is used as plain git (--git-host {host.Id})",
+                ExitCodes.Usage,
+                "pass --git-host github (GRAYSTEP_GIT_HOST) for a GitHub repository, or set git.pullRequests: false to commit each step straight to the branch");
+        }
+
+        return new PullRequestPublisher(store, pullRequests, workspace, observer);
+    }
+
+    protected RolloutRunner CreateRunner(RolloutStore store, IRolloutObserver observer, ITransitionPublisher? publisher = null)
     {
         var handler = Context.HttpHandler();
         Uri? prometheus = null;
@@ -89,7 +134,15 @@ internal abstract class CommandBase(CliContext context, GlobalOptions globals)
         var analysis = new PrometheusAnalysisRunner(handler, new PrometheusAnalysisOptions { PrometheusOverride = prometheus }, Context.Time);
         var webhooks = new WebhookCaller(Context.HttpHandler(), Context.Time);
         var sync = SyncGateRegistry.CreateDefault(KubeApiHandler.Create(Context.Environment, Context.Files), Context.Time, Context.Environment, Context.Files);
-        return new RolloutRunner(store, Context.Time, analysis, webhooks, sync, observer) { FreshOnStart = true };
+        var pullRequestPoll = Context.Environment.GetVariable("GRAYSTEP_PULL_REQUEST_POLL_INTERVAL") is { Length: > 0 } poll
+            ? CommandLine.ParseDuration("GRAYSTEP_PULL_REQUEST_POLL_INTERVAL", poll)
+            : TimeSpan.FromSeconds(30);
+        return new RolloutRunner(store, Context.Time, analysis, webhooks, sync, observer)
+        {
+            FreshOnStart = true,
+            Publisher = publisher,
+            PullRequestPollInterval = pullRequestPoll > TimeSpan.Zero ? pullRequestPoll : TimeSpan.FromSeconds(30),
+        };
     }
 
     private void ValidateGitHost()

@@ -1,10 +1,16 @@
 using Graystep.Core.Errors;
 using Graystep.Core.Rollouts;
+using Graystep.Engine.Publishing;
 using Graystep.Engine.Rollouts;
 
 namespace Graystep.Cli.Commands;
 
-/// <summary><c>promote</c>, <c>rollback</c>, <c>pause</c>, <c>resume</c>: one commit each, decided on fresh state.</summary>
+/// <summary>
+/// <c>promote</c>, <c>rollback</c>, <c>pause</c>, <c>resume</c>: one commit each, decided on fresh state. With
+/// <c>git.pullRequests: true</c> the commit goes through a pull request like any other transition: merged at once,
+/// except a promotion when <c>approvals.promotion</c> asks for a reviewer (the command then exits 5; run it again
+/// once the pull request is approved).
+/// </summary>
 internal sealed class ManualCommand(CliContext context, GlobalOptions globals) : CommandBase(context, globals)
 {
     private const int MaxRaces = 5;
@@ -15,6 +21,10 @@ internal sealed class ManualCommand(CliContext context, GlobalOptions globals) :
         await using (workspace.ConfigureAwait(false))
         {
             var store = new RolloutStore(workspace, Context.Files, specPath);
+            var host = ResolveGitHost(workspace);
+            using var disposeHost = host as IDisposable;
+            var observer = new TextObserver(Context.Error, Context.Time);
+            ITransitionPublisher? publisher = null;
             for (var attempt = 0; attempt < MaxRaces; attempt++)
             {
                 if (attempt > 0)
@@ -30,11 +40,19 @@ internal sealed class ManualCommand(CliContext context, GlobalOptions globals) :
                     return ExitCodes.Success;
                 }
 
-                var sha = await store.ApplyAsync(state, transition, ct).ConfigureAwait(false);
-                if (sha is not null)
+                publisher ??= CreatePublisher(state, store, workspace, host, observer) ?? new DirectPublisher(store);
+                switch (await publisher.PublishAsync(state, transition, ct).ConfigureAwait(false))
                 {
-                    Context.Out.WriteLine($"committed {sha[..7]} {transition.Message.Subject}");
-                    return ExitCodes.Success;
+                    case PublishResult.Published published:
+                        Context.Out.WriteLine($"committed {published.Sha[..7]} {transition.Message.Subject}");
+                        return ExitCodes.Success;
+
+                    case PublishResult.Waiting waiting:
+                        Context.Out.WriteLine($"{waiting.Reason}; run 'graystep {action}' again once it can be merged");
+                        return ExitCodes.InProgress;
+
+                    case PublishResult.Stopped stopped:
+                        throw new GraystepException(stopped.Reason, ExitCodes.Failure, stopped.Hint);
                 }
 
                 Context.Error.WriteLine("the branch moved while we decided; fetching and deciding again");

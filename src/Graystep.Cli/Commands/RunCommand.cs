@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Graystep.CiAgents;
 using Graystep.Core.Errors;
+using Graystep.Core.Hosts;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
 
@@ -37,17 +38,13 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
             var store = new RolloutStore(workspace, Context.Files, specPath);
             var groups = CiAgentId is "github" or "azure" ? writer : null;
             var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time, groups);
-            var runner = CreateRunner(store, observer);
             var preview = await store.LoadAsync(ct).ConfigureAwait(false);
-            if (preview.Spec.Git.PullRequests)
-            {
-                throw new GraystepException(
-                    $"{preview.Spec.File}: git.pullRequests is true, but pull-request rollouts are not available yet",
-                    ExitCodes.InvalidSpec,
-                    "set git.pullRequests: false to commit each step straight to the branch");
-            }
+            var host = ResolveGitHost(workspace);
+            using var disposeHost = host as IDisposable;
+            var runner = CreateRunner(store, observer, CreatePublisher(preview, store, workspace, host, observer));
 
-            observer.Info($"{preview.Spec.Id}: {workspace.RemoteUrl} branch {workspace.Branch}");
+            var via = preview.Spec.Git.PullRequests ? $" ({host.Id}, a pull request per step)" : string.Empty;
+            observer.Info($"{preview.Spec.Id}: {RemoteUrl.Redact(workspace.RemoteUrl)} branch {workspace.Branch}{via}");
             var result = await runner.RunAsync(
                 new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede },
                 ct).ConfigureAwait(false);
@@ -62,6 +59,15 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
             }
 
             writer.ReportRun(report);
+            if (result.Outcome == RunOutcome.Stopped)
+            {
+                Context.Error.WriteLine($"error: {result.Reason}");
+                if (result.Hint is { Length: > 0 } hint)
+                {
+                    Context.Error.WriteLine($"hint: {hint}");
+                }
+            }
+
             return result.ExitCode;
         }
     }
@@ -74,6 +80,8 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
             RunOutcome.Promoted => CiAgents.RunResult.Promoted,
             RunOutcome.RolledBack => CiAgents.RunResult.RolledBack,
             RunOutcome.InProgress => CiAgents.RunResult.InProgress,
+            RunOutcome.WaitingApproval => CiAgents.RunResult.WaitingApproval,
+            RunOutcome.Stopped => CiAgents.RunResult.Failed,
             _ => CiAgents.RunResult.Ok,
         };
         return new RunReport(

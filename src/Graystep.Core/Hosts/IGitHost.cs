@@ -29,6 +29,7 @@ public enum PullRequestLifecycle
     ClosedUnmerged,
 }
 
+/// <param name="OpenedAt">When the pull request was opened, by the host's clock; null when the host does not say.</param>
 public sealed record PullRequestInfo(
     int Number,
     string Url,
@@ -36,7 +37,8 @@ public sealed record PullRequestInfo(
     string HeadSha,
     PullRequestLifecycle Lifecycle,
     ReviewDecision Review,
-    string? MergeCommitSha);
+    string? MergeCommitSha,
+    DateTimeOffset? OpenedAt = null);
 
 public sealed record PullRequestRequest(string BaseBranch, string HeadBranch, string HeadSha, string Title, string Body);
 
@@ -66,6 +68,16 @@ public interface IPullRequestHost : IGitHost
     Task<PullRequestInfo> OpenOrReuseAsync(PullRequestRequest request, CancellationToken cancellationToken);
 
     Task<PullRequestInfo> GetAsync(int number, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every pull request from <paramref name="headBranch"/> into <paramref name="baseBranch"/>, open, merged or
+    /// closed, newest first: a re-run finds the one it opened, and sees when a person closed it. Reviews are read
+    /// for the open ones only; a closed one reports <see cref="ReviewDecision.Pending"/>.
+    /// </summary>
+    Task<IReadOnlyList<PullRequestInfo>> FindAsync(string headBranch, string baseBranch, CancellationToken cancellationToken);
+
+    /// <summary>The open pull requests into <paramref name="baseBranch"/> whose head branch starts with <paramref name="headPrefix"/>.</summary>
+    Task<IReadOnlyList<PullRequestInfo>> ListOpenAsync(string headPrefix, string baseBranch, CancellationToken cancellationToken);
 
     /// <summary>Merges with the head-SHA guard.</summary>
     Task<MergeOutcome> MergeAsync(int number, string expectedHeadSha, MergeMethod method, string commitTitle, string commitMessage, CancellationToken cancellationToken);

@@ -6,6 +6,7 @@ using Graystep.Core.Errors;
 using Graystep.Core.Gates;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
+using Graystep.Engine.Publishing;
 using Graystep.Gates.Webhooks;
 
 namespace Graystep.Engine.Rollouts;
@@ -41,6 +42,12 @@ public enum RunOutcome
 
     /// <summary>Still going: --once, --timeout, paused or suspended (exit 5).</summary>
     InProgress,
+
+    /// <summary>Still going, and a pull request waits for a reviewer's approval (exit 5).</summary>
+    WaitingApproval,
+
+    /// <summary>A person closed a transition's pull request without merging it: the rollout stays where it is (exit 1).</summary>
+    Stopped,
 }
 
 public sealed record RunResult(RunOutcome Outcome, string Reason, RolloutStatus? Status, IReadOnlyList<MetricResult> LastAnalysis)
@@ -49,8 +56,12 @@ public sealed record RunResult(RunOutcome Outcome, string Reason, RolloutStatus?
     {
         RunOutcome.Promoted or RunOutcome.Done => ExitCodes.Success,
         RunOutcome.RolledBack => ExitCodes.RolledBack,
+        RunOutcome.Stopped => ExitCodes.Failure,
         _ => ExitCodes.InProgress,
     };
+
+    /// <summary>What the user can do next, when the outcome needs them (a stopped rollout).</summary>
+    public string? Hint { get; init; }
 }
 
 /// <summary>
@@ -67,6 +78,7 @@ public sealed class RolloutRunner
     private readonly ISyncGate _sync;
     private readonly IRolloutObserver _observer;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private ITransitionPublisher? _direct;
 
     public RolloutRunner(
         RolloutStore store,
@@ -92,6 +104,17 @@ public sealed class RolloutRunner
     /// <summary>True when the workspace was just opened (opening fetches), so the first loop need not fetch again.</summary>
     public bool FreshOnStart { get; init; }
 
+    /// <summary>How each decided transition reaches the branch; straight commits when not set.</summary>
+    public ITransitionPublisher? Publisher { get; init; }
+
+    /// <summary>
+    /// How long to sleep between two looks at a pull request that waits (for a reviewer, or to become mergeable).
+    /// Longer than <see cref="PollInterval"/>: every look costs API calls, and a GitHub Actions token gets 1,000 an hour.
+    /// </summary>
+    public TimeSpan PullRequestPollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    private ITransitionPublisher Publish => Publisher ?? (_direct ??= new DirectPublisher(_store));
+
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
@@ -111,7 +134,51 @@ public sealed class RolloutRunner
             var state = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
             session.Track(state);
 
-            var step = await DecideAsync(state, request, session, cancellationToken).ConfigureAwait(false);
+            // A transition whose pull request waits is looked at again without deciding it anew, until the next
+            // analysis is due (the metrics keep being checked while a person is asked, as Flagger's gates do).
+            var step = session.Forced(state, _time.GetUtcNow())
+                ?? session.Pending(state, _time.GetUtcNow())
+                ?? await DecideAsync(state, request, session, cancellationToken).ConfigureAwait(false);
+            var sha = string.Empty;
+            if (step is Decision.Commit publishing)
+            {
+                var published = await Publish.PublishAsync(state, publishing.Transition, cancellationToken).ConfigureAwait(false);
+                switch (published)
+                {
+                    case PublishResult.Published landed:
+                        sha = landed.Sha;
+                        session.Pushed(sha, _time.GetUtcNow());
+                        break;
+
+                    case PublishResult.BranchMoved:
+                        _observer.Info("the branch moved while we decided; fetching and deciding again");
+                        session.LostRace();
+                        continue;
+
+                    case PublishResult.Stopped stopped:
+                        return new RunResult(RunOutcome.Stopped, stopped.Reason, state.Status, session.LastAnalysis) { Hint = stopped.Hint };
+
+                    case PublishResult.Waiting waiting:
+                        if (PublishDeadlinePassed(state, publishing.Transition, waiting) is { } overdue)
+                        {
+                            session.Force(state, overdue);
+                            continue;
+                        }
+
+                        session.Wait(state, publishing, _time.GetUtcNow() + state.Spec.Analysis.Interval);
+                        if (request.Once && waiting.ForApproval)
+                        {
+                            return new RunResult(RunOutcome.WaitingApproval, $"{waiting.Reason}; run again once it is approved", state.Status, session.LastAnalysis);
+                        }
+
+                        step = new Decision.Wait(waiting.Reason, null, waiting.ForApproval, OnPullRequest: true);
+                        break;
+
+                    default:
+                        throw new InvalidOperationException($"unknown publish result {published}");
+                }
+            }
+
             switch (step)
             {
                 case Decision.Finish finish:
@@ -119,15 +186,6 @@ public sealed class RolloutRunner
 
                 case Decision.Commit commit:
                 {
-                    var sha = await _store.ApplyAsync(state, commit.Transition, cancellationToken).ConfigureAwait(false);
-                    if (sha is null)
-                    {
-                        _observer.Info("the branch moved while we decided; fetching and deciding again");
-                        session.LostRace();
-                        continue;
-                    }
-
-                    session.Pushed(sha, _time.GetUtcNow());
                     _observer.Committed(commit.Transition, sha);
                     await FireEventAsync(state.Spec, commit.Transition, cancellationToken).ConfigureAwait(false);
                     if (commit.Transition.Action is Core.History.RolloutAction.Promote or Core.History.RolloutAction.Rollback)
@@ -160,20 +218,21 @@ public sealed class RolloutRunner
                     var now = _time.GetUtcNow();
                     if (deadline is { } d && now >= d)
                     {
-                        return new RunResult(RunOutcome.InProgress, $"timeout reached while {wait.Reason}; run again to continue", state.Status, session.LastAnalysis);
+                        return new RunResult(wait.ForApproval ? RunOutcome.WaitingApproval : RunOutcome.InProgress, $"timeout reached while {wait.Reason}; run again to continue", state.Status, session.LastAnalysis);
                     }
 
                     _observer.Waiting(wait.Reason, wait.Until);
-                    var until = wait.Until ?? now + PollInterval;
+                    var poll = wait.OnPullRequest ? PullRequestPollInterval : PollInterval;
+                    var until = wait.Until ?? now + poll;
                     if (deadline is { } limit && until > limit)
                     {
                         until = limit;
                     }
 
                     var span = until - now;
-                    if (span > PollInterval && wait.Until is null)
+                    if (span > poll && wait.Until is null)
                     {
-                        span = PollInterval;
+                        span = poll;
                     }
 
                     if (span > TimeSpan.Zero)
@@ -238,7 +297,9 @@ public sealed class RolloutRunner
 
         // The step is judged only on traffic after the cluster applied its commit.
         var commit = state.StatusCommit ?? throw new GraystepException($"{state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
-        var deadline = status.LastTransitionTime + TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds);
+        // A transition merged through a pull request lands later than it was decided: count from the later of the two.
+        var landed = commit.CommittedAt > status.LastTransitionTime ? commit.CommittedAt : status.LastTransitionTime;
+        var deadline = landed + TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds);
         // Git keeps whole seconds. A commit this run pushed is known to the instant; any other may have been made up
         // to a second after its recorded date, and the window must never reach back before it.
         var committedAt = session.PushedAt(commit.Sha) ?? commit.CommittedAt + TimeSpan.FromSeconds(1);
@@ -426,6 +487,31 @@ public sealed class RolloutRunner
     }
 
     /// <summary>
+    /// The progress deadline for a transition whose pull request waits (for approval, or to become mergeable): counted
+    /// from when the pull request was opened, so a re-run after a killed job keeps the same clock. Only a live canary
+    /// can be rolled back, and a rollback itself never is.
+    /// </summary>
+    private (string Reason, string Details)? PublishDeadlinePassed(RolloutState state, Transition transition, PublishResult.Waiting waiting)
+    {
+        var spec = state.Spec;
+        if (waiting.Since is not { } since || state.Status is not { } status || !RolloutTransitions.IsActive(status)
+            || transition.Action == Core.History.RolloutAction.Rollback)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        if (now - since < TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds))
+        {
+            return null;
+        }
+
+        var what = waiting.ForApproval ? "approved" : "merged";
+        return (string.Create(CultureInfo.InvariantCulture, $"progress deadline exceeded after {spec.ProgressDeadlineSeconds}s: {waiting.Reason}"),
+            string.Create(CultureInfo.InvariantCulture, $"The pull request for \"{transition.Message.Subject}\" was opened at {since:u} and was not {what} within progressDeadlineSeconds ({spec.ProgressDeadlineSeconds}s)."));
+    }
+
+    /// <summary>
     /// A fixed sync delay says when the commit counts as applied: sleep until then instead of fetching every
     /// <see cref="PollInterval"/> (Argo CD and Flux give no such time, so they are polled).
     /// </summary>
@@ -569,7 +655,7 @@ public sealed class RolloutRunner
     {
         public sealed record Commit(Transition Transition, bool Preparatory = false) : Decision;
 
-        public sealed record Wait(string Reason, DateTimeOffset? Until) : Decision;
+        public sealed record Wait(string Reason, DateTimeOffset? Until, bool ForApproval = false, bool OnPullRequest = false) : Decision;
 
         public sealed record Finish(RunOutcome Outcome, string Reason) : Decision;
     }
@@ -587,6 +673,8 @@ public sealed class RolloutRunner
         private (string Sha, DateTimeOffset At)? _pushed;
         private readonly List<(DateTimeOffset At, string Position, string What)> _failed = [];
         private string? _failedFor;
+        private (string? Sha, Decision.Commit Commit, DateTimeOffset NextDecision)? _pending;
+        private (string? Sha, string Reason, string Details)? _forced;
 
         public IReadOnlyList<MetricResult> LastAnalysis { get; set; } = [];
 
@@ -599,8 +687,37 @@ public sealed class RolloutRunner
                 _failedChecks = null;
                 _nextCheck = null;
                 _gate = null;
+                _pending = null;
+                _forced = null;
             }
         }
+
+        /// <summary>Remembers a transition whose pull request waits, to look at it again until <paramref name="nextDecision"/>.</summary>
+        public void Wait(RolloutState state, Decision.Commit commit, DateTimeOffset nextDecision)
+        {
+            var sha = state.StatusCommit?.Sha;
+            if (_pending is { } held && held.Sha == sha && ReferenceEquals(held.Commit, commit))
+            {
+                return;
+            }
+
+            _pending = (sha, commit, nextDecision);
+        }
+
+        public Decision? Pending(RolloutState state, DateTimeOffset now) =>
+            _pending is { } held && held.Sha == state.StatusCommit?.Sha && now < held.NextDecision ? held.Commit : null;
+
+        /// <summary>A pull request outlived the progress deadline: the next decision on this state is a rollback.</summary>
+        public void Force(RolloutState state, (string Reason, string Details) rollback)
+        {
+            _forced = (state.StatusCommit?.Sha, rollback.Reason, rollback.Details);
+            _pending = null;
+        }
+
+        public Decision? Forced(RolloutState state, DateTimeOffset now) =>
+            _forced is { } forced && forced.Sha == state.StatusCommit?.Sha && state.Status is { } status && RolloutTransitions.IsActive(status)
+                ? Rollback(state.Spec, status, now, forced.Reason, forced.Details)
+                : null;
 
         public DateTimeOffset NextCheck(string sha, DateTimeOffset firstCheck) =>
             sha == _sha && _nextCheck is { } next && next > firstCheck ? next : firstCheck;

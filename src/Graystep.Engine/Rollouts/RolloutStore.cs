@@ -49,20 +49,7 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
     /// </summary>
     public async Task<string?> ApplyAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
     {
-        if (transition.Action == RolloutAction.Rollback && await LastGoodRenderAsync(state, cancellationToken).ConfigureAwait(false) is { } good)
-        {
-            // A rollback puts back exactly what ran before the canary started, not a fresh render: templates may have
-            // changed since, and the stable version must come back as it was.
-            await workspace.RestoreAsync(good, state.Loaded.OutputPath, cancellationToken).ConfigureAwait(false);
-            WriteStatus(files, workspace.Root, state.Loaded, transition.Status);
-        }
-        else
-        {
-            Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
-        }
-
-        var sha = await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("a transition changed nothing: the status file always changes");
+        var sha = await CommitAsync(state, transition, cancellationToken).ConfigureAwait(false);
         PushOutcome pushed;
         try
         {
@@ -77,6 +64,25 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
         }
 
         return pushed == PushOutcome.Pushed ? sha : null;
+    }
+
+    /// <summary>Records <paramref name="transition"/> as one commit in the workspace only, without pushing it; returns its SHA.</summary>
+    public async Task<string> CommitAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
+    {
+        if (transition.Action == RolloutAction.Rollback && await LastGoodRenderAsync(state, cancellationToken).ConfigureAwait(false) is { } good)
+        {
+            // A rollback puts back exactly what ran before the canary started, not a fresh render: templates may have
+            // changed since, and the stable version must come back as it was.
+            await workspace.RestoreAsync(good, state.Loaded.OutputPath, cancellationToken).ConfigureAwait(false);
+            WriteStatus(files, workspace.Root, state.Loaded, transition.Status);
+        }
+        else
+        {
+            Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
+        }
+
+        return await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("a transition changed nothing: the status file always changes");
     }
 
     private async Task ResetToRemoteAsync()

@@ -12,7 +12,8 @@ internal sealed record PullRequestDto(
     BranchRefDto Base,
     bool? Merged,
     string? MergedAt,
-    string? MergeCommitSha);
+    string? MergeCommitSha,
+    string? CreatedAt = null);
 
 internal sealed record BranchRefDto(string Ref, string Sha);
 

@@ -129,7 +129,7 @@ public sealed class RequestContractTests
         AssertFitsDescription(handler.Requests);
         Assert.Equal("/repos/octocat/Hello-World/pulls/1347", handler.Requests[0].PathAndQuery);
         Assert.Equal("/repos/octocat/Hello-World/pulls/1347/reviews?per_page=100", handler.Requests[1].PathAndQuery);
-        Assert.Equal(new PullRequestInfo(1347, "https://github.com/octocat/Hello-World/pull/1347", "new-topic", "6dcb09b5b57875f334f61aebed695e2e4193db5e", PullRequestLifecycle.Open, ReviewDecision.Approved, null), info);
+        Assert.Equal(new PullRequestInfo(1347, "https://github.com/octocat/Hello-World/pull/1347", "new-topic", "6dcb09b5b57875f334f61aebed695e2e4193db5e", PullRequestLifecycle.Open, ReviewDecision.Approved, null, new DateTimeOffset(2011, 1, 26, 19, 1, 12, TimeSpan.Zero)), info);
     }
 
     [Fact]

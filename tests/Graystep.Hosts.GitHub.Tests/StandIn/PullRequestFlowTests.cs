@@ -23,7 +23,8 @@ public sealed class PullRequestFlowTests(StandInFixture fixture) : IClassFixture
         var second = await host.OpenOrReuseAsync(request, CancellationToken.None);
 
         Assert.Equal(first, second);
-        Assert.Equal(new PullRequestInfo(1, $"{Server.WebUrl}/{repo.FullName}/pull/1", "graystep/reviews/step-1", sha, PullRequestLifecycle.Open, ReviewDecision.Pending, null), first);
+        Assert.Equal(new PullRequestInfo(1, $"{Server.WebUrl}/{repo.FullName}/pull/1", "graystep/reviews/step-1", sha, PullRequestLifecycle.Open, ReviewDecision.Pending, null, first.OpenedAt), first);
+        Assert.Equal(Server.PullRequest(repo, 1).CreatedAt.ToUnixTimeSeconds(), first.OpenedAt?.ToUnixTimeSeconds());
         var pull = Assert.Single(Server.PullRequests(repo));
         Assert.Equal(("reviews: shift 20% to v2", "step 1/3", "main", StandInFixture.Bot), (pull.Title, pull.Body, pull.Base, pull.Author));
         Assert.Single(Server.Exchanges, e => e.Method == "POST" && e.Path == $"/repos/{repo.FullName}/pulls");
@@ -332,5 +333,85 @@ public sealed class PullRequestFlowTests(StandInFixture fixture) : IClassFixture
 
         Assert.IsType<MergeOutcome.Merged>(outcome);
         Assert.All(server.Exchanges, e => Assert.StartsWith("/repos/platform/gitops/", e.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Find_returns_every_pull_request_of_one_head_into_one_base_newest_first()
+    {
+        var repo = await fixture.NewRepositoryAsync();
+        using var host = fixture.Host(repo);
+        var first = await fixture.PushStepAsync(repo, "graystep/ns/app/v2/step-1-abc1234");
+        var closed = await host.OpenOrReuseAsync(new PullRequestRequest("main", "graystep/ns/app/v2/step-1-abc1234", first, "t", "b"), CancellationToken.None);
+        await Server.CloseAsync(repo, closed.Number);
+        var other = await fixture.PushStepAsync(repo, "graystep/ns/app/v2/step-1-abc12345", weight: "30");
+        await host.OpenOrReuseAsync(new PullRequestRequest("main", "graystep/ns/app/v2/step-1-abc12345", other, "t", "b"), CancellationToken.None);
+        var reopened = await host.OpenOrReuseAsync(new PullRequestRequest("main", "graystep/ns/app/v2/step-1-abc1234", first, "t", "b"), CancellationToken.None);
+        await Server.ApproveAsync(repo, reopened.Number, "alice");
+
+        var found = await host.FindAsync("graystep/ns/app/v2/step-1-abc1234", "main", CancellationToken.None);
+
+        Assert.Equal(
+            [(reopened.Number, PullRequestLifecycle.Open, ReviewDecision.Approved), (closed.Number, PullRequestLifecycle.ClosedUnmerged, ReviewDecision.Pending)],
+            found.Select(p => (p.Number, p.Lifecycle, p.Review)).ToArray());
+        Assert.Empty(await host.FindAsync("graystep/ns/app/v2/step-1-abc1234", "release", CancellationToken.None));
+        Assert.Contains(Server.Exchanges, e => e.Method == "GET" && e.Query.Contains("state=all", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task List_open_returns_only_open_pull_requests_whose_head_starts_with_the_prefix()
+    {
+        var repo = await fixture.NewRepositoryAsync();
+        using var host = fixture.Host(repo);
+        async Task<PullRequestInfo> Open(string branch, string weight)
+        {
+            var sha = await fixture.PushStepAsync(repo, branch, weight);
+            return await host.OpenOrReuseAsync(new PullRequestRequest("main", branch, sha, "t", "b"), CancellationToken.None);
+        }
+
+        var step = await Open("graystep/ns/app/v2/step-1-aaaaaaa", "10");
+        var promote = await Open("graystep/ns/app/v2/promote-bbbbbbb", "100");
+        var closed = await Open("graystep/ns/app/v2/step-2-ccccccc", "20");
+        await Server.CloseAsync(repo, closed.Number);
+        await Open("graystep/ns/app-other/v2/step-1-ddddddd", "10");
+        await Open("feature/x", "1");
+
+        var open = await host.ListOpenAsync("graystep/ns/app/", "main", CancellationToken.None);
+
+        Assert.Equal([promote.Number, step.Number], open.Select(p => p.Number).ToArray());
+        Assert.All(open, p => Assert.Equal(PullRequestLifecycle.Open, p.Lifecycle));
+    }
+
+    [Fact]
+    public async Task The_stand_in_serves_git_over_smart_http_at_the_clone_url()
+    {
+        var repo = await fixture.NewRepositoryAsync();
+        using var work = new TempDirectory("gh-standin-http");
+        static async Task<string> Git(string dir, params string[] args)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args)
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
+            return output.Trim();
+        }
+
+        await Git(work.Path, "clone", "--quiet", Server.CloneUrl(repo), "clone");
+        var clone = work.Combine("clone");
+        await File.WriteAllTextAsync(Path.Combine(clone, "over-http.txt"), "pushed over smart HTTP\n");
+        await Git(clone, "add", "over-http.txt");
+        await Git(clone, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "over http");
+        await Git(clone, "push", "--quiet", "origin", "HEAD:refs/heads/main");
+
+        Assert.Equal("pushed over smart HTTP\n", await Server.ReadFileAsync(repo, "main", "over-http.txt"));
+        Assert.Equal(await Git(clone, "rev-parse", "HEAD"), await Server.BranchShaAsync(repo, "main"));
+        Assert.DoesNotContain(Server.Exchanges, e => e.Path.Contains(".git/", StringComparison.Ordinal));
     }
 }
