@@ -93,7 +93,7 @@ public sealed class ValidateTests
                   "file": "podinfo-flagger/podinfo-canary.yaml",
                   "rollout": "test/podinfo",
                   "provider": "istio",
-                  "strategy": "Canary",
+                  "strategy": "canary",
                   "steps": [
                     10,
                     20,
@@ -140,12 +140,12 @@ public sealed class ValidateTests
             .ToList();
         Assert.Equal(
             [
-                "test/abtest istio ABTesting 10",
-                "bookinfo/reviews istio Canary 0",
-                "test/podinfo gateway-api Canary 0",
-                "k8sdemo/hello kubernetes BlueGreen 5",
-                "k8sdemo/hello nginx Canary 0",
-                "test/podinfo istio Canary 0",
+                "test/abtest istio ab-testing 10",
+                "bookinfo/reviews istio canary 0",
+                "test/podinfo gateway-api canary 0",
+                "k8sdemo/hello kubernetes blue-green 5",
+                "k8sdemo/hello nginx canary 0",
+                "test/podinfo istio canary 0",
             ],
             strategies);
     }
