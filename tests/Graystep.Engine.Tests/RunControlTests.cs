@@ -25,8 +25,9 @@ public sealed class RunControlTests
             var before = rig.Clock.GetUtcNow();
             var next = await rig.RunAsync(new RunRequest { Once = true });
             outcomes.Add((next.Outcome, next.ExitCode, rig.Observer.Commits.Count));
-            // Each run waits out the sync delay and one analysis interval before it steps.
-            Assert.Equal(TimeSpan.FromSeconds(90), rig.Clock.GetUtcNow() - before);
+            // Each run waits out the sync delay and one analysis interval before it steps, plus the one second git's
+            // whole-second dates leave open for a commit another run pushed.
+            Assert.Equal(TimeSpan.FromSeconds(91), rig.Clock.GetUtcNow() - before);
         }
 
         // The first run initializes and starts (the initialize commit prepares, it is not a step); then one commit per run.
@@ -102,8 +103,9 @@ public sealed class RunControlTests
         Assert.Equal("reviews: pause v2 at 10%", commits[3].Message.Subject);
         Assert.Equal("reviews: resume v2 at 10%", commits[4].Message.Subject);
         Assert.Equal(resumed, commits[4].Sha);
-        // The step after a resume waits a whole interval on traffic after the resume.
-        Assert.Equal(TimeSpan.FromSeconds(90), commits[5].CommittedAt - commits[4].CommittedAt);
+        // The step after a resume waits a whole interval on traffic after the resume; the resume was pushed elsewhere,
+        // so its recorded whole-second date gets a second's margin.
+        Assert.Equal(TimeSpan.FromSeconds(91), commits[5].CommittedAt - commits[4].CommittedAt);
         Assert.True(rig.StatusAt(commits[3].Sha).Paused);
         Assert.Equal(rig.OutputAt(commits[2].Sha), rig.OutputAt(commits[3].Sha), new FilesComparer());
     }
