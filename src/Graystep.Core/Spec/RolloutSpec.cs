@@ -229,7 +229,8 @@ public sealed record WebhookSpec
 
     public required Uri Url { get; init; }
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Flagger's default when a hook gives no <c>timeout</c>.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 

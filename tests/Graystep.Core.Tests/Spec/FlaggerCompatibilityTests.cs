@@ -126,6 +126,8 @@ public sealed class FlaggerCompatibilityTests
             [WebhookType.ConfirmRollout, WebhookType.ConfirmTrafficIncrease, WebhookType.ConfirmPromotion, WebhookType.PostRollout, WebhookType.Rollback, WebhookType.Event],
             spec.Analysis.Webhooks.Select(w => w.Type));
         Assert.Equal((true, 3), (spec.Analysis.Webhooks[1].MuteAlert, spec.Analysis.Webhooks[2].Retries));
+        // A hook without a timeout gets Flagger's 10s; one with a timeout keeps it.
+        Assert.Equal([10, 10, 10, 15, 10, 10], spec.Analysis.Webhooks.Select(w => w.Timeout.TotalSeconds));
         Assert.Equal("sum(up)", spec.Analysis.Metrics[2].Query);
         Assert.Equal(new TargetRef("Ingress", "reviews", "networking.k8s.io/v1"), spec.IngressRef);
     }
