@@ -147,8 +147,17 @@ public static class StatusDocument
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    /// <summary>Double-quoted YAML scalars escape the same characters as JSON strings.</summary>
-    private static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+    /// <summary>
+    /// Double-quoted YAML scalars escape the same characters as JSON strings. The relaxed encoder keeps quotes,
+    /// <c>&gt;</c> and non-ASCII readable in the file people diff (the default writes <c>&gt;=</c> as <c>\u003E=</c>);
+    /// control characters are still escaped.
+    /// </summary>
+    private static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value, QuoteOptions);
+
+    private static readonly System.Text.Json.JsonSerializerOptions QuoteOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private static GraystepException Corrupt(string file, string why) =>
         new($"the status file {file} cannot be read: {why}", ExitCodes.InvalidSpec,
