@@ -1,25 +1,13 @@
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
+using Graystep.TestKit.Prometheus;
 
 namespace Graystep.Core.Tests.Rollouts;
 
 public sealed class StatusDocumentTests
 {
-    private static readonly RolloutSpec Spec = new()
-    {
-        File = "app/rollout.yaml",
-        Kind = SpecKind.Rollout,
-        Name = "reviews",
-        Namespace = "bookinfo",
-        Provider = Provider.Istio,
-        TargetRef = new TargetRef("Deployment", "reviews"),
-        Service = new ServiceSpec { Port = 9080 },
-        Analysis = new AnalysisSpec { Strategy = Strategy.Canary, StepWeights = [10, 20, 50] },
-        Output = "rendered/",
-        Git = new GitSpec(),
-        Approvals = new ApprovalSpec(),
-        Sync = new SyncSpec(),
-    };
+    // The status file names the rollout; nothing else of the spec goes into it.
+    private static readonly RolloutSpec Spec = AnalysisSpecs.Rollout(Provider.Istio, "bookinfo", "reviews", metricsServer: null, metrics: []);
 
     private static RolloutStatus Failed(string reason) => new()
     {
