@@ -19,6 +19,25 @@ public static class RawGit
 
     public static string Run(string cwd, params string[] args) => System.Text.Encoding.UTF8.GetString(Bytes(cwd, args)).Trim();
 
+    /// <summary>
+    /// Commits everything staged in <paramref name="cwd"/> as the test identity at a fixed date, so the commit's SHA is
+    /// the same on every run (golden tests pin the SHAs of everything built on it).
+    /// </summary>
+    public static string CommitAt(string cwd, string message, DateTimeOffset date)
+    {
+        var stamp = date.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + " +0000";
+        using var process = Start(cwd, ["commit", "-q", "-m", message], new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = stamp, ["GIT_COMMITTER_DATE"] = stamp });
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEnd();
+        Wait(process, ["commit"]);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git commit failed in {cwd}: {stderr.Result}");
+        }
+
+        return Run(cwd, "rev-parse", "HEAD");
+    }
+
     public static (int ExitCode, string Stdout, string Stderr) TryRun(string cwd, params string[] args)
     {
         using var process = Start(cwd, args);
@@ -105,7 +124,7 @@ public static class RawGit
     /// <summary>Every ref of <paramref name="repo"/> with its target: to prove a remote did not move.</summary>
     public static string Refs(string repo) => Run(repo, "for-each-ref", "--format=%(refname) %(objectname)");
 
-    private static Process Start(string cwd, string[] args)
+    private static Process Start(string cwd, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("git")
         {
@@ -121,6 +140,11 @@ public static class RawGit
 
         psi.Environment["LC_ALL"] = "C";
         psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
+
         return Process.Start(psi)!;
     }
 

@@ -14,7 +14,7 @@ internal static class Snapshot
         var path = Path.Combine(Directory, name);
         if (Environment.GetEnvironmentVariable("GRAYSTEP_UPDATE_SNAPSHOTS") == "1")
         {
-            System.IO.Directory.CreateDirectory(Directory);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, actual);
             return;
         }
