@@ -1,21 +1,18 @@
 using System.Text;
 using Graystep.Core.Abstractions;
+using Graystep.Core.History;
+using Graystep.Core.Providers;
 
 namespace Graystep.CiAgents;
 
 /// <summary>
-/// A CI system Graystep can run under. Detection is cheap (environment variables only); the writer it creates turns
-/// reports into that system's protocol.
+/// A CI system Graystep can run under (GitVersion's BuildAgentBase): the id users pass in <c>GRAYSTEP_CI</c>
+/// (github, azure, jenkins, local), a cheap <see cref="IProvider{TInput}.IsSupported"/> that reads one or two
+/// environment variables, the context it gives the job, and a writer that turns reports into its protocol.
 /// </summary>
-public interface ICiAgent
+public interface ICiAgent : IProvider<IEnvironment>
 {
-    /// <summary>The id users pass in <c>GRAYSTEP_CI</c>: github, azure, jenkins, local.</summary>
-    string Id { get; }
-
     string Name { get; }
-
-    /// <summary>True when this CI system runs the current process. Reads the environment only.</summary>
-    bool Detect(IEnvironment environment);
 
     /// <summary>Where this run lives in the CI system (run URL, workspace), for links in PR comments and reports.</summary>
     CiContext ReadContext(IEnvironment environment);
@@ -24,7 +21,12 @@ public interface ICiAgent
 }
 
 /// <summary>What a CI agent knows about the run. Null when the CI system does not say.</summary>
-public sealed record CiContext(string AgentId, string? RunUrl, string? Workspace);
+/// <param name="Committer">Who the job runs for, to author Graystep's commits (the GitHub actor, the Azure requester).</param>
+/// <param name="InCi">
+/// Whether the environment says a CI system runs the job (whatever <c>GRAYSTEP_CI</c> forces for the output): only
+/// then may its checkout be reused in place.
+/// </param>
+public sealed record CiContext(string AgentId, string? RunUrl, string? Workspace, GitIdentity? Committer = null, bool InCi = false);
 
 /// <summary>
 /// The thin writer of one protocol. Every value goes through the secret mask before it is written, and secrets
@@ -34,6 +36,9 @@ public interface ICiWriter
 {
     /// <summary>Registers a secret: the CI system masks it in logs, and this writer never writes it.</summary>
     void AddMask(string secret);
+
+    /// <summary>Whether the CI system folds <see cref="BeginGroup"/> sections in its log (GitHub Actions, Azure Pipelines).</summary>
+    bool HasGroups { get; }
 
     /// <summary>Starts a collapsible log section (for example while waiting on a gate).</summary>
     void BeginGroup(string title);

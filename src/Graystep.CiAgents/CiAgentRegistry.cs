@@ -4,53 +4,34 @@ using Graystep.CiAgents.Jenkins;
 using Graystep.CiAgents.Local;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
+using Graystep.Core.Providers;
 
 namespace Graystep.CiAgents;
 
 /// <summary>
-/// The CI agents in an explicit order. The first whose detection matches wins; the last one is the fallback.
-/// <c>GRAYSTEP_CI</c> forces one by id.
+/// The CI agents in an explicit order, one registration line each. <c>GRAYSTEP_CI</c> forces one by id; otherwise
+/// the first whose detection matches wins (CI systems nest: a Jenkins agent may run a job that sets Azure's
+/// variables, and the order says which one speaks), and local is the fallback.
 /// </summary>
-public sealed class CiAgentRegistry
+public sealed class CiAgentRegistry() : ProviderRegistry<ICiAgent, IEnvironment>("CI system", "auto", Ambiguity.FirstRegisteredWins)
 {
     public const string OverrideVariable = "GRAYSTEP_CI";
 
-    public CiAgentRegistry(IReadOnlyList<ICiAgent> agents)
-    {
-        ArgumentNullException.ThrowIfNull(agents);
-        if (agents.Count == 0)
-        {
-            throw new ArgumentException("at least one CI agent (the fallback) is required", nameof(agents));
-        }
-
-        var duplicate = agents.GroupBy(a => a.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new ArgumentException($"two CI agents share the id '{duplicate.Key}'", nameof(agents));
-        }
-
-        Agents = agents;
-    }
-
     /// <summary>GitHub Actions, Azure Pipelines, Jenkins, then local (always matches).</summary>
-    public static CiAgentRegistry CreateDefault() =>
-        new([new GitHubActionsAgent(), new AzurePipelinesAgent(), new JenkinsAgent(), new LocalAgent()]);
-
-    public IReadOnlyList<ICiAgent> Agents { get; }
-
-    public ICiAgent Resolve(IEnvironment environment)
+    public static CiAgentRegistry CreateDefault() => new()
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        var forced = environment.GetVariable(OverrideVariable)?.Trim();
-        if (!string.IsNullOrEmpty(forced) && !forced.Equals("auto", StringComparison.OrdinalIgnoreCase))
-        {
-            return Agents.FirstOrDefault(a => a.Id.Equals(forced, StringComparison.OrdinalIgnoreCase))
-                ?? throw new GraystepException(
-                    $"unknown CI system '{forced}' in {OverrideVariable}",
-                    ExitCodes.Usage,
-                    $"set {OverrideVariable} to one of: auto, {string.Join(", ", Agents.Select(a => a.Id))}");
-        }
+        new GitHubActionsAgent(),
+        new AzurePipelinesAgent(),
+        new JenkinsAgent(),
+        { new LocalAgent(), ProviderPriority.Fallback },
+    };
 
-        return Agents.FirstOrDefault(a => a.Detect(environment)) ?? Agents[^1];
-    }
+    public IReadOnlyList<ICiAgent> Agents => Providers;
+
+    protected override string Show(IEnvironment input) => "this environment";
+
+    protected override GraystepException UnknownProvider(string id) => new(
+        $"unknown CI system '{id}' in {OverrideVariable}",
+        ExitCodes.Usage,
+        $"set {OverrideVariable} to one of: {string.Join(", ", KnownIds)}");
 }

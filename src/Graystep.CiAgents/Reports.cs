@@ -6,7 +6,7 @@ using Graystep.Core.Spec;
 namespace Graystep.CiAgents;
 
 /// <summary>How a <c>graystep run</c> (or status) ended, as the CI step outputs name it.</summary>
-public enum RunResult
+public enum StepResult
 {
     /// <summary>The canary became the stable version.</summary>
     Promoted,
@@ -30,32 +30,32 @@ public enum RunResult
 public static class RunResults
 {
     /// <summary>The value of the <c>result</c> output: promoted, rolled-back, in-progress, waiting-approval, failed, ok.</summary>
-    public static string ToWire(this RunResult result) => result switch
+    public static string ToWire(this StepResult result) => result switch
     {
-        RunResult.Promoted => "promoted",
-        RunResult.RolledBack => "rolled-back",
-        RunResult.InProgress => "in-progress",
-        RunResult.WaitingApproval => "waiting-approval",
-        RunResult.Failed => "failed",
-        RunResult.Ok => "ok",
+        StepResult.Promoted => "promoted",
+        StepResult.RolledBack => "rolled-back",
+        StepResult.InProgress => "in-progress",
+        StepResult.WaitingApproval => "waiting-approval",
+        StepResult.Failed => "failed",
+        StepResult.Ok => "ok",
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 
     /// <summary>The same, as a person reads it in a heading.</summary>
-    public static string ToText(this RunResult result) => result switch
+    public static string ToText(this StepResult result) => result switch
     {
-        RunResult.Promoted => "promoted",
-        RunResult.RolledBack => "rolled back",
-        RunResult.InProgress => "in progress",
-        RunResult.WaitingApproval => "waiting for approval",
-        RunResult.Failed => "failed",
-        RunResult.Ok => "ok",
+        StepResult.Promoted => "promoted",
+        StepResult.RolledBack => "rolled back",
+        StepResult.InProgress => "in progress",
+        StepResult.WaitingApproval => "waiting for approval",
+        StepResult.Failed => "failed",
+        StepResult.Ok => "ok",
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 
-    public static bool IsFailure(this RunResult result) => result is RunResult.RolledBack or RunResult.Failed;
+    public static bool IsFailure(this StepResult result) => result is StepResult.RolledBack or StepResult.Failed;
 
-    public static bool IsPending(this RunResult result) => result is RunResult.InProgress or RunResult.WaitingApproval;
+    public static bool IsPending(this StepResult result) => result is StepResult.InProgress or StepResult.WaitingApproval;
 }
 
 /// <summary>One row of the analysis table, already formatted for people: what every CI report shows.</summary>
@@ -102,7 +102,7 @@ public sealed record RunReport(
     string Stable,
     string? Canary,
     int Weight,
-    RunResult Result,
+    StepResult Result,
     string Reason,
     IReadOnlyList<AnalysisRow> Analysis,
     IReadOnlyList<TimelinePoint> Timeline)

@@ -1,59 +1,32 @@
+using Graystep.Core.Secrets;
+
 namespace Graystep.CiAgents;
 
 /// <summary>
-/// The secrets a writer must never write. Values are masked before they are escaped or formatted, so no escaped
-/// form of a secret leaks either, and the final text is masked again as a backstop.
+/// The secrets a writer must never write: a <see cref="SecretSet"/>, applied to every part of a report. Values are
+/// masked before they are escaped or formatted, so no escaped form of a secret leaks either, and the final text is
+/// masked again as a backstop.
 /// </summary>
 public sealed class SecretMask
 {
-    public const string Placeholder = "***";
+    public const string Placeholder = SecretSet.Placeholder;
 
-    private readonly List<string> _secrets = [];
+    private readonly SecretSet _secrets = new();
 
-    public IReadOnlyList<string> Secrets => _secrets;
+    public IReadOnlyList<string> Secrets => _secrets.Values;
 
     /// <summary>
     /// Adds a secret, and each line of a multi-line secret (a PEM key is often printed line by line). Returns the
     /// values that were new, so the caller can register exactly those with the CI system.
     /// </summary>
-    public IReadOnlyList<string> Add(string secret)
-    {
-        if (string.IsNullOrWhiteSpace(secret))
-        {
-            return [];
-        }
+    public IReadOnlyList<string> Add(string secret) => _secrets.Add(secret);
 
-        var added = new List<string>();
-        IEnumerable<string> parts = [secret, .. secret.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)];
-        foreach (var part in parts.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal))
-        {
-            if (!_secrets.Contains(part, StringComparer.Ordinal))
-            {
-                _secrets.Add(part);
-                added.Add(part);
-            }
-        }
-
-        // Longest first, so a secret that contains another is masked whole.
-        _secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
-        return added;
-    }
-
-    public string Apply(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        foreach (var secret in _secrets)
-        {
-            text = text.Replace(secret, Placeholder, StringComparison.Ordinal);
-        }
-
-        return text;
-    }
+    public string Apply(string text) => _secrets.Apply(text);
 
     public RunReport Apply(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (_secrets.Count == 0)
+        if (_secrets.Values.Count == 0)
         {
             return report;
         }

@@ -2,166 +2,54 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Graystep.Cli.Commands;
+using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
+using Graystep.Core.Providers;
 
 namespace Graystep.Cli;
 
-/// <summary>The command tree of DESIGN.md §5. Actions only read options and call the command classes.</summary>
-internal static class CommandLine
+/// <summary>
+/// The command tree of DESIGN.md §5. Actions only read options and call the command classes. The options that
+/// depend on what is registered (<c>--git-host</c>'s ids, each provider's secret option) come from the registries.
+/// </summary>
+internal sealed class CommandLine
 {
     public static readonly Option<string?> Repo = new("--repo") { Description = "GitOps repository: a path, file:// URL or remote URL (default: the current checkout) [GRAYSTEP_REPO]", Recursive = true };
     public static readonly Option<string?> Branch = new("--branch") { Description = "Branch to read and write (default: the repository's current/default branch) [GRAYSTEP_BRANCH]", Recursive = true };
-    public static readonly Option<string?> GitHost = new("--git-host") { Description = "auto|local|github|azure|gitlab [GRAYSTEP_GIT_HOST]", Recursive = true };
     public static readonly Option<string?> Prometheus = new("--prometheus") { Description = "Prometheus URL; overrides spec.metricsServer [GRAYSTEP_PROMETHEUS]", Recursive = true };
     public static readonly Option<string?> Output = new("--output", "-o") { Description = "text|json [GRAYSTEP_OUTPUT]", Recursive = true };
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "More detail, and stack traces on failure [GRAYSTEP_VERBOSE]", Recursive = true };
-    public static readonly Option<string?> GitHubToken = new("--github-token") { Description = "Token for the GitHub API when git.pullRequests is true; never printed [GRAYSTEP_GITHUB_TOKEN, else GITHUB_TOKEN, GH_TOKEN]", Recursive = true };
 
-    public static RootCommand Build(CliContext context)
+    private readonly CliContext _context;
+    private readonly IReadOnlyList<SecretSetting> _secretSettings;
+    private readonly Option<string?> _gitHost;
+    private readonly IReadOnlyList<(SecretSetting Setting, Option<string?> Option)> _secrets;
+
+    private CommandLine(CliContext context, GraystepProviders declared)
     {
-        var root = new RootCommand("Graystep: progressive delivery through Git. Every traffic change is a commit.");
-        foreach (var option in new Option[] { Repo, Branch, GitHost, Prometheus, Output, Verbose, GitHubToken })
-        {
-            root.Options.Add(option);
-        }
-
-        root.Subcommands.Add(ValidateCommand(context));
-        root.Subcommands.Add(RenderCommand(context));
-        root.Subcommands.Add(RunCommand(context));
-        root.Subcommands.Add(StatusCommand(context, "status", "Show the rollout's state as recorded in Git"));
-        root.Subcommands.Add(StatusCommand(context, "history", "The timeline of every rollout of the app, rebuilt from git log"));
-        root.Subcommands.Add(AnalyzeCommand(context));
-        root.Subcommands.Add(ManualCommand(context, "promote", "Promote the version in progress now, skipping the remaining steps"));
-        root.Subcommands.Add(ManualCommand(context, "rollback", "Roll back the version in progress: all traffic to stable"));
-        root.Subcommands.Add(ManualCommand(context, "pause", "Pause the rollout at its current step"));
-        root.Subcommands.Add(ManualCommand(context, "resume", "Resume a paused rollout"));
-        return root;
+        _context = context;
+        _secretSettings = declared.Secrets;
+        _gitHost = new Option<string?>("--git-host") { Description = $"{string.Join('|', declared.GitHosts.KnownIds)} [GRAYSTEP_GIT_HOST]", Recursive = true };
+        _secrets = [.. _secretSettings.Where(s => s.Option is not null).Select(s => (s, new Option<string?>(s.Option!) { Description = s.Help, Recursive = true }))];
     }
 
-    public static GlobalOptions Globals(ParseResult parse, CliContext context)
+    /// <summary>The command tree; <paramref name="declared"/> are the registries, read for ids and secret options only.</summary>
+    public static RootCommand Build(CliContext context, GraystepProviders declared) => new CommandLine(context, declared).Build();
+
+    /// <summary>The settings for this invocation: the options as parsed, then the environment, then the defaults.</summary>
+    public GraystepSettings Settings(ParseResult parse)
     {
-        string? Env(string name) => context.Environment.GetVariable(name) is { Length: > 0 } value ? value : null;
-        var output = parse.GetValue(Output) ?? Env("GRAYSTEP_OUTPUT") ?? "text";
-        var format = output.ToLowerInvariant() switch
+        var values = new GlobalValues
         {
-            "text" => OutputFormat.Text,
-            "json" => OutputFormat.Json,
-            _ => throw new GraystepException($"-o {output}: unknown output format", ExitCodes.Usage, "use -o text or -o json"),
+            Repo = parse.GetValue(Repo),
+            Branch = parse.GetValue(Branch),
+            GitHost = parse.GetValue(_gitHost),
+            Prometheus = parse.GetValue(Prometheus),
+            Output = parse.GetValue(Output),
+            Verbose = parse.GetValue(Verbose),
+            Secrets = _secrets.ToDictionary(s => s.Option.Name, s => parse.GetValue(s.Option), StringComparer.Ordinal),
         };
-        return new GlobalOptions(
-            parse.GetValue(Repo) ?? Env("GRAYSTEP_REPO"),
-            parse.GetValue(Branch) ?? Env("GRAYSTEP_BRANCH"),
-            (parse.GetValue(GitHost) ?? Env("GRAYSTEP_GIT_HOST") ?? "auto").ToLowerInvariant(),
-            parse.GetValue(Prometheus) ?? Env("GRAYSTEP_PROMETHEUS"),
-            format,
-            parse.GetValue(Verbose) || GraystepApp.IsTrue(Env("GRAYSTEP_VERBOSE")),
-            parse.GetValue(GitHubToken) ?? Env("GRAYSTEP_GITHUB_TOKEN"));
-    }
-
-    private static Argument<string> PathArgument(bool optional) => new("PATH")
-    {
-        Description = "A rollout spec file, or a folder that holds one",
-        Arity = optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
-        DefaultValueFactory = optional ? _ => "." : null!,
-    };
-
-    private static Option<string[]> ImageOption(bool fromEnvironment) => new("--image")
-    {
-        Description = "CONTAINER=IMAGE for the new version (repeatable)" + (fromEnvironment ? " [GRAYSTEP_IMAGE, comma-separated]" : string.Empty),
-        AllowMultipleArgumentsPerToken = false,
-    };
-
-    private static Command ValidateCommand(CliContext context)
-    {
-        var command = new Command("validate", "Check rollout specs and MetricTemplates; print every problem at once");
-        var path = PathArgument(optional: true);
-        command.Arguments.Add(path);
-        command.SetAction(parse => new ValidateCommand(context, Globals(parse, context)).Execute(parse.GetValue(path)!));
-        return command;
-    }
-
-    private static Command RenderCommand(CliContext context)
-    {
-        var command = new Command("render", "Write the manifests for a version into the spec's output folder (no git)");
-        var path = PathArgument(optional: false);
-        var version = new Option<string>("--version") { Description = "The version to render as canary", Required = true };
-        var images = ImageOption(fromEnvironment: false);
-        var weight = new Option<int?>("--weight")
-        {
-            Description = "Canary weight 0..100 (A/B and mirroring: >0 turns the match/mirror on)",
-            CustomParser = ParseWeight,
-        };
-        command.Arguments.Add(path);
-        command.Options.Add(version);
-        command.Options.Add(images);
-        command.Options.Add(weight);
-        command.SetAction(parse => new RenderCommand(context, Globals(parse, context)).Execute(
-            parse.GetValue(path)!, parse.GetValue(version)!, ParseImages(parse.GetValue(images)), parse.GetValue(weight)));
-        return command;
-    }
-
-    private static Command RunCommand(CliContext context)
-    {
-        var command = new Command("run", "The pipeline step: start a version if asked, then drive the rollout to promotion or rollback");
-        var path = PathArgument(optional: false);
-        var version = new Option<string?>("--version") { Description = "Start this version [GRAYSTEP_VERSION]" };
-        var images = ImageOption(fromEnvironment: true);
-        var once = new Option<bool>("--once") { Description = "Advance at most one step, then exit (5 when not finished)" };
-        var timeout = new Option<string?>("--timeout") { Description = "Exit with 5 when this much time has passed (e.g. 30m) [GRAYSTEP_TIMEOUT]" };
-        var supersede = new Option<bool>("--supersede") { Description = "Roll back a different version in progress, then start this one" };
-        command.Arguments.Add(path);
-        foreach (var option in new Option[] { version, images, once, timeout, supersede })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction((parse, ct) =>
-        {
-            var env = context.Environment;
-            var imageValues = parse.GetValue(images) is { Length: > 0 } given ? given
-                : env.GetVariable("GRAYSTEP_IMAGE")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-            var timeoutText = parse.GetValue(timeout) ?? env.GetVariable("GRAYSTEP_TIMEOUT");
-            return new RunCommand(context, Globals(parse, context)).ExecuteAsync(
-                parse.GetValue(path)!,
-                parse.GetValue(version) ?? (env.GetVariable("GRAYSTEP_VERSION") is { Length: > 0 } v ? v : null),
-                ParseImages(imageValues),
-                parse.GetValue(once) || GraystepApp.IsTrue(env.GetVariable("GRAYSTEP_ONCE")),
-                timeoutText is null ? null : ParseDuration("--timeout", timeoutText),
-                parse.GetValue(supersede),
-                ct);
-        });
-        return command;
-    }
-
-    private static Command StatusCommand(CliContext context, string name, string description)
-    {
-        var command = new Command(name, description);
-        var path = PathArgument(optional: false);
-        command.Arguments.Add(path);
-        command.SetAction((parse, ct) => name == "status"
-            ? new StatusCommand(context, Globals(parse, context)).StatusAsync(parse.GetValue(path)!, ct)
-            : new StatusCommand(context, Globals(parse, context)).HistoryAsync(parse.GetValue(path)!, ct));
-        return command;
-    }
-
-    private static Command AnalyzeCommand(CliContext context)
-    {
-        var command = new Command("analyze", "Run the analysis once now: each metric, query, value, threshold and verdict");
-        var path = PathArgument(optional: false);
-        command.Arguments.Add(path);
-        command.SetAction((parse, ct) => new AnalyzeCommand(context, Globals(parse, context)).ExecuteAsync(parse.GetValue(path)!, ct));
-        return command;
-    }
-
-    private static Command ManualCommand(CliContext context, string name, string description)
-    {
-        var command = new Command(name, description);
-        var path = PathArgument(optional: false);
-        var reason = new Option<string?>("--reason") { Description = "Why; recorded in the commit" };
-        command.Arguments.Add(path);
-        command.Options.Add(reason);
-        command.SetAction((parse, ct) => new ManualCommand(context, Globals(parse, context)).ExecuteAsync(name, parse.GetValue(path)!, parse.GetValue(reason), ct));
-        return command;
+        return GraystepSettings.Read(_context.Environment, values, _secretSettings, CiAgents.CiAgentRegistry.CreateDefault());
     }
 
     internal static Dictionary<string, string> ParseImages(IEnumerable<string>? values)
@@ -181,6 +69,19 @@ internal static class CommandLine
         return images;
     }
 
+    private static Argument<string> PathArgument(bool optional) => new("PATH")
+    {
+        Description = "A rollout spec file, or a folder that holds one",
+        Arity = optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
+        DefaultValueFactory = optional ? _ => "." : null!,
+    };
+
+    private static Option<string[]> ImageOption(bool fromEnvironment) => new("--image")
+    {
+        Description = "CONTAINER=IMAGE for the new version (repeatable)" + (fromEnvironment ? " [GRAYSTEP_IMAGE, comma-separated]" : string.Empty),
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>A whole percentage; the default parser's message names a CLR type instead of the fix.</summary>
     private static int? ParseWeight(ArgumentResult result)
     {
@@ -199,18 +100,118 @@ internal static class CommandLine
         return null;
     }
 
-    internal static TimeSpan ParseDuration(string option, string text)
+    private RootCommand Build()
     {
-        if (Core.Spec.GoDuration.TryParse(text, out var span) && span >= TimeSpan.Zero)
+        var root = new RootCommand("Graystep: progressive delivery through Git. Every traffic change is a commit.");
+        foreach (var option in new Option[] { Repo, Branch, _gitHost, Prometheus, Output, Verbose }.Concat(_secrets.Select(s => s.Option)))
         {
-            return span;
+            root.Options.Add(option);
         }
 
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        root.Subcommands.Add(ValidateCommand());
+        root.Subcommands.Add(RenderCommand());
+        root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(StatusCommand("status", "Show the rollout's state as recorded in Git"));
+        root.Subcommands.Add(StatusCommand("history", "The timeline of every rollout of the app, rebuilt from git log"));
+        root.Subcommands.Add(AnalyzeCommand());
+        root.Subcommands.Add(ManualCommand("promote", "Promote the version in progress now, skipping the remaining steps"));
+        root.Subcommands.Add(ManualCommand("rollback", "Roll back the version in progress: all traffic to stable"));
+        root.Subcommands.Add(ManualCommand("pause", "Pause the rollout at its current step"));
+        root.Subcommands.Add(ManualCommand("resume", "Resume a paused rollout"));
+        return root;
+    }
+
+    private Command ValidateCommand()
+    {
+        var command = new Command("validate", "Check rollout specs and MetricTemplates; print every problem at once");
+        var path = PathArgument(optional: true);
+        command.Arguments.Add(path);
+        command.SetAction(parse => new ValidateCommand(_context, Settings(parse)).Execute(parse.GetValue(path)!));
+        return command;
+    }
+
+    private Command RenderCommand()
+    {
+        var command = new Command("render", "Write the manifests for a version into the spec's output folder (no git)");
+        var path = PathArgument(optional: false);
+        var version = new Option<string>("--version") { Description = "The version to render as canary", Required = true };
+        var images = ImageOption(fromEnvironment: false);
+        var weight = new Option<int?>("--weight")
         {
-            return TimeSpan.FromSeconds(seconds);
+            Description = "Canary weight 0..100 (A/B and mirroring: >0 turns the match/mirror on)",
+            CustomParser = ParseWeight,
+        };
+        command.Arguments.Add(path);
+        command.Options.Add(version);
+        command.Options.Add(images);
+        command.Options.Add(weight);
+        command.SetAction(parse => new RenderCommand(_context, Settings(parse)).Execute(
+            parse.GetValue(path)!, parse.GetValue(version)!, ParseImages(parse.GetValue(images)), parse.GetValue(weight)));
+        return command;
+    }
+
+    private Command RunCommand()
+    {
+        var command = new Command("run", "The pipeline step: start a version if asked, then drive the rollout to promotion or rollback");
+        var path = PathArgument(optional: false);
+        var version = new Option<string?>("--version") { Description = "Start this version [GRAYSTEP_VERSION]" };
+        var images = ImageOption(fromEnvironment: true);
+        var once = new Option<bool>("--once") { Description = "Advance at most one step, then exit (5 when not finished)" };
+        var timeout = new Option<string?>("--timeout") { Description = "Exit with 5 when this much time has passed (e.g. 30m) [GRAYSTEP_TIMEOUT]" };
+        var supersede = new Option<bool>("--supersede") { Description = "Roll back a different version in progress, then start this one" };
+        command.Arguments.Add(path);
+        foreach (var option in new Option[] { version, images, once, timeout, supersede })
+        {
+            command.Options.Add(option);
         }
 
-        throw new GraystepException($"{option} {text}: not a duration", ExitCodes.Usage, "use Go duration syntax, e.g. 90s, 15m, 1h30m");
+        command.SetAction((parse, ct) =>
+        {
+            var settings = Settings(parse);
+            var defaults = settings.Run;
+            var imageValues = parse.GetValue(images) is { Length: > 0 } given ? given : defaults.Images;
+            var timeoutText = parse.GetValue(timeout);
+            return new RunCommand(_context, settings).ExecuteAsync(
+                parse.GetValue(path)!,
+                parse.GetValue(version) ?? defaults.Version,
+                ParseImages(imageValues),
+                parse.GetValue(once) || defaults.Once,
+                timeoutText is null ? defaults.Timeout : GraystepSettings.ParseDuration("--timeout", timeoutText),
+                parse.GetValue(supersede),
+                ct);
+        });
+        return command;
+    }
+
+    private Command StatusCommand(string name, string description)
+    {
+        var command = new Command(name, description);
+        var path = PathArgument(optional: false);
+        command.Arguments.Add(path);
+        command.SetAction((parse, ct) => name == "status"
+            ? new StatusCommand(_context, Settings(parse)).StatusAsync(parse.GetValue(path)!, ct)
+            : new StatusCommand(_context, Settings(parse)).HistoryAsync(parse.GetValue(path)!, ct));
+        return command;
+    }
+
+    private Command AnalyzeCommand()
+    {
+        var command = new Command("analyze", "Run the analysis once now: each metric, query, value, threshold and verdict");
+        var path = PathArgument(optional: false);
+        command.Arguments.Add(path);
+        command.SetAction((parse, ct) => new AnalyzeCommand(_context, Settings(parse)).ExecuteAsync(parse.GetValue(path)!, ct));
+        return command;
+    }
+
+    private Command ManualCommand(string name, string description)
+    {
+        var command = new Command(name, description);
+        var path = PathArgument(optional: false);
+        var reason = new Option<string?>("--reason") { Description = "Why; recorded in the commit" };
+        command.Arguments.Add(path);
+        command.Options.Add(reason);
+        var action = Enum.Parse<Core.Rollouts.ManualAction>(name, ignoreCase: true);
+        command.SetAction((parse, ct) => new ManualCommand(_context, Settings(parse)).ExecuteAsync(action, parse.GetValue(path)!, parse.GetValue(reason), ct));
+        return command;
     }
 }

@@ -3,7 +3,7 @@ using System.CommandLine.Parsing;
 using Graystep.Cli.Commands;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
-using Graystep.Engine.IO;
+using Graystep.Cli.Composition;
 using Graystep.Engine.Specs;
 using GitException = Graystep.Git.GitException;
 using Graystep.Rendering.IO;
@@ -18,7 +18,7 @@ public static class GraystepApp
         var context = new CliContext(
             Console.Out,
             Console.Error,
-            new SystemEnvironment(),
+            SystemEnvironment.Instance,
             new PhysicalFileSystem(),
             TimeProvider.System,
             Directory.GetCurrentDirectory(),
@@ -35,7 +35,9 @@ public static class GraystepApp
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
-        var root = CommandLine.Build(context);
+        // The registries as declared, before any setting is read: what the command line offers comes from them.
+        using var declared = GraystepProviders.Create(context, GraystepSettings.Unread);
+        var root = CommandLine.Build(context, declared);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -51,7 +53,7 @@ public static class GraystepApp
             return ExitCodes.Usage;
         }
 
-        var verbose = parse.GetValue(CommandLine.Verbose) || IsTrue(context.Environment.GetVariable("GRAYSTEP_VERBOSE"));
+        var verbose = GraystepSettings.IsVerbose(parse.GetValue(CommandLine.Verbose), context.Environment);
         try
         {
             var configuration = new InvocationConfiguration
@@ -137,8 +139,4 @@ public static class GraystepApp
         _ => error.Message,
     };
 
-    internal static bool IsTrue(string? value) =>
-        value is not null && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("yes", StringComparison.OrdinalIgnoreCase));
-
-    internal static IFileSystem Files(CliContext context) => context.Files;
 }

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
-using Graystep.Core.Hosts;
+using Graystep.Core.Secrets;
 
 namespace Graystep.Git;
 
@@ -139,7 +139,7 @@ public sealed partial class GitCli
         var parts = arguments.Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) || a.Contains('\'', StringComparison.Ordinal)
             ? "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
             : a);
-        return RemoteUrl.Redact("git " + string.Join(' ', parts));
+        return UrlCredentials.Redact("git " + string.Join(' ', parts));
     }
 
     /// <summary>git's message without its advice lines, trimmed and with credentials redacted.</summary>
@@ -149,7 +149,7 @@ public sealed partial class GitCli
             .Split('\n')
             .Select(l => l.TrimEnd())
             .Where(l => l.Length > 0 && !l.StartsWith("hint:", StringComparison.Ordinal));
-        return RemoteUrl.Redact(string.Join('\n', lines).Trim());
+        return UrlCredentials.Redact(string.Join('\n', lines).Trim());
     }
 
     private async Task<string> ResolveAsync()

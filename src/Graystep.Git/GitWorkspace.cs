@@ -2,7 +2,7 @@ using System.Globalization;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
 using Graystep.Core.History;
-using Graystep.Core.Hosts;
+using Graystep.Core.Secrets;
 
 namespace Graystep.Git;
 
@@ -57,7 +57,7 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     public string? LocalCheckout { get; internal init; }
 
     /// <summary>The remote this workspace pushes to, without any credentials (safe to print; hosts parse it).</summary>
-    public string RemoteUrl => StripUserInfo(_pushUrl);
+    public string RemoteUrl => UrlCredentials.Strip(_pushUrl);
 
     private string RemoteRef => $"refs/remotes/{_remoteName}/{Branch}";
 
@@ -233,20 +233,6 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         {
             throw await RemoteErrors.ClassifyAsync(_git, Root, _remoteName, arguments, result, RemoteUrl, Branch, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    internal static string StripUserInfo(string url)
-    {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
-        {
-            return url;
-        }
-
-        var start = scheme + 3;
-        var slash = url.IndexOf('/', start);
-        var at = url.LastIndexOf('@', slash < 0 ? url.Length - 1 : slash);
-        return at >= start ? url[..start] + url[(at + 1)..] : url;
     }
 
     private async Task<PushOutcome> PushRefAsync(string source, string remoteBranch, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
 using Graystep.Core.History;
+using Graystep.Core.Secrets;
 
 namespace Graystep.Git;
 
@@ -24,19 +25,15 @@ public sealed partial class GitWorkspaceFactory
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(100);
 
     private readonly GitCli _git;
-    private readonly IEnvironment _environment;
+    private readonly GitSettings _settings;
     private readonly TimeProvider _time;
 
-    public GitWorkspaceFactory(GitCli git, IEnvironment environment, TimeProvider? time = null)
+    public GitWorkspaceFactory(GitCli git, GitSettings settings, TimeProvider? time = null)
     {
         _git = git ?? throw new ArgumentNullException(nameof(git));
-        _environment = environment ?? throw new ArgumentNullException(nameof(environment));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = time ?? TimeProvider.System;
     }
-
-    /// <summary>A factory over the real <c>git</c>, process environment and clock.</summary>
-    public static GitWorkspaceFactory CreateDefault() =>
-        new(new GitCli(new ProcessRunner(), SystemEnvironment.Instance), SystemEnvironment.Instance);
 
     public async Task<GitWorkspace> OpenAsync(WorkspaceOptions options, CancellationToken cancellationToken)
     {
@@ -44,7 +41,7 @@ public sealed partial class GitWorkspaceFactory
         var workingDirectory = options.WorkingDirectory ?? Directory.GetCurrentDirectory();
         var repo = string.IsNullOrWhiteSpace(options.Repo) ? workingDirectory : options.Repo.Trim();
         var branch = string.IsNullOrWhiteSpace(options.Branch) ? null : options.Branch.Trim();
-        var identity = options.Identity ?? GitIdentity.FromEnvironment(_environment);
+        var identity = options.Identity ?? _settings.Identity;
 
         if (IsUrl(repo))
         {
@@ -81,7 +78,7 @@ public sealed partial class GitWorkspaceFactory
 
         var top = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(path, lines.Length > 2 ? lines[2].Trim() : string.Empty)));
         var checkout = await ReadCheckoutAsync(top, cancellationToken).ConfigureAwait(false);
-        if (CiDetection.IsCi(_environment))
+        if (_settings.InCi)
         {
             return await OpenCiCheckoutAsync(top, checkout, branch, identity, cancellationToken).ConfigureAwait(false);
         }
@@ -120,47 +117,6 @@ public sealed partial class GitWorkspaceFactory
 
     /// <summary>Whether <paramref name="repo"/> is a URL (scheme://, or scp-like user@host:path) rather than a local path.</summary>
     internal static bool IsUrl(string repo) => repo.Contains("://", StringComparison.Ordinal) || ScpLike().IsMatch(repo);
-
-    internal static string DefaultWorkspaceRoot(IEnvironment environment)
-    {
-        var configured = environment.GetVariable("GRAYSTEP_WORKSPACE");
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return Path.GetFullPath(configured);
-        }
-
-        var cache = environment.GetVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrWhiteSpace(cache))
-        {
-            var local = OperatingSystem.IsWindows() ? environment.GetVariable("LOCALAPPDATA") : null;
-            var home = environment.GetVariable("HOME") ?? environment.GetVariable("USERPROFILE");
-            cache = !string.IsNullOrWhiteSpace(local) ? local
-                : !string.IsNullOrWhiteSpace(home) ? Path.Combine(home, ".cache")
-                : Path.GetTempPath();
-        }
-
-        return Path.Combine(cache, "graystep", "workspaces");
-    }
-
-    /// <summary>A folder name that a person recognizes and that is unique to the repository and branch.</summary>
-    internal static string WorkspaceName(string url, string branch)
-    {
-        var plain = GitWorkspace.StripUserInfo(url).Trim().TrimEnd('/', '\\');
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plain + "\n" + branch)))[..12];
-        var last = plain.Split('/', '\\', ':').LastOrDefault(s => s.Length > 0) ?? "repo";
-        if (last.EndsWith(".git", StringComparison.OrdinalIgnoreCase))
-        {
-            last = last[..^4];
-        }
-
-        var slug = new string([.. last.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-')]).Trim('.', '-');
-        if (slug.Length == 0)
-        {
-            slug = "repo";
-        }
-
-        return $"{(slug.Length > 40 ? slug[..40] : slug)}-{hash}";
-    }
 
     private async Task<GitWorkspace> OpenCiCheckoutAsync(string top, CheckoutInfo checkout, string? branch, GitIdentity identity, CancellationToken cancellationToken)
     {
@@ -220,191 +176,6 @@ public sealed partial class GitWorkspaceFactory
             .All(message => message.Trailer(Trailers.Rollout) is not null && message.Trailer(Trailers.Action) is not null);
     }
 
-    private async Task<GitWorkspace> OpenManagedAsync(
-        string url, string? branch, bool localPath, WorkspaceOptions options, GitIdentity identity, string? localCheckout, CancellationToken cancellationToken)
-    {
-        var shownUrl = GitWorkspace.StripUserInfo(url);
-        branch ??= await DefaultBranchAsync(url, shownUrl, cancellationToken).ConfigureAwait(false);
-        var sparse = NormalizeSparse(options.SparsePaths);
-        var root = options.WorkspaceRoot is null ? DefaultWorkspaceRoot(_environment) : Path.GetFullPath(options.WorkspaceRoot);
-        Directory.CreateDirectory(root);
-
-        var (folder, workspaceLock) = await AcquireSlotAsync(root, WorkspaceName(url, branch), shownUrl, branch, options.LockTimeout, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var workspace = new GitWorkspace(_git, WorkspaceKind.Managed, folder, branch, "origin", url, identity, _time, workspaceLock) { LocalCheckout = localCheckout };
-            if (Directory.Exists(folder))
-            {
-                await ReuseAsync(workspace, url, sparse, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await CloneAsync(folder, url, shownUrl, branch, localPath, sparse, cancellationToken).ConfigureAwait(false);
-            }
-
-            return workspace;
-        }
-        catch
-        {
-            workspaceLock.Dispose();
-            throw;
-        }
-    }
-
-    private async Task ReuseAsync(GitWorkspace workspace, string url, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
-    {
-        var folder = workspace.Root;
-        var gitDir = Path.Combine(folder, ".git");
-        if (!File.Exists(Path.Combine(gitDir, MarkerFile)))
-        {
-            throw new GraystepException(
-                $"{folder} exists but is not a Graystep workspace",
-                ExitCodes.Failure,
-                "remove that folder, or set GRAYSTEP_WORKSPACE to a folder that only Graystep uses");
-        }
-
-        // We hold the slot's lock, so any git lock file here was left by a run that was killed mid-command.
-        foreach (var stale in new[] { "index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "shallow.lock", $"refs/heads/{workspace.Branch}.lock", $"refs/remotes/origin/{workspace.Branch}.lock" })
-        {
-            var path = Path.Combine(gitDir, stale);
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-        }
-
-        var current = await _git.RunAsync(folder, ["config", "--get", "remote.origin.url"], new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(current.Stdout.Trim(), url, StringComparison.Ordinal))
-        {
-            // Same repository (the folder name says so), new credentials in the URL: CI tokens change every run.
-            await _git.RunAsync(folder, ["remote", "set-url", "origin", url], cancellationToken).ConfigureAwait(false);
-        }
-
-        await ApplySparseAsync(folder, sparse, cancellationToken).ConfigureAwait(false);
-        await workspace.RefreshAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task CloneAsync(string folder, string url, string shownUrl, string branch, bool localPath, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
-    {
-        var parent = Path.GetDirectoryName(folder)!;
-        var name = Path.GetFileName(folder);
-        foreach (var leftover in Directory.EnumerateDirectories(parent, name + ".tmp-*"))
-        {
-            // An earlier clone into this slot was killed; we hold the slot's lock, so nobody else is using it.
-            DeleteDirectory(leftover);
-        }
-
-        // Clone beside the final folder and move it into place when complete, so a killed clone never leaves
-        // a half-made workspace where the next run would reuse it.
-        var temporary = $"{folder}.tmp-{Guid.NewGuid():N}"[..(folder.Length + 13)];
-        List<string> arguments =
-        [
-            "clone", "--quiet", "--no-checkout", "--single-branch", "--no-tags", "--branch", branch,
-            "--config", "gc.autoDetach=false",
-        ];
-        if (!localPath)
-        {
-            // Commits and trees only; file contents come on demand for what the (sparse) checkout needs.
-            // A local path clones by hard links instead, which is cheaper still.
-            arguments.Add("--filter=blob:none");
-        }
-
-        arguments.AddRange(["--", url, temporary]);
-        try
-        {
-            var result = await _git.RunAsync(parent, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode != 0)
-            {
-                throw await RemoteErrors.ClassifyAsync(_git, parent, url, arguments, result, shownUrl, branch, cancellationToken).ConfigureAwait(false);
-            }
-
-            await ApplySparseAsync(temporary, sparse, cancellationToken).ConfigureAwait(false);
-            await _git.RunAsync(temporary, ["checkout", "-q", "-f", "-B", branch, $"refs/remotes/origin/{branch}"], cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(
-                Path.Combine(temporary, ".git", MarkerFile),
-                $"Graystep workspace: its own scratch clone, reset to the remote at every run.\nremote: {shownUrl}\nbranch: {branch}\n",
-                cancellationToken).ConfigureAwait(false);
-            Directory.Move(temporary, folder);
-        }
-        catch
-        {
-            DeleteDirectory(temporary);
-            throw;
-        }
-    }
-
-    private async Task ApplySparseAsync(string folder, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
-    {
-        var file = Path.Combine(folder, ".git", SparseFile);
-        var wanted = string.Join('\n', sparse);
-        var current = File.Exists(file) ? await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false) : string.Empty;
-        if (string.Equals(current, wanted, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        if (sparse.Count == 0)
-        {
-            await _git.RunAsync(folder, ["sparse-checkout", "disable"], cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await _git.RunAsync(folder, ["sparse-checkout", "init", "--cone", "--sparse-index"], cancellationToken).ConfigureAwait(false);
-            await _git.RunAsync(folder, ["sparse-checkout", "set", .. sparse], cancellationToken).ConfigureAwait(false);
-        }
-
-        await File.WriteAllTextAsync(file, wanted, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<string> DefaultBranchAsync(string url, string shownUrl, CancellationToken cancellationToken)
-    {
-        string[] arguments = ["ls-remote", "--symref", "--", url, "HEAD"];
-        var result = await _git.RunAsync(null, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-        {
-            throw RemoteErrors.Classify(arguments, result, shownUrl, null);
-        }
-
-        var symref = result.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("ref: refs/heads/", StringComparison.Ordinal));
-        if (symref is null)
-        {
-            throw new GraystepException(
-                $"repository {shownUrl} has no default branch (it is empty, or its HEAD is detached)",
-                ExitCodes.Failure,
-                "pass --branch (GRAYSTEP_BRANCH), or push a first commit to the repository");
-        }
-
-        return symref["ref: refs/heads/".Length..].Split('\t')[0].Trim();
-    }
-
-    private async Task<(string Folder, WorkspaceLock Lock)> AcquireSlotAsync(
-        string root, string name, string shownUrl, string branch, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        while (true)
-        {
-            for (var slot = 0; slot < Slots; slot++)
-            {
-                var folder = Path.Combine(root, slot == 0 ? name : $"{name}-{slot.ToString(CultureInfo.InvariantCulture)}");
-                var acquired = WorkspaceLock.TryAcquire(folder + ".lock");
-                if (acquired is not null)
-                {
-                    return (folder, acquired);
-                }
-            }
-
-            if (_time.GetElapsedTime(started) >= timeout)
-            {
-                throw new GraystepException(
-                    $"all {Slots} Graystep workspaces for {shownUrl} (branch {branch}) under {root} are in use by other Graystep processes; waited {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s",
-                    ExitCodes.Failure,
-                    "wait for the other runs to finish, or set GRAYSTEP_WORKSPACE to another folder");
-            }
-
-            await Task.Delay(LockPoll, _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private async Task<CheckoutInfo> ReadCheckoutAsync(string top, CancellationToken cancellationToken)
     {
         var head = await _git.RunAsync(top, ["symbolic-ref", "-q", "HEAD"], new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
@@ -421,50 +192,6 @@ public sealed partial class GitWorkspaceFactory
         }
 
         return new CheckoutInfo(current, entries);
-    }
-
-    private static List<string> NormalizeSparse(IReadOnlyList<string>? paths)
-    {
-        var normalized = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var path in paths ?? [])
-        {
-            var p = path.Replace('\\', '/').Trim().Trim('/');
-            while (p.StartsWith("./", StringComparison.Ordinal))
-            {
-                p = p[2..];
-            }
-
-            if (p.Length == 0 || p == ".")
-            {
-                // The whole repository: no sparse checkout at all.
-                return [];
-            }
-
-            if (Path.IsPathRooted(p) || p.Split('/').Contains(".."))
-            {
-                throw new ArgumentException($"Sparse path '{path}' must be relative to the repository root.", nameof(paths));
-            }
-
-            normalized.Add(p);
-        }
-
-        return [.. normalized];
-    }
-
-    private static void DeleteDirectory(string path)
-    {
-        if (!Directory.Exists(path))
-        {
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
-        {
-            // git writes its pack files read-only; Windows will not delete those otherwise.
-            File.SetAttributes(file, FileAttributes.Normal);
-        }
-
-        Directory.Delete(path, recursive: true);
     }
 
     // git's rule: a colon before the first slash makes it scp-like ssh (git@host:org/repo), but not a drive letter.

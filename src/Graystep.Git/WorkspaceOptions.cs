@@ -1,4 +1,19 @@
+using Graystep.Core.History;
+
 namespace Graystep.Git;
+
+/// <summary>How Graystep works with git on this machine, as the settings read it once.</summary>
+public sealed record GitSettings
+{
+    /// <summary>Where managed workspaces live: <c>GRAYSTEP_WORKSPACE</c>, else the user's cache folder.</summary>
+    public required string WorkspaceRoot { get; init; }
+
+    /// <summary>The commit author and committer.</summary>
+    public GitIdentity Identity { get; init; } = GitIdentity.Default;
+
+    /// <summary>Whether a CI system runs this job, which decides whether its checkout may be reused in place.</summary>
+    public bool InCi { get; init; }
+}
 
 /// <summary>What <see cref="GitWorkspaceFactory.OpenAsync"/> needs to find the GitOps branch and a place to work on it.</summary>
 public sealed record WorkspaceOptions
@@ -21,10 +36,10 @@ public sealed record WorkspaceOptions
     /// <summary>Resolves a relative <see cref="Repo"/>; null means the process's current directory.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>The commit author and committer; null means <see cref="GitIdentity.FromEnvironment"/>.</summary>
+    /// <summary>The commit author and committer; null means the settings' <see cref="GitSettings.Identity"/>.</summary>
     public GitIdentity? Identity { get; init; }
 
-    /// <summary>Where managed workspaces live; null means <c>GRAYSTEP_WORKSPACE</c>, else the user's cache folder.</summary>
+    /// <summary>Where managed workspaces live; null means the settings' <see cref="GitSettings.WorkspaceRoot"/>.</summary>
     public string? WorkspaceRoot { get; init; }
 
     /// <summary>How long to wait for another Graystep process that holds every managed workspace slot for this repository.</summary>

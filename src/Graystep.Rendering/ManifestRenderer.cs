@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
@@ -14,22 +13,22 @@ namespace Graystep.Rendering;
 /// the provider's Services and routing objects, and a kustomization listing them. Pure and deterministic: the
 /// same request gives the same bytes, and a weight change changes only the weight lines.
 /// </summary>
-public sealed partial class ManifestRenderer
+public sealed class ManifestRenderer
 {
     public const string KustomizationFile = "kustomization.yaml";
 
     private readonly RouterRegistry _routers;
 
     public ManifestRenderer()
-        : this(RouterRegistry.Default)
+        : this(Routers.Default)
     {
     }
 
-    internal ManifestRenderer(RouterRegistry routers) => _routers = routers;
-
-    /// <summary>Whether Graystep can run <paramref name="strategy"/> with <paramref name="provider"/>.</summary>
-    public static bool IsSupported(Provider provider, Strategy strategy) =>
-        RouterRegistry.Default.For(provider).Supports(strategy);
+    public ManifestRenderer(RouterRegistry routers)
+    {
+        ArgumentNullException.ThrowIfNull(routers);
+        _routers = routers;
+    }
 
     /// <exception cref="Core.Errors.GraystepException">Invalid input (exit code 3): the message names the cause and the fix.</exception>
     public RenderedOutput Render(RenderRequest request)
@@ -37,12 +36,13 @@ public sealed partial class ManifestRenderer
         ArgumentNullException.ThrowIfNull(request);
         var spec = request.Spec;
         var router = _routers.For(spec.Provider);
-        if (!router.Supports(spec.Strategy))
+        var provider = router.Descriptor;
+        if (!provider.Supports(spec.Strategy))
         {
             throw KubeObject.Invalid(
-                $"{spec.File}: the {ProviderName(spec.Provider)} provider does not support {StrategyName(spec.Strategy)}",
-                spec.Provider == Provider.Kubernetes
-                    ? "the kubernetes provider does blue/green only: use analysis.iterations without match or mirror"
+                $"{spec.File}: the {provider.Id} provider does not support {StrategyName(spec.Strategy)}",
+                provider.Strategies.Count == 1 && provider.Supports(Strategy.BlueGreen)
+                    ? $"the {provider.Id} provider does blue/green only: use analysis.iterations without match or mirror"
                     : "pick another strategy in the analysis block, or a provider that supports it");
         }
 
@@ -94,7 +94,7 @@ public sealed partial class ManifestRenderer
     {
         foreach (var version in request.Canary is null ? [request.Stable] : new[] { request.Stable, request.Canary })
         {
-            if (!DnsLabel().IsMatch(version.Name))
+            if (!VersionName.IsValid(version.Name))
             {
                 throw KubeObject.Invalid(
                     $"version name '{version.Name}' is not a DNS label",
@@ -145,12 +145,6 @@ public sealed partial class ManifestRenderer
         }
     }
 
-    private static string ProviderName(Provider provider) => provider switch
-    {
-        Provider.GatewayApi => "gateway-api",
-        _ => provider.ToString().ToLowerInvariant(),
-    };
-
     private static string StrategyName(Strategy strategy) => strategy switch
     {
         Strategy.ABTesting => "A/B testing",
@@ -158,7 +152,4 @@ public sealed partial class ManifestRenderer
         Strategy.BlueGreenMirroring => "blue/green with traffic mirroring",
         _ => "canary",
     };
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
 }

@@ -1,3 +1,4 @@
+using Graystep.Core.Spec;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -175,7 +176,7 @@ internal static class SandboxCli
         await output.WriteLineAsync("graystep-sandbox: SIMULATED Kubernetes + service mesh + GitOps reconciler (no real cluster, no containers)").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"following {options.Repo} branch {options.Branch} path {(options.NormalizedPath.Length == 0 ? "(whole repo)" : options.NormalizedPath)}; " +
-            $"sync delay {DurationText.Format(options.SyncDelay)}, poll {DurationText.Format(options.Poll)}; " +
+            $"sync delay {GoDuration.Format(options.SyncDelay)}, poll {GoDuration.Format(options.Poll)}; " +
             $"{options.Rps} simulated user req/s per app, A/B share {options.AbShare}, seed {options.Seed}")).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -196,12 +197,12 @@ internal static class SandboxCli
     /// <summary>A Go-style duration option; the default is shown as "2s", not as a TimeSpan.</summary>
     private static Option<TimeSpan?> DurationOption(string name, string description, TimeSpan @default) => new(name)
     {
-        Description = $"{description} (e.g. 500ms, 2s, 1m) [default: {DurationText.Format(@default)}]",
+        Description = $"{description} (e.g. 500ms, 2s, 1m) [default: {GoDuration.Format(@default)}]",
         HelpName = "duration",
         CustomParser = r =>
         {
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
-            if (DurationText.TryParse(text, out var value))
+            if (GoDuration.TryParse(text.Trim(), out var value))
             {
                 return value;
             }

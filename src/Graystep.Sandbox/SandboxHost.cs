@@ -65,7 +65,7 @@ public sealed class SandboxHost : IAsyncDisposable
         _ownsScratch = options.ScratchDirectory is null;
         _scratch = options.ScratchDirectory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"graystep-sandbox-{Guid.NewGuid():N}");
         _simulator = new TrafficSimulator(options.Behaviour ?? BehaviourConfig.Empty, options.Seed, options.Users, options.AbShare);
-        _follower = new GitFollower(new GitCli(), options.Repo, options.Branch, options.NormalizedPath, _scratch);
+        _follower = new GitFollower(new FollowerGit(), options.Repo, options.Branch, options.NormalizedPath, _scratch);
         _reconciler = new Reconciler(_follower, _simulator, _time, options.SyncDelay, _logger);
     }
 

@@ -1,3 +1,4 @@
+using Graystep.Core.Rollouts;
 using Graystep.Analysis.Tests.Support;
 using Graystep.Engine.Rollouts;
 using Graystep.TestKit.Prometheus;
@@ -30,7 +31,7 @@ public sealed class AnalysisWindowTests
 
         // The cluster applies a commit 3s after it is made.
         using var repo = Bookinfo.Repo(Analysis, sync: "kind: delay\ndelay: 3s");
-        using var run = GraystepProcess.Start(repo, Bookinfo.RunV2(repo, rig.Address));
+        using var run = repo.StartGraystep(Bookinfo.RunV2(repo, rig.Address));
 
         // Half of the canary's requests fail until a second after the step's commit (the commit is made, not yet
         // applied); from then on it is healthy. The window must start at the apply, 3s after the commit.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Graystep.Analysis.Tests.Support;
 using Graystep.TestKit.Prometheus;
@@ -28,20 +27,14 @@ public sealed class AnalyzeCommandTests
             """);
 
         // Start v2 and stop: the canary is in progress.
-        var started = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, rig.Address, "--once"), Bookinfo.RunBound);
+        var started = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address, "--once"), Bookinfo.RunBound);
         Assert.True(started.ExitCode == 5, started.ToString());
 
         // Analysis only looks at traffic after the last commit: let a whole 5s window pass since the start commit.
-        var startedAt = DateTimeOffset.Parse(
-            GitOpsRepo.Git(repo.Seed, "--git-dir", repo.Bare, "log", "-1", "--format=%cI", "main").Trim(), CultureInfo.InvariantCulture);
-        var wait = startedAt + TimeSpan.FromSeconds(7) - TimeProvider.System.GetUtcNow();
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait);
-        }
+        await Bookinfo.WaitForAWholeWindowAsync(repo);
 
-        var text = await GraystepProcess.RunAsync(repo, ["analyze", Bookinfo.Spec, "--repo", repo.Bare, "--prometheus", rig.Address], Bookinfo.RunBound);
-        var json = await GraystepProcess.RunAsync(repo, ["analyze", Bookinfo.Spec, "--repo", repo.Bare, "--prometheus", rig.Address, "-o", "json"], Bookinfo.RunBound);
+        var text = await repo.GraystepAsync(["analyze", Bookinfo.Spec, "--repo", repo.Bare, "--prometheus", rig.Address], Bookinfo.RunBound);
+        var json = await repo.GraystepAsync(["analyze", Bookinfo.Spec, "--repo", repo.Bare, "--prometheus", rig.Address, "-o", "json"], Bookinfo.RunBound);
 
         // A failing metric: exit 1, the table and each query.
         Assert.True(text.ExitCode == 1, text.ToString());
@@ -91,7 +84,7 @@ public sealed class AnalyzeCommandTests
                 thresholdRange: {min: 99}
             """);
 
-        var result = await GraystepProcess.RunAsync(repo, ["analyze", Bookinfo.Spec, "--repo", repo.Bare, "--prometheus", "127.0.0.1:9090"], Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(["analyze", Bookinfo.Spec, "--repo", repo.Bare, "--prometheus", "127.0.0.1:9090"], Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Expect.Contains("error: --prometheus 127.0.0.1:9090: not an absolute URL", result.Stderr);

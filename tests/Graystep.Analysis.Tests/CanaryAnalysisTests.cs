@@ -31,7 +31,7 @@ public sealed class CanaryAnalysisTests
 
         // The address comes from spec.metricsServer here (no --prometheus).
         using var repo = Bookinfo.Repo(TwoMetrics, sync: "kind: delay\ndelay: 1s", metricsServer: rig.Address);
-        var result = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, prometheus: null), Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, prometheus: null), Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var commits = repo.RolloutCommits();
@@ -68,7 +68,7 @@ public sealed class CanaryAnalysisTests
             (Bookinfo.StableWorkload, Traffic.Healthy(100)), (Bookinfo.CanaryWorkload, Traffic.WithErrors(0.05, 100)));
         using var repo = Bookinfo.Repo(TwoMetrics.Replace("[20, 50]", "[50]", StringComparison.Ordinal), sync: "kind: delay\ndelay: 1s");
 
-        var result = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();
@@ -102,7 +102,7 @@ public sealed class CanaryAnalysisTests
             (Bookinfo.StableWorkload, Traffic.Healthy(100)), (Bookinfo.CanaryWorkload, Traffic.Slow(TimeSpan.FromMilliseconds(800), 100)));
         using var repo = Bookinfo.Repo(TwoMetrics.Replace("[20, 50]", "[50]", StringComparison.Ordinal).Replace("threshold: 2", "threshold: 1", StringComparison.Ordinal));
 
-        var result = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var rollback = repo.RolloutCommits()[^1];
@@ -126,7 +126,7 @@ public sealed class CanaryAnalysisTests
             (Bookinfo.StableWorkload, Traffic.Healthy(100)), (Bookinfo.CanaryWorkload, Traffic.None));
         using var repo = Bookinfo.Repo(TwoMetrics.Replace("[20, 50]", "[50]", StringComparison.Ordinal));
 
-        var result = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var rollback = repo.RolloutCommits()[^1];

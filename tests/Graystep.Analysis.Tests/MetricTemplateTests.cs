@@ -40,8 +40,7 @@ public sealed class MetricTemplateTests
             });
         });
 
-        var result = await GraystepProcess.RunAsync(repo,
-            ["run", Spec, "--repo", repo.Bare, "--version", "6-0-1", "--image", "podinfod=ghcr.io/stefanprodan/podinfo:6.0.1"],
+        var result = await repo.GraystepAsync(["run", Spec, "--repo", repo.Bare, "--version", "6-0-1", "--image", "podinfod=ghcr.io/stefanprodan/podinfo:6.0.1"],
             Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 4, result.ToString());

@@ -24,7 +24,7 @@ public sealed class ProgressDeadlineTests
                 thresholdRange: {min: 99}
             """, sync: "kind: delay\ndelay: 10m", progressDeadlineSeconds: 4);
 
-        var result = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 4, result.ToString());
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(90), result.ToString());
@@ -54,7 +54,7 @@ public sealed class ProgressDeadlineTests
             """, progressDeadlineSeconds: 5);
         hooks.Answer("approve", 403);
 
-        var result = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();

@@ -22,7 +22,7 @@ public sealed class PrometheusOutageTests
                 thresholdRange: {min: 99}
             """);
 
-        using var run = GraystepProcess.Start(repo, Bookinfo.RunV2(repo, rig.Address));
+        using var run = repo.StartGraystep(Bookinfo.RunV2(repo, rig.Address));
 
         // Step 1 passes with Prometheus up (its commit carries a passing table); then Prometheus goes away.
         var step2 = await repo.WaitForCommitAsync(c => c.Action == "step" && c.Trailers["Graystep-Weight"] == "50", Bookinfo.RunBound, "shifting 50%", () => run.HasExited);

@@ -33,7 +33,7 @@ public sealed class WebhookGateTests
 
         // "Not signalling a rollback" until the test pulls the switch after the first step.
         hooks.Answer("kill-switch", 404);
-        using var run = GraystepProcess.Start(repo, Bookinfo.RunV2(repo, rig.Address));
+        using var run = repo.StartGraystep(Bookinfo.RunV2(repo, rig.Address));
         await repo.WaitForCommitAsync(c => c.Action == "step", Bookinfo.RunBound, "of step 1", () => run.HasExited);
         hooks.Answer("kill-switch", 204);
 
@@ -61,11 +61,11 @@ public sealed class WebhookGateTests
             Hook("approve", "confirm-promotion", hooks)));
         hooks.Answer("approve", 403);
 
-        using var run = GraystepProcess.Start(repo, Bookinfo.RunV2(repo, rig.Address));
+        using var run = repo.StartGraystep(Bookinfo.RunV2(repo, rig.Address));
         await hooks.WaitForCallsAsync("approve", 2, Bookinfo.RunBound, () => run.HasExited);
 
         // Closed twice, with threshold 1: a counted failure would have rolled back. Nothing was committed meanwhile.
-        Assert.False(run.HasExited, run.Output);
+        Assert.False(run.HasExited, run.OutputSoFar);
         Assert.Equal(["initialize", "start", "step"], repo.RolloutCommits().Select(c => c.Action));
         hooks.Answer("approve", 200);
 
@@ -89,7 +89,7 @@ public sealed class WebhookGateTests
             Hook("acceptance-test", "pre-rollout", hooks)));
         hooks.Answer("acceptance-test", 500);
 
-        var result = await GraystepProcess.RunAsync(repo, Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();

@@ -4,6 +4,7 @@ using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Rendering;
+using Graystep.TestKit;
 
 namespace Graystep.Benchmarks;
 
@@ -17,11 +18,11 @@ internal static class BulkBench
         const int count = 1000;
         var files = Generate(count);
         // One warm-up pass on a small slice so JIT time is not what we measure.
-        RenderAll(SpecLoader.Load(files.Take(12).ToList()));
+        RenderAll(SpecLoader.Load(files.Take(12).ToList(), StandardProviders.Catalogue));
 
         GC.Collect();
         var watch = Stopwatch.StartNew();
-        var set = SpecLoader.Load(files);
+        var set = SpecLoader.Load(files, StandardProviders.Catalogue);
         var parsed = watch.Elapsed;
         if (set.Problems.Count > 0 || set.Rollouts.Count != count)
         {

@@ -81,13 +81,13 @@ public sealed class AzurePipelinesTests
     }
 
     [Theory]
-    [InlineData(RunResult.Promoted, "Succeeded")]
-    [InlineData(RunResult.Ok, "Succeeded")]
-    [InlineData(RunResult.InProgress, "SucceededWithIssues")]
-    [InlineData(RunResult.WaitingApproval, "SucceededWithIssues")]
-    [InlineData(RunResult.RolledBack, "Failed")]
-    [InlineData(RunResult.Failed, "Failed")]
-    public void Task_complete_maps_the_result(RunResult result, string taskResult)
+    [InlineData(StepResult.Promoted, "Succeeded")]
+    [InlineData(StepResult.Ok, "Succeeded")]
+    [InlineData(StepResult.InProgress, "SucceededWithIssues")]
+    [InlineData(StepResult.WaitingApproval, "SucceededWithIssues")]
+    [InlineData(StepResult.RolledBack, "Failed")]
+    [InlineData(StepResult.Failed, "Failed")]
+    public void Task_complete_maps_the_result(StepResult result, string taskResult)
     {
         var report = Samples.Progressing("why") with { Result = result };
         Assert.Equal($"##vso[task.complete result={taskResult};]bookinfo/reviews {result.ToText()}: why\n", AzurePipelinesCommands.Complete(report));
@@ -111,13 +111,13 @@ public sealed class AzurePipelinesTests
         writer.BeginGroup("waiting for sync");
         writer.EndGroup();
         writer.ReportProblems([new Problem($"{Sources}/rollout.yaml", 2, 1, "bad")]);
-        writer.ReportRun(Samples.Progressing() with { Result = RunResult.Promoted, Phase = RolloutPhase.Succeeded });
+        writer.ReportRun(Samples.Progressing() with { Result = StepResult.Promoted, Phase = RolloutPhase.Succeeded });
 
         Assert.Equal(
             "##[group]waiting for sync\n" +
             "##[endgroup]\n" +
             "##vso[task.logissue type=error;sourcepath=rollout.yaml;linenumber=2;columnnumber=1;]bad\n" +
-            AzurePipelinesCommands.Outputs(Samples.Progressing() with { Result = RunResult.Promoted, Phase = RolloutPhase.Succeeded }) +
+            AzurePipelinesCommands.Outputs(Samples.Progressing() with { Result = StepResult.Promoted, Phase = RolloutPhase.Succeeded }) +
             "##vso[task.complete result=Succeeded;]bookinfo/reviews promoted: step 2/3: all checks passed\n",
             capture.Log.ToString());
         Assert.Empty(capture.Files.Paths);

@@ -65,7 +65,7 @@ internal static class Samples
         "v1",
         "v2",
         20,
-        RunResult.InProgress,
+        StepResult.InProgress,
         reason,
         [
             new AnalysisRow("request-success-rate", "99.9", ">= 99", "pass", true),

@@ -178,7 +178,7 @@ public sealed class GitHubActionsTests
             Analysis = [],
             Timeline = [new(Samples.T0, "start", "v2", 0), new(Samples.T0.AddDays(1), "promote", "v2", 100)],
             Canary = null,
-            Result = RunResult.Promoted,
+            Result = StepResult.Promoted,
             Phase = RolloutPhase.Succeeded,
         };
         var md = GitHubStepSummary.Render(report);
@@ -216,7 +216,7 @@ public sealed class GitHubActionsTests
         var log = new StringWriter();
         var writer = new GitHubActionsAgent().CreateWriter(new CiSinks(log, env, CiFiles.Physical, temp.Path));
 
-        writer.ReportRun(Samples.Progressing("request-duration 612ms > 500ms\nrolled back at 20%") with { Result = RunResult.RolledBack, Phase = RolloutPhase.Failed });
+        writer.ReportRun(Samples.Progressing("request-duration 612ms > 500ms\nrolled back at 20%") with { Result = StepResult.RolledBack, Phase = RolloutPhase.Failed });
 
         var outputs = RunnerParsers.ParseGitHubOutputFile(File.ReadAllText(output)).ToDictionary();
         Assert.Equal("kept", outputs["earlier"]);
@@ -247,7 +247,7 @@ public sealed class GitHubActionsTests
     public void Waiting_for_approval_leaves_a_notice()
     {
         var capture = new Capture(FakeEnvironment.Of(("GITHUB_OUTPUT", "/o")));
-        var report = Samples.Progressing("pull request #12 needs an approving review") with { Result = RunResult.WaitingApproval, Phase = RolloutPhase.WaitingPromotion };
+        var report = Samples.Progressing("pull request #12 needs an approving review") with { Result = StepResult.WaitingApproval, Phase = RolloutPhase.WaitingPromotion };
         new GitHubActionsAgent().CreateWriter(capture.Sinks).ReportRun(report);
 
         Assert.Equal("::notice title=Graystep%3A bookinfo/reviews waiting for approval::pull request #12 needs an approving review\n", capture.Log.ToString());

@@ -23,13 +23,13 @@ public sealed class RegistryTests
     [InlineData("JENKINS_URL", "https://ci.example.com/", "jenkins")]
     public void Each_CI_system_is_detected_from_its_one_variable(string name, string value, string expected)
     {
-        Assert.Equal(expected, _registry.Resolve(FakeEnvironment.Of((name, value))).Id);
+        Assert.Equal(expected, _registry.Resolve(null, FakeEnvironment.Of((name, value))).Id);
     }
 
     [Fact]
     public void Nothing_known_falls_back_to_local()
     {
-        Assert.IsType<LocalAgent>(_registry.Resolve(FakeEnvironment.Of(("CI", "true"), ("HOME", "/root"))));
+        Assert.IsType<LocalAgent>(_registry.Resolve(null, FakeEnvironment.Of(("CI", "true"), ("HOME", "/root"))));
     }
 
     [Theory]
@@ -37,13 +37,13 @@ public sealed class RegistryTests
     [InlineData("")]
     public void GITHUB_ACTIONS_other_than_true_is_not_github(string value)
     {
-        Assert.Equal("local", _registry.Resolve(FakeEnvironment.Of(("GITHUB_ACTIONS", value))).Id);
+        Assert.Equal("local", _registry.Resolve(null, FakeEnvironment.Of(("GITHUB_ACTIONS", value))).Id);
     }
 
     [Fact]
     public void An_empty_JENKINS_URL_is_not_jenkins()
     {
-        Assert.Equal("local", _registry.Resolve(FakeEnvironment.Of(("JENKINS_URL", ""))).Id);
+        Assert.Equal("local", _registry.Resolve(null, FakeEnvironment.Of(("JENKINS_URL", ""))).Id);
     }
 
     [Fact]
@@ -51,10 +51,10 @@ public sealed class RegistryTests
     {
         // A Jenkins agent running an Azure-set-up container, or nested runners: the first in order wins.
         var all = FakeEnvironment.Of(("JENKINS_URL", "http://j/"), ("TF_BUILD", "True"), ("GITHUB_ACTIONS", "true"));
-        Assert.IsType<GitHubActionsAgent>(_registry.Resolve(all));
+        Assert.IsType<GitHubActionsAgent>(_registry.Resolve(null, all));
 
         var azureAndJenkins = FakeEnvironment.Of(("JENKINS_URL", "http://j/"), ("TF_BUILD", "True"));
-        Assert.IsType<AzurePipelinesAgent>(_registry.Resolve(azureAndJenkins));
+        Assert.IsType<AzurePipelinesAgent>(_registry.Resolve(null, azureAndJenkins));
     }
 
     [Theory]
@@ -65,22 +65,21 @@ public sealed class RegistryTests
     [InlineData(" Jenkins ", typeof(JenkinsAgent))]
     public void GRAYSTEP_CI_forces_an_agent_whatever_is_detected(string id, Type expected)
     {
-        var env = FakeEnvironment.Of(("GITHUB_ACTIONS", "true"), ("TF_BUILD", "True"), (CiAgentRegistry.OverrideVariable, id));
-        Assert.IsType(expected, _registry.Resolve(env));
+        var env = FakeEnvironment.Of(("GITHUB_ACTIONS", "true"), ("TF_BUILD", "True"));
+        Assert.IsType(expected, _registry.Resolve(id, env));
     }
 
     [Fact]
     public void GRAYSTEP_CI_auto_detects()
     {
-        var env = FakeEnvironment.Of(("TF_BUILD", "True"), (CiAgentRegistry.OverrideVariable, "auto"));
-        Assert.IsType<AzurePipelinesAgent>(_registry.Resolve(env));
+        var env = FakeEnvironment.Of(("TF_BUILD", "True"));
+        Assert.IsType<AzurePipelinesAgent>(_registry.Resolve("auto", env));
     }
 
     [Fact]
     public void An_unknown_GRAYSTEP_CI_is_a_usage_error_that_lists_the_ids()
     {
-        var env = FakeEnvironment.Of((CiAgentRegistry.OverrideVariable, "circleci"));
-        var error = Assert.Throws<GraystepException>(() => _registry.Resolve(env));
+        var error = Assert.Throws<GraystepException>(() => _registry.Resolve("circleci", new FakeEnvironment()));
         Assert.Equal(ExitCodes.Usage, error.ExitCode);
         Assert.Equal("unknown CI system 'circleci' in GRAYSTEP_CI", error.Message);
         Assert.Equal("set GRAYSTEP_CI to one of: auto, github, azure, jenkins, local", error.Hint);
@@ -89,7 +88,7 @@ public sealed class RegistryTests
     [Fact]
     public void Duplicate_ids_are_rejected()
     {
-        Assert.Throws<ArgumentException>(() => new CiAgentRegistry([new LocalAgent(), new LocalAgent()]));
+        Assert.Throws<ArgumentException>(() => new CiAgentRegistry { new LocalAgent(), new LocalAgent() });
     }
 
     [Fact]
@@ -97,8 +96,8 @@ public sealed class RegistryTests
     {
         var reads = new List<string>();
         var env = new RecordingEnvironment(reads);
-        _registry.Resolve(env);
-        Assert.Equal([CiAgentRegistry.OverrideVariable, "GITHUB_ACTIONS", "TF_BUILD", "JENKINS_URL"], reads);
+        _registry.Resolve(null, env);
+        Assert.Equal(["GITHUB_ACTIONS", "TF_BUILD", "JENKINS_URL"], reads);
     }
 
     [Fact]

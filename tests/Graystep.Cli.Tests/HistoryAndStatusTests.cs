@@ -155,7 +155,7 @@ public sealed class HistoryAndStatusTests
         Assert.All(repo.RolloutCommits(), c => Assert.NotNull(c.Trailer(Trailers.Action)));
     }
 
-    private static async Task Expect(int exitCode, Task<CliResult> run)
+    private static async Task Expect(int exitCode, Task<ChildProcessResult> run)
     {
         var result = await run;
         Assert.True(result.ExitCode == exitCode, $"expected exit {exitCode}: {result}");

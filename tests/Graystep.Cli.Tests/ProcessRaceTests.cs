@@ -77,7 +77,7 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
         var waited = Stopwatch.StartNew();
         while (!until() && !process.HasExited)
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "the rollout did not get far enough to be killed: " + process.OutputSoFar());
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "the rollout did not get far enough to be killed: " + process.OutputSoFar);
             await Task.Delay(20);
         }
 
@@ -98,8 +98,8 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
         return () => watch.Elapsed >= span;
     }
 
-    private static List<string> Committed(CliResult r) =>
+    private static List<string> Committed(ChildProcessResult r) =>
         [.. r.Stdout.Split('\n').Where(l => l.Contains("] committed ", StringComparison.Ordinal)).Select(l => l.Split("] committed ")[1][..7])];
 
-    private static int Races(CliResult r) => r.Stdout.Split('\n').Count(l => l.Contains("the branch moved while we decided", StringComparison.Ordinal));
+    private static int Races(ChildProcessResult r) => r.Stdout.Split('\n').Count(l => l.Contains("the branch moved while we decided", StringComparison.Ordinal));
 }

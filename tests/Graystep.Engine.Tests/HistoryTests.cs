@@ -27,7 +27,7 @@ public sealed class HistoryTests
         rig.PushFromElsewhere("apps/other/config.yaml", "name: other\nreplicas: 4\n", "other: scale to 4");
 
         await using var workspace = await rig.OpenAsync();
-        var state = await new RolloutStore(workspace, new Rendering.IO.PhysicalFileSystem(), rig.SpecPath).LoadAsync(CancellationToken.None);
+        var state = await rig.Store(workspace).LoadAsync(CancellationToken.None);
         var timeline = await HistoryReader.ReadAsync(workspace, state.Loaded, CancellationToken.None);
 
         var ours = rig.RolloutCommits();

@@ -1,3 +1,4 @@
+using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Tests.Support;
 using Graystep.TestKit;

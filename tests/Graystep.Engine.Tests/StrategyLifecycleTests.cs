@@ -93,7 +93,7 @@ public sealed class StrategyLifecycleTests
         }
 
         // Each step: one commit, one analysis interval (after the sync delay) after the one before; workloads untouched.
-        var wait = spec.Sync.Kind == Core.Spec.SyncKind.Delay ? spec.Sync.Delay + spec.Analysis.Interval : spec.Analysis.Interval;
+        var wait = spec.Sync.Kind == "delay" ? spec.Sync.Delay + spec.Analysis.Interval : spec.Analysis.Interval;
         for (var i = 2; i < commits.Count; i++)
         {
             Assert.Equal(wait, commits[i].CommittedAt - commits[i - 1].CommittedAt);
@@ -130,7 +130,7 @@ public sealed class StrategyLifecycleTests
         {
             var judged = commits[i + 2];
             var call = rig.Analysis.Calls[i];
-            Assert.Equal(judged.CommittedAt + (spec.Sync.Kind == Core.Spec.SyncKind.Delay ? spec.Sync.Delay : TimeSpan.Zero), call.Context.AppliedAt);
+            Assert.Equal(judged.CommittedAt + (spec.Sync.Kind == "delay" ? spec.Sync.Delay : TimeSpan.Zero), call.Context.AppliedAt);
             Assert.Equal(call.Context.AppliedAt + spec.Analysis.Interval, call.At);
             Assert.Equal($"{target}-v2", call.Context.CanaryWorkload);
             Assert.Equal($"{target}-{c.Stable}", call.Context.StableWorkload);

@@ -13,14 +13,14 @@ public sealed class ArgoCdSyncGateTests : IAsyncLifetime
 
     private readonly SocketsHttpHandler _handler = new();
     private readonly FakeTimeProvider _time = new(Commits.At(12, 5, 0));
-    private readonly FakeEnvironment _environment = new FakeEnvironment().Set("GRAYSTEP_KUBE_TOKEN", "ci-token");
+    private readonly KubeSettings _kube = new() { Token = "ci-token" };
     private FakeKubeApi _api = null!;
     private SyncGateRegistry _gates = null!;
 
     public async Task InitializeAsync()
     {
         _api = await FakeKubeApi.StartAsync();
-        _gates = SyncGateRegistry.CreateDefault(_handler, _time, _environment, new FakeFileSystem());
+        _gates = SyncGates.Create(() => _handler, _time, _kube, new FakeFileSystem());
     }
 
     public async Task DisposeAsync()
@@ -30,7 +30,7 @@ public sealed class ArgoCdSyncGateTests : IAsyncLifetime
     }
 
     private RolloutSpec Spec(string? application = null, string? applicationNamespace = null) =>
-        Specs.Reviews(new SyncSpec { Kind = SyncKind.ArgoCd, Server = _api.Base, Application = application, ApplicationNamespace = applicationNamespace });
+        ReviewsSpecs.Reviews(new SyncSpec { Kind = "argocd", Server = _api.Base, Application = application, ApplicationNamespace = applicationNamespace });
 
     private Task<SyncObservation> Observe(RolloutSpec? spec = null, DateTimeOffset? committedAt = null) =>
         _gates.ObserveAsync(spec ?? Spec(), Commits.Sha, committedAt ?? Commits.CommittedAt, CancellationToken.None);
@@ -144,7 +144,7 @@ public sealed class ArgoCdSyncGateTests : IAsyncLifetime
     public async Task An_api_server_that_is_down_is_pending()
     {
         var port = FreePort.Next();
-        var spec = Specs.Reviews(new SyncSpec { Kind = SyncKind.ArgoCd, Server = $"http://127.0.0.1:{port}" });
+        var spec = ReviewsSpecs.Reviews(new SyncSpec { Kind = "argocd", Server = $"http://127.0.0.1:{port}" });
 
         Assert.Equal(
             new SyncObservation.Pending($"cannot reach the Kubernetes API at http://127.0.0.1:{port}: connection refused"),

@@ -19,7 +19,7 @@ public sealed class FluxSyncGateTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _api = await FakeKubeApi.StartAsync();
-        _gates = SyncGateRegistry.CreateDefault(_handler, _time, new FakeEnvironment().Set("GRAYSTEP_KUBE_API", _api.Base), new FakeFileSystem());
+        _gates = SyncGates.Create(() => _handler, _time, new KubeSettings { Server = _api.Base }, new FakeFileSystem());
     }
 
     public async Task DisposeAsync()
@@ -29,7 +29,7 @@ public sealed class FluxSyncGateTests : IAsyncLifetime
     }
 
     private Task<SyncObservation> Observe() =>
-        _gates.ObserveAsync(Specs.Reviews(new SyncSpec { Kind = SyncKind.Flux }), Commits.Sha, Commits.CommittedAt, CancellationToken.None);
+        _gates.ObserveAsync(ReviewsSpecs.Reviews(new SyncSpec { Kind = "flux" }), Commits.Sha, Commits.CommittedAt, CancellationToken.None);
 
     [Fact]
     public async Task Waits_for_the_revision_then_reports_when_it_became_ready()

@@ -33,18 +33,18 @@ public sealed class KubeApiTests : IAsyncLifetime
         await _api.DisposeAsync();
     }
 
-    private Task<SyncObservation> Observe(FakeEnvironment environment, FakeFileSystem? files = null, string? server = null, HttpMessageHandler? handler = null) =>
-        SyncGateRegistry.CreateDefault(handler ?? _handler, _time, environment, files ?? new FakeFileSystem())
-            .ObserveAsync(Specs.Reviews(new SyncSpec { Kind = SyncKind.ArgoCd, Server = server }), Commits.Sha, Commits.CommittedAt, CancellationToken.None);
+    private Task<SyncObservation> Observe(KubeSettings kube, FakeFileSystem? files = null, string? server = null, HttpMessageHandler? handler = null) =>
+        SyncGates.Create(() => handler ?? _handler, _time, kube, files ?? new FakeFileSystem())
+            .ObserveAsync(ReviewsSpecs.Reviews(new SyncSpec { Kind = "argocd", Server = server }), Commits.Sha, Commits.CommittedAt, CancellationToken.None);
 
     [Fact]
     public async Task Sends_the_token_from_the_environment_before_the_service_account_token()
     {
         var files = new FakeFileSystem().Add(TokenFile, "sa-token\n");
 
-        await Observe(new FakeEnvironment().Set("GRAYSTEP_KUBE_TOKEN", "env-token"), files, _api.Base);
-        await Observe(new FakeEnvironment(), files, _api.Base);
-        await Observe(new FakeEnvironment(), new FakeFileSystem(), _api.Base);
+        await Observe(new KubeSettings { Token = "env-token" }, files, _api.Base);
+        await Observe(new KubeSettings(), files, _api.Base);
+        await Observe(new KubeSettings(), new FakeFileSystem(), _api.Base);
 
         Assert.Equal(["Bearer env-token", "Bearer sa-token", null], _api.Requests.Select(r => r.Header("authorization")));
     }
@@ -53,9 +53,9 @@ public sealed class KubeApiTests : IAsyncLifetime
     public async Task Reads_the_service_account_token_at_every_call_because_it_rotates()
     {
         var files = new FakeFileSystem().Add(TokenFile, "first");
-        await Observe(new FakeEnvironment(), files, _api.Base);
+        await Observe(new KubeSettings(), files, _api.Base);
         files.Add(TokenFile, "rotated");
-        await Observe(new FakeEnvironment(), files, _api.Base);
+        await Observe(new KubeSettings(), files, _api.Base);
 
         Assert.Equal(["Bearer first", "Bearer rotated"], _api.Requests.Select(r => r.Header("authorization")));
     }
@@ -65,8 +65,8 @@ public sealed class KubeApiTests : IAsyncLifetime
     {
         var dead = $"http://127.0.0.1:{FreePort.Next()}";
 
-        Assert.IsType<SyncObservation.Synced>(await Observe(new FakeEnvironment().Set("GRAYSTEP_KUBE_API", dead), server: _api.Base));
-        Assert.IsType<SyncObservation.Synced>(await Observe(new FakeEnvironment().Set("GRAYSTEP_KUBE_API", _api.Base)));
+        Assert.IsType<SyncObservation.Synced>(await Observe(new KubeSettings { Server = dead }, server: _api.Base));
+        Assert.IsType<SyncObservation.Synced>(await Observe(new KubeSettings { Server = _api.Base }));
     }
 
     [Theory]
@@ -75,16 +75,16 @@ public sealed class KubeApiTests : IAsyncLifetime
     [InlineData("fd00:10:96::1", "443", "https://[fd00:10:96::1]/")]
     public void Finds_the_in_cluster_api_server(string host, string port, string expected)
     {
-        var environment = new FakeEnvironment().Set("KUBERNETES_SERVICE_HOST", host).Set("KUBERNETES_SERVICE_PORT", port);
-        var client = new KubeApiClient(_handler, environment, new FakeFileSystem());
+        var kube = new KubeSettings { ServiceHost = host, ServicePort = port };
+        var client = new KubeApiClient(() => _handler, kube, new FakeFileSystem());
 
-        Assert.Equal(new Uri(expected), client.Resolve(new SyncSpec { Kind = SyncKind.ArgoCd }).Server);
+        Assert.Equal(new Uri(expected), client.Resolve(new SyncSpec { Kind = "argocd" }).Server);
     }
 
     [Fact]
     public async Task Without_any_api_server_says_where_to_set_one()
     {
-        var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(new FakeEnvironment()));
+        var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(new KubeSettings()));
 
         Assert.Equal("sync.kind argocd reads the Kubernetes API, but no API server is configured", error.Message);
         Assert.Equal("set sync.server in the rollout spec or GRAYSTEP_KUBE_API, or run inside the cluster", error.Hint);
@@ -94,7 +94,7 @@ public sealed class KubeApiTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_is_not_a_url_is_an_invalid_spec()
     {
-        var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(new FakeEnvironment(), server: "kubernetes.default.svc"));
+        var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(new KubeSettings(), server: "kubernetes.default.svc"));
 
         Assert.Equal("sync.server 'kubernetes.default.svc' is not an http(s) URL of a Kubernetes API server", error.Message);
         Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
@@ -106,7 +106,7 @@ public sealed class KubeApiTests : IAsyncLifetime
         using var serverCertificate = SelfSignedCertificate();
         await using var api = await FakeKubeApi.StartAsync(serverCertificate);
         api.Serve(AppPath, "argocd/application-synced.json");
-        var environment = new FakeEnvironment().Set("KUBERNETES_SERVICE_HOST", "127.0.0.1").Set("KUBERNETES_SERVICE_PORT", api.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var environment = new KubeSettings { ServiceHost = "127.0.0.1", ServicePort = api.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var files = new FakeFileSystem().Add(TokenFile, "sa-token").Add(CaFile, serverCertificate.ExportCertificatePem());
         using var handler = KubeApiHandler.Create(environment, files);
 
@@ -123,7 +123,7 @@ public sealed class KubeApiTests : IAsyncLifetime
         using var otherCa = SelfSignedCertificate();
         await using var api = await FakeKubeApi.StartAsync(serverCertificate);
         api.Serve(AppPath, "argocd/application-synced.json");
-        var environment = new FakeEnvironment().Set("KUBERNETES_SERVICE_HOST", "127.0.0.1").Set("KUBERNETES_SERVICE_PORT", api.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var environment = new KubeSettings { ServiceHost = "127.0.0.1", ServicePort = api.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var files = new FakeFileSystem().Add(TokenFile, "sa-token").Add(CaFile, otherCa.ExportCertificatePem());
         using var handler = KubeApiHandler.Create(environment, files);
 

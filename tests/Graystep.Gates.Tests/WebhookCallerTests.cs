@@ -1,3 +1,4 @@
+using Graystep.TestKit.Http;
 using System.Diagnostics;
 using System.Text.Json;
 using Graystep.Core.Gates;
@@ -14,7 +15,7 @@ public sealed class WebhookCallerTests : IDisposable
     private static readonly WebhookCallerOptions FastRetries = new() { FirstRetryDelay = TimeSpan.FromMilliseconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(40) };
 
     private readonly SocketsHttpHandler _handler = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FrozenClock _time = new();
     private readonly WebhookCaller _caller;
 
     public WebhookCallerTests() => _caller = new WebhookCaller(_handler, _time, FastRetries);
@@ -26,7 +27,7 @@ public sealed class WebhookCallerTests : IDisposable
     }
 
     private static WebhookPayload Payload(IReadOnlyDictionary<string, string>? metadata = null, string? eventMessage = null, string? eventType = null) =>
-        new("reviews", "bookinfo", "Progressing", "7c1d5e", metadata ?? Specs.Map(), eventMessage, eventType);
+        new("reviews", "bookinfo", "Progressing", "7c1d5e", metadata ?? ReviewsSpecs.Map(), eventMessage, eventType);
 
     private static Func<HttpContext, RecordedRequest, Task> Answer(int status, string body = "") => async (context, _) =>
     {
@@ -41,8 +42,8 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Posts_flaggers_payload_as_json()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(200));
-        var hook = Specs.Hook("load-test", WebhookType.Rollout, receiver.Url("/hooks/load"),
-            metadata: Specs.Map(("type", "cmd"), ("cmd", "hey -z 1m -q 10 -c 2 http://reviews-canary.bookinfo:9080/")));
+        var hook = ReviewsSpecs.Hook("load-test", WebhookType.Rollout, receiver.Url("/hooks/load"),
+            metadata: ReviewsSpecs.Map(("type", "cmd"), ("cmd", "hey -z 1m -q 10 -c 2 http://reviews-canary.bookinfo:9080/")));
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -60,7 +61,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Leaves_out_empty_metadata_as_flagger_does()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(200));
-        var hook = Specs.Hook("gate", WebhookType.ConfirmPromotion, receiver.Url("/gate"));
+        var hook = ReviewsSpecs.Hook("gate", WebhookType.ConfirmPromotion, receiver.Url("/gate"));
 
         await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -71,8 +72,8 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Event_hooks_carry_the_event_inside_metadata_and_their_keys_win()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(202));
-        var hook = Specs.Hook("slack-relay", WebhookType.Event, receiver.Url("/events"),
-            metadata: Specs.Map(("channel", "deploys"), ("eventType", "overridden?")));
+        var hook = ReviewsSpecs.Hook("slack-relay", WebhookType.Event, receiver.Url("/events"),
+            metadata: ReviewsSpecs.Map(("channel", "deploys"), ("eventType", "overridden?")));
 
         var result = await _caller.CallAsync(hook, Payload(eventMessage: "Advance reviews.bookinfo canary weight 20", eventType: "Normal"), CancellationToken.None);
 
@@ -88,9 +89,9 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Payload_metadata_overlays_the_hooks_own()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(200));
-        var hook = Specs.Hook("h", WebhookType.Rollout, receiver.Url("/"), metadata: Specs.Map(("a", "from-hook"), ("b", "from-hook")));
+        var hook = ReviewsSpecs.Hook("h", WebhookType.Rollout, receiver.Url("/"), metadata: ReviewsSpecs.Map(("a", "from-hook"), ("b", "from-hook")));
 
-        await _caller.CallAsync(hook, Payload(Specs.Map(("b", "from-payload"))), CancellationToken.None);
+        await _caller.CallAsync(hook, Payload(ReviewsSpecs.Map(("b", "from-payload"))), CancellationToken.None);
 
         using var json = JsonDocument.Parse(Assert.Single(receiver.Requests).Body);
         var metadata = json.RootElement.GetProperty("metadata");
@@ -106,7 +107,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Any_2xx_is_a_success(int status)
     {
         await using var receiver = await LocalServer.StartAsync(Answer(status));
-        var hook = Specs.Hook("check", WebhookType.Rollout, receiver.Url("/"), retries: 2);
+        var hook = ReviewsSpecs.Hook("check", WebhookType.Rollout, receiver.Url("/"), retries: 2);
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -123,7 +124,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task An_error_status_fails_with_the_receivers_answer(int status, string reason)
     {
         await using var receiver = await LocalServer.StartAsync(Answer(status, "acceptance tests failed: 3 of 40\n"));
-        var hook = Specs.Hook("acceptance", WebhookType.PreRollout, receiver.Url("/run"));
+        var hook = ReviewsSpecs.Hook("acceptance", WebhookType.PreRollout, receiver.Url("/run"));
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -136,7 +137,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Retries_a_server_error_as_many_times_as_asked()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(500, "boom"));
-        var hook = Specs.Hook("flaky", WebhookType.Rollout, receiver.Url("/"), retries: 2);
+        var hook = ReviewsSpecs.Hook("flaky", WebhookType.Rollout, receiver.Url("/"), retries: 2);
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -154,7 +155,7 @@ public sealed class WebhookCallerTests : IDisposable
             context.Response.StatusCode = Interlocked.Increment(ref calls) < 3 ? 503 : 200;
             return Task.CompletedTask;
         });
-        var hook = Specs.Hook("warming-up", WebhookType.Rollout, receiver.Url("/"), retries: 3);
+        var hook = ReviewsSpecs.Hook("warming-up", WebhookType.Rollout, receiver.Url("/"), retries: 3);
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -168,7 +169,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Does_not_retry_a_client_error()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(404));
-        var hook = Specs.Hook("gone", WebhookType.Rollout, receiver.Url("/"), retries: 3);
+        var hook = ReviewsSpecs.Hook("gone", WebhookType.Rollout, receiver.Url("/"), retries: 3);
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -180,7 +181,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task A_receiver_that_does_not_answer_in_time_fails()
     {
         await using var receiver = await LocalServer.StartAsync(async (context, _) => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
-        var hook = Specs.Hook("slow", WebhookType.Rollout, receiver.Url("/slow"), timeout: TimeSpan.FromMilliseconds(300));
+        var hook = ReviewsSpecs.Hook("slow", WebhookType.Rollout, receiver.Url("/slow"), timeout: TimeSpan.FromMilliseconds(300));
         var clock = Stopwatch.StartNew();
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
@@ -195,7 +196,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task A_receiver_that_is_down_fails_with_connection_refused_after_the_retries()
     {
         var port = FreePort.Next();
-        var hook = Specs.Hook("down", WebhookType.Rollout, new Uri($"http://127.0.0.1:{port}/hook"), retries: 2);
+        var hook = ReviewsSpecs.Hook("down", WebhookType.Rollout, new Uri($"http://127.0.0.1:{port}/hook"), retries: 2);
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -214,8 +215,8 @@ public sealed class WebhookCallerTests : IDisposable
             await context.Response.WriteAsync($"bad request {request.PathAndQuery} {context.Request.Headers.Authorization} {request.Body}");
         });
         var url = new Uri($"http://deployer:hunter2-pw@127.0.0.1:{receiver.BaseUri.Port}/run?token=q-secret-42&mode=fast");
-        var hook = Specs.Hook("secretive", WebhookType.PreRollout, url,
-            metadata: Specs.Map(("apiKey", "sk_live_51Habc"), ("password", "pa\"ss<word>"), ("mode", "on")));
+        var hook = ReviewsSpecs.Hook("secretive", WebhookType.PreRollout, url,
+            metadata: ReviewsSpecs.Map(("apiKey", "sk_live_51Habc"), ("password", "pa\"ss<word>"), ("mode", "on")));
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -236,7 +237,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Long_error_bodies_are_cut_short()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(500, new string('x', 5000)));
-        var hook = Specs.Hook("verbose", WebhookType.Rollout, receiver.Url("/"));
+        var hook = ReviewsSpecs.Hook("verbose", WebhookType.Rollout, receiver.Url("/"));
 
         var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
 
@@ -248,7 +249,7 @@ public sealed class WebhookCallerTests : IDisposable
     public async Task Cancelling_the_call_cancels_it_instead_of_failing_the_hook()
     {
         await using var receiver = await LocalServer.StartAsync(async (context, _) => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
-        var hook = Specs.Hook("slow", WebhookType.Rollout, receiver.Url("/"), timeout: TimeSpan.FromSeconds(20));
+        var hook = ReviewsSpecs.Hook("slow", WebhookType.Rollout, receiver.Url("/"), timeout: TimeSpan.FromSeconds(20));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _caller.CallAsync(hook, Payload(), cancel.Token));

@@ -2,6 +2,7 @@ using Graystep.Core.Gates;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Gates.Tests.Support;
+using Graystep.TestKit;
 
 namespace Graystep.Gates.Tests;
 
@@ -70,12 +71,12 @@ public sealed class WebhookPolicyTests
     public void Hooks_at_a_moment_keep_their_declaration_order()
     {
         var url = new Uri("http://hooks.local/");
-        var spec = Specs.Reviews(webhooks:
+        var spec = ReviewsSpecs.Reviews(webhooks:
         [
-            Specs.Hook("smoke", WebhookType.Rollout, url),
-            Specs.Hook("approve", WebhookType.ConfirmPromotion, url),
-            Specs.Hook("load", WebhookType.Rollout, url),
-            Specs.Hook("notify", WebhookType.Event, url),
+            ReviewsSpecs.Hook("smoke", WebhookType.Rollout, url),
+            ReviewsSpecs.Hook("approve", WebhookType.ConfirmPromotion, url),
+            ReviewsSpecs.Hook("load", WebhookType.Rollout, url),
+            ReviewsSpecs.Hook("notify", WebhookType.Event, url),
         ]);
 
         Assert.Equal(["smoke", "load"], WebhookPolicy.HooksAt(spec.Analysis, HookMoment.Analysis).Select(h => h.Name));
@@ -90,7 +91,7 @@ public sealed class WebhookPolicyTests
     [InlineData(Strategy.BlueGreenMirroring, 0)]
     public void Traffic_increase_gates_apply_to_weighted_canaries_only(Strategy strategy, int expected)
     {
-        var spec = Specs.Reviews(strategy: strategy, webhooks: [Specs.Hook("more", WebhookType.ConfirmTrafficIncrease, new Uri("http://hooks.local/"))]);
+        var spec = ReviewsSpecs.Reviews(strategy: strategy, webhooks: [ReviewsSpecs.Hook("more", WebhookType.ConfirmTrafficIncrease, new Uri("http://hooks.local/"))]);
 
         Assert.Equal(expected, WebhookPolicy.HooksAt(spec.Analysis, HookMoment.BeforeTrafficIncrease).Count);
     }

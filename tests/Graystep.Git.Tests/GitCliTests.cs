@@ -12,7 +12,7 @@ public sealed class GitCliTests
     public async Task Missing_git_is_a_clear_error_with_exit_code_1()
     {
         using var empty = new TempDirectory();
-        var environment = new TestEnvironment(empty.Combine("ws")) { ["PATH"] = empty.Path };
+        var environment = new TestEnvironment { ["PATH"] = empty.Path };
         var git = new GitCli(new ProcessRunner(), environment);
 
         var error = await Assert.ThrowsAsync<GitException>(() => git.RunAsync(null, ["--version"], None));
@@ -20,7 +20,7 @@ public sealed class GitCliTests
         Assert.Equal(ExitCodes.Failure, error.ExitCode);
 
         // Opening a workspace is where users meet it.
-        var factory = new GitWorkspaceFactory(git, environment);
+        var factory = new GitWorkspaceFactory(git, new GitSettings { WorkspaceRoot = empty.Combine("ws") });
         var open = await Assert.ThrowsAsync<GitException>(() => factory.OpenAsync(new WorkspaceOptions { Repo = "https://example.test/gitops.git", Branch = "main" }, None));
         Assert.Equal(GitCli.MissingGitMessage, open.Message);
     }
@@ -30,7 +30,7 @@ public sealed class GitCliTests
     {
         using var temp = new TempDirectory();
         var runner = new RecordingRunner(new ProcessRunner());
-        var git = new GitCli(runner, new TestEnvironment(temp.Path));
+        var git = new GitCli(runner, new TestEnvironment());
 
         var result = await git.RunAsync(temp.Path, ["-c", "alias.env=!env", "env"], None);
 
@@ -47,7 +47,7 @@ public sealed class GitCliTests
     public async Task A_failure_carries_gits_message_and_a_command_without_credentials()
     {
         using var temp = new TempDirectory();
-        var git = new GitCli(new ProcessRunner(), new TestEnvironment(temp.Path));
+        var git = new GitCli(new ProcessRunner(), new TestEnvironment());
 
         var error = await Assert.ThrowsAsync<GitException>(() => git.RunAsync(temp.Path, ["ls-remote", "file:///nonexistent/x.git", "https://user:s3cret@example.test/x"], None));
 
@@ -63,15 +63,6 @@ public sealed class GitCliTests
     {
         var cleaned = GitCli.CleanMessage("error: failed to push some refs to 'https://x-access-token:ghs_abc@github.com/a/b'\nhint: Updates were rejected\r\nhint: more advice\n");
         Assert.Equal("error: failed to push some refs to 'https://***@github.com/a/b'", cleaned);
-    }
-
-    [Fact]
-    public void The_local_host_supports_any_remote_and_is_the_registry_fallback()
-    {
-        var registry = new Graystep.Core.Hosts.GitHostRegistry().Register(new LocalGitHost(), Graystep.Core.Hosts.GitHostPriority.Fallback);
-        Assert.Equal("local", new LocalGitHost().Id);
-        Assert.Equal("local", registry.Resolve("auto", "https://github.com/acme/gitops.git").Id);
-        Assert.Equal("local", registry.Resolve("local", "/srv/git/gitops.git").Id);
     }
 
     private sealed class RecordingRunner(IProcessRunner inner) : IProcessRunner

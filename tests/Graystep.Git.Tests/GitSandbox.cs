@@ -9,11 +9,10 @@ internal sealed class TestEnvironment : IEnvironment
 {
     private readonly Dictionary<string, string?> _variables = new(StringComparer.Ordinal);
 
-    public TestEnvironment(string workspaceRoot)
+    public TestEnvironment()
     {
         _variables["PATH"] = Environment.GetEnvironmentVariable("PATH");
         _variables["HOME"] = Environment.GetEnvironmentVariable("HOME");
-        _variables["GRAYSTEP_WORKSPACE"] = workspaceRoot;
     }
 
     public string? this[string name]
@@ -36,9 +35,9 @@ internal sealed class GitSandbox : IDisposable
 
     public GitSandbox()
     {
-        Environment = new TestEnvironment(Combine("workspaces"));
+        Environment = new TestEnvironment();
         Git = new GitCli(Runner, Environment);
-        Factory = new GitWorkspaceFactory(Git, Environment);
+        Settings = new GitSettings { WorkspaceRoot = Combine("workspaces") };
     }
 
     public string Root => _temp.Path;
@@ -47,7 +46,10 @@ internal sealed class GitSandbox : IDisposable
 
     public GitCli Git { get; }
 
-    public GitWorkspaceFactory Factory { get; }
+    /// <summary>What the settings would say; a test sets <c>InCi</c> or the identity here.</summary>
+    public GitSettings Settings { get; set; }
+
+    public GitWorkspaceFactory Factory => new(Git, Settings);
 
     public static CommitMessage Message(string subject, string action = "step", string weight = "20") => new(
         subject,

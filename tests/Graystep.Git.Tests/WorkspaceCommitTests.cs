@@ -105,8 +105,8 @@ public sealed class WorkspaceCommitTests
     {
         using var sandbox = new GitSandbox();
         var remote = sandbox.CreateRemote();
-        var clock = new Graystep.TestKit.FakeTimeProvider(new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero));
-        var factory = new GitWorkspaceFactory(sandbox.Git, sandbox.Environment, clock);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        var factory = new GitWorkspaceFactory(sandbox.Git, sandbox.Settings, clock);
         await using var workspace = await factory.OpenAsync(new WorkspaceOptions { Repo = remote }, None);
         GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "x\n");
         await workspace.CommitAsync(["apps/reviews/status.yaml"], GitSandbox.Message("s"), None);
@@ -115,29 +115,11 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
-    public async Task The_identity_comes_from_graystep_variables_then_the_ci_then_the_default()
+    public async Task The_settings_identity_is_author_and_committer_alike()
     {
-        var environment = new TestEnvironment("/ws");
-        Assert.Equal(GitIdentity.Default, GitIdentity.FromEnvironment(environment));
-        Assert.Equal(new GitIdentity("Graystep", "graystep@users.noreply.local"), GitIdentity.Default);
-
-        environment["GITHUB_ACTIONS"] = "true";
-        environment["GITHUB_ACTOR"] = "octocat";
-        Assert.Equal(new GitIdentity("octocat", "octocat@users.noreply.github.com"), GitIdentity.FromEnvironment(environment));
-        environment["GITHUB_ACTOR_ID"] = "583231";
-        Assert.Equal(new GitIdentity("octocat", "583231+octocat@users.noreply.github.com"), GitIdentity.FromEnvironment(environment));
-        environment["GRAYSTEP_GIT_AUTHOR_NAME"] = "Release Bot";
-        Assert.Equal(new GitIdentity("Release Bot", "583231+octocat@users.noreply.github.com"), GitIdentity.FromEnvironment(environment));
-        environment["GRAYSTEP_GIT_AUTHOR_EMAIL"] = "bot@example.test";
-        Assert.Equal(new GitIdentity("Release Bot", "bot@example.test"), GitIdentity.FromEnvironment(environment));
-
-        var azure = new TestEnvironment("/ws") { ["TF_BUILD"] = "True", ["BUILD_REQUESTEDFOR"] = "Jane", ["BUILD_REQUESTEDFOREMAIL"] = "jane@example.test" };
-        Assert.Equal(new GitIdentity("Jane", "jane@example.test"), GitIdentity.FromEnvironment(azure));
-
         // And the workspace uses it for author and committer alike.
         using var sandbox = new GitSandbox();
-        sandbox.Environment["GITHUB_ACTIONS"] = "true";
-        sandbox.Environment["GITHUB_ACTOR"] = "octocat";
+        sandbox.Settings = sandbox.Settings with { Identity = new GitIdentity("octocat", "octocat@users.noreply.github.com") };
         await using var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { Repo = sandbox.CreateRemote() }, None);
         GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "x\n");
         var sha = await workspace.CommitAsync(["apps/reviews/status.yaml"], GitSandbox.Message("s"), None);

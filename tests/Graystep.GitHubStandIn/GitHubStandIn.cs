@@ -1,13 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Graystep.TestKit.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Graystep.GitHubStandIn;
 
@@ -19,7 +13,6 @@ namespace Graystep.GitHubStandIn;
 /// </summary>
 public sealed partial class GitHubStandIn : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly GitHubStandInOptions _options;
     private readonly StandInGit _git;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -31,9 +24,10 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
     private long _nextId = 1;
     private int _requests;
 
-    private GitHubStandIn(WebApplication app, GitHubStandInOptions options)
+    private LocalServer? _server;
+
+    private GitHubStandIn(GitHubStandInOptions options)
     {
-        _app = app;
         _options = options;
         Directory.CreateDirectory(options.RootDirectory);
         _git = new StandInGit(options.RootDirectory);
@@ -60,23 +54,11 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
     public static async Task<GitHubStandIn> StartAsync(GitHubStandInOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(GitHubStandIn).Assembly.GetName().Name,
-            ContentRootPath = options.RootDirectory,
-        });
-        builder.Logging.ClearProviders();
+        var standIn = new GitHubStandIn(options);
 
-        // Port 0: the kernel picks a free port, so parallel tests never race for one.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var standIn = new GitHubStandIn(app, options);
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.First()
-            ?? throw new InvalidOperationException("Kestrel reported no address");
-        var port = new Uri(address).Port;
+        // Streamed, not recorded: git pushes packs through it; the stand-in keeps its own exchange log.
+        standIn._server = await LocalServer.StartAsync(standIn.HandleAsync, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var port = standIn._server.Port;
         standIn.WebUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         standIn.ApiUrl = standIn.WebUrl + options.PathBase.TrimEnd('/');
         standIn._json = new StandInJson(standIn.ApiUrl, standIn.WebUrl);
@@ -85,8 +67,11 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+
         _gate.Dispose();
     }
 

@@ -11,7 +11,7 @@ public sealed class AnalysisBenchmarkTests(ITestOutputHelper output)
         var handler = new SocketsHttpHandler();
         try
         {
-            var result = await AnalysisBenchmark.MeasureAsync(_ => new PrometheusAnalysisRunner(handler), rounds: 9, metrics: 10);
+            var result = await AnalysisBenchmark.MeasureAsync(_ => PrometheusAnalysis.Create(handler), rounds: 9, metrics: 10);
 
             output.WriteLine(result.ToString());
             Assert.Equal(10, result.Metrics);

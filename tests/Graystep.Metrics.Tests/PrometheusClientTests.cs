@@ -1,3 +1,4 @@
+using Graystep.Metrics.Prometheus;
 using System.Net;
 using System.Text;
 using Graystep.TestKit;
@@ -9,7 +10,7 @@ public sealed class PrometheusClientTests
 {
     private static readonly Uri Address = new("http://prometheus.monitoring:9090");
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(TestClock.Start);
     private readonly List<TimeSpan> _delays = [];
 
     private static RetryPolicy FastRetry => new()

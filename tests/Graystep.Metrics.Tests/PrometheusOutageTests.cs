@@ -1,7 +1,9 @@
+using Graystep.Metrics.Prometheus;
 using System.Diagnostics;
 using Graystep.Core.Analysis;
 using Graystep.Core.Spec;
 using Graystep.TestKit.Prometheus;
+using Graystep.TestKit;
 
 namespace Graystep.Metrics.Tests;
 
@@ -22,11 +24,11 @@ public sealed class PrometheusOutageTests
             AnalysisSpecs.Metric("request-success-rate", TimeSpan.FromSeconds(5), min: 99),
             AnalysisSpecs.Metric("request-duration", TimeSpan.FromSeconds(5), max: 500),
         };
-        var spec = AnalysisSpecs.Rollout(Provider.Istio, "outage", "podinfo", prometheus.Address.ToString(), metrics);
+        var spec = AnalysisSpecs.Rollout(StandardProviders.Istio, "outage", "podinfo", prometheus.Address.ToString(), metrics);
         var context = AnalysisSpecs.Context(spec, started);
         var retry = new RetryPolicy { MaxAttempts = 3, InitialDelay = TimeSpan.FromMilliseconds(50), MaxTotal = TimeSpan.FromSeconds(5) };
         using var handler = new SocketsHttpHandler();
-        var runner = new PrometheusAnalysisRunner(handler, new PrometheusAnalysisOptions { Client = new PrometheusClientOptions { Retry = retry, QueryTimeout = TimeSpan.FromSeconds(2) } });
+        var runner = PrometheusAnalysis.Create(handler, client: new PrometheusClientOptions { Retry = retry, QueryTimeout = TimeSpan.FromSeconds(2) });
 
         var before = await runner.RunAsync(context, CancellationToken.None);
         Assert.All(before, r => Assert.Equal(Verdict.Pass, r.Verdict));

@@ -1,6 +1,8 @@
 using Graystep.Core.Analysis;
 using Graystep.Core.Spec;
 using Graystep.TestKit.Prometheus;
+using Graystep.TestKit;
+using Graystep.Core.Providers;
 
 namespace Graystep.Metrics.Tests;
 
@@ -19,7 +21,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
     [PrometheusFact]
     public async Task A_healthy_canary_passes_both_built_ins()
     {
-        var results = await RunAsync(Provider.Istio, "healthy", BuiltIns);
+        var results = await RunAsync(StandardProviders.Istio, "healthy", BuiltIns);
 
         Assert.All(results, r => Assert.Equal(Verdict.Pass, r.Verdict));
         Assert.Equal(100, results[0].Value);
@@ -32,7 +34,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
     [PrometheusFact]
     public async Task A_canary_with_5_percent_errors_fails_the_success_rate()
     {
-        var results = await RunAsync(Provider.Istio, "errors", BuiltIns);
+        var results = await RunAsync(StandardProviders.Istio, "errors", BuiltIns);
 
         Assert.Equal(Verdict.Fail, results[0].Verdict);
         Assert.InRange(results[0].Value!.Value, 94, 96);
@@ -44,7 +46,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
     [PrometheusFact]
     public async Task A_slow_canary_fails_the_request_duration()
     {
-        var results = await RunAsync(Provider.Istio, "slow", BuiltIns);
+        var results = await RunAsync(StandardProviders.Istio, "slow", BuiltIns);
 
         Assert.Equal(Verdict.Pass, results[0].Verdict);
         Assert.Equal(Verdict.Fail, results[1].Verdict);
@@ -56,7 +58,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
     [PrometheusFact]
     public async Task A_canary_without_traffic_has_no_data()
     {
-        var results = await RunAsync(Provider.Istio, "idle", BuiltIns, waitFor: "istio_request_duration_milliseconds_count{destination_workload_namespace=\"idle\"}");
+        var results = await RunAsync(StandardProviders.Istio, "idle", BuiltIns, waitFor: "istio_request_duration_milliseconds_count{destination_workload_namespace=\"idle\"}");
 
         Assert.All(results, r => Assert.Equal(Verdict.NoData, r.Verdict));
         Assert.Equal("the query returned no series; is podinfo-v2 receiving traffic?", results[0].Detail);
@@ -73,7 +75,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
             AnalysisSpecs.Metric("404s under 15", FiveSeconds, max: 15, templateRef: "not-found-percentage") with { TemplateNamespace = "istio-system" },
         };
 
-        var results = await RunAsync(Provider.Istio, "notfound", metrics, templates: [template]);
+        var results = await RunAsync(StandardProviders.Istio, "notfound", metrics, templates: [template]);
 
         Assert.InRange(results[0].Value!.Value, 9, 11);
         Assert.Equal([Verdict.Fail, Verdict.Pass], results.Select(r => r.Verdict));
@@ -90,7 +92,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
             AnalysisSpecs.Metric("request-success-rate", FiveSeconds, min: 90),
         };
 
-        var results = await RunAsync(Provider.Istio, "errors", metrics);
+        var results = await RunAsync(StandardProviders.Istio, "errors", metrics);
 
         Assert.Equal([Verdict.Error, Verdict.Error, Verdict.Pass], results.Select(r => r.Verdict));
         Assert.Equal(
@@ -104,7 +106,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
     [PrometheusFact]
     public async Task Nginx_built_ins_judge_the_canary_backend_only()
     {
-        var results = await RunAsync(Provider.Nginx, "web", BuiltIns, waitFor: "nginx_ingress_controller_requests{namespace=\"web\"}");
+        var results = await RunAsync(StandardProviders.Nginx, "web", BuiltIns, waitFor: "nginx_ingress_controller_requests{namespace=\"web\"}");
 
         Assert.Equal([Verdict.Pass, Verdict.Pass], results.Select(r => r.Verdict));
         Assert.Equal(100, results[0].Value);
@@ -120,7 +122,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
             AnalysisSpecs.Metric("request-duration", FiveSeconds, max: 500),
         };
 
-        foreach (var provider in new[] { Provider.Kubernetes, Provider.GatewayApi })
+        foreach (var provider in new[] { StandardProviders.Kubernetes, StandardProviders.GatewayApi })
         {
             var results = await RunAsync(provider, "apps", metrics, waitFor: "http_requests_total{namespace=\"apps\"}");
 
@@ -133,7 +135,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
     }
 
     private async Task<IReadOnlyList<MetricResult>> RunAsync(
-        Provider provider,
+        TrafficProvider provider,
         string ns,
         IReadOnlyList<MetricSpec> metrics,
         string? waitFor = null,
@@ -142,7 +144,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
         await fixture.WaitForDataAsync(waitFor ?? $"istio_requests_total{{destination_workload_namespace=\"{ns}\"}}");
         var spec = AnalysisSpecs.Rollout(provider, ns, "podinfo", fixture.Prometheus.Address.ToString(), metrics);
         using var handler = new SocketsHttpHandler();
-        var runner = new PrometheusAnalysisRunner(handler);
+        var runner = PrometheusAnalysis.Create(handler);
         return await runner.RunAsync(AnalysisSpecs.Context(spec, fixture.TrafficStarted, templates: templates), CancellationToken.None);
     }
 }

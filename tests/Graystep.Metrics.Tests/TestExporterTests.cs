@@ -9,7 +9,7 @@ public sealed class TestExporterTests
     [Fact]
     public async Task Counters_and_histograms_grow_with_the_clock_in_the_Prometheus_text_format()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var exporter = await TestExporter.StartAsync(time);
         var shape = MetricShape.App("apps", "podinfo-v2-abc-def") with { Buckets = [0.1, 1] };
         exporter.Serve(shape, new Traffic { RequestsPerSecond = 10, ErrorRatio = 0.2, SlowRatio = 0.1, Latency = TimeSpan.FromMilliseconds(50), SlowLatency = TimeSpan.FromMilliseconds(500) });
@@ -32,7 +32,7 @@ public sealed class TestExporterTests
     [Fact]
     public async Task Fractions_carry_over_so_shares_come_out_exact_and_series_go_when_stopped()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var exporter = await TestExporter.StartAsync(time);
         var source = exporter.Serve(MetricShape.Istio("ns", "podinfo-v2", "podinfo"), Traffic.WithNotFound(0.05, requestsPerSecond: 3));
 

@@ -4,6 +4,8 @@ using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Rendering.Tests.Support;
+using Graystep.TestKit;
+using Graystep.Core.Providers;
 
 namespace Graystep.Rendering.Tests;
 
@@ -265,25 +267,26 @@ public sealed class RenderingTests
     }
 
     [Theory]
-    [InlineData(Provider.Istio, Strategy.Canary, true)]
-    [InlineData(Provider.Istio, Strategy.ABTesting, true)]
-    [InlineData(Provider.Istio, Strategy.BlueGreen, true)]
-    [InlineData(Provider.Istio, Strategy.BlueGreenMirroring, true)]
-    [InlineData(Provider.Nginx, Strategy.Canary, true)]
-    [InlineData(Provider.Nginx, Strategy.ABTesting, true)]
-    [InlineData(Provider.Nginx, Strategy.BlueGreen, true)]
-    [InlineData(Provider.Nginx, Strategy.BlueGreenMirroring, false)]
-    [InlineData(Provider.GatewayApi, Strategy.Canary, true)]
-    [InlineData(Provider.GatewayApi, Strategy.ABTesting, true)]
-    [InlineData(Provider.GatewayApi, Strategy.BlueGreen, true)]
-    [InlineData(Provider.GatewayApi, Strategy.BlueGreenMirroring, true)]
-    [InlineData(Provider.Kubernetes, Strategy.Canary, false)]
-    [InlineData(Provider.Kubernetes, Strategy.ABTesting, false)]
-    [InlineData(Provider.Kubernetes, Strategy.BlueGreen, true)]
-    [InlineData(Provider.Kubernetes, Strategy.BlueGreenMirroring, false)]
-    public void Unsupported_provider_strategy_pairs_are_input_errors(Provider provider, Strategy strategy, bool supported)
+    [InlineData("istio", Strategy.Canary, true)]
+    [InlineData("istio", Strategy.ABTesting, true)]
+    [InlineData("istio", Strategy.BlueGreen, true)]
+    [InlineData("istio", Strategy.BlueGreenMirroring, true)]
+    [InlineData("nginx", Strategy.Canary, true)]
+    [InlineData("nginx", Strategy.ABTesting, true)]
+    [InlineData("nginx", Strategy.BlueGreen, true)]
+    [InlineData("nginx", Strategy.BlueGreenMirroring, false)]
+    [InlineData("gateway-api", Strategy.Canary, true)]
+    [InlineData("gateway-api", Strategy.ABTesting, true)]
+    [InlineData("gateway-api", Strategy.BlueGreen, true)]
+    [InlineData("gateway-api", Strategy.BlueGreenMirroring, true)]
+    [InlineData("kubernetes", Strategy.Canary, false)]
+    [InlineData("kubernetes", Strategy.ABTesting, false)]
+    [InlineData("kubernetes", Strategy.BlueGreen, true)]
+    [InlineData("kubernetes", Strategy.BlueGreenMirroring, false)]
+    public void Unsupported_provider_strategy_pairs_are_input_errors(string providerId, Strategy strategy, bool supported)
     {
-        Assert.Equal(supported, ManifestRenderer.IsSupported(provider, strategy));
+        var provider = StandardProviders.Provider(providerId);
+        Assert.Equal(supported, provider.Supports(strategy));
         if (supported)
         {
             return;

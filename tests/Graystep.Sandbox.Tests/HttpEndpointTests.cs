@@ -79,7 +79,7 @@ public sealed class HttpEndpointTests
     {
         using var repo = new GitOpsRepo();
         var first = repo.Commit("reviews: 10% to v2", Weighted());
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var host = new SandboxHost(Sandboxes.Options(repo) with { SyncDelay = TimeSpan.FromSeconds(30) }, clock);
         await host.StartAsync();
         await host.ReconcileOnceAsync();

@@ -15,7 +15,7 @@ public sealed class SyncTests
     {
         using var repo = new GitOpsRepo();
         var sha = repo.Commit("reviews: initialize", Weighted(0));
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var host = new SandboxHost(Sandboxes.Options(repo) with { SyncDelay = TimeSpan.FromSeconds(2) }, clock);
 
         await host.ReconcileOnceAsync();
@@ -43,7 +43,7 @@ public sealed class SyncTests
     public async Task Each_seen_commit_is_applied_at_its_own_due_time_and_counters_are_stamped_with_it()
     {
         using var repo = new GitOpsRepo();
-        var clock = new FakeTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var host = new SandboxHost(Sandboxes.Options(repo) with { SyncDelay = TimeSpan.FromSeconds(10) }, clock);
         var first = repo.Commit("reviews: initialize", Weighted(0));
         await host.ReconcileOnceAsync();

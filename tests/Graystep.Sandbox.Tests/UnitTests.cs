@@ -36,7 +36,7 @@ public sealed class UnitTests
     [InlineData("0", 0)]
     public void Durations_parse_like_go(string text, double ms)
     {
-        Assert.True(DurationText.TryParse(text, out var value));
+        Assert.True(Core.Spec.GoDuration.TryParse(text, out var value));
         Assert.Equal(ms, value.TotalMilliseconds);
     }
 
@@ -45,7 +45,7 @@ public sealed class UnitTests
     [InlineData("2")]
     [InlineData("2 s")]
     [InlineData("soon")]
-    public void Bad_durations_are_rejected(string text) => Assert.False(DurationText.TryParse(text, out _));
+    public void Bad_durations_are_rejected(string text) => Assert.False(Core.Spec.GoDuration.TryParse(text, out _));
 
     [Fact]
     public void Istio_regex_is_a_full_match_and_nginx_pattern_a_search()

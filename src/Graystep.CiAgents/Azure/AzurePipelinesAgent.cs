@@ -1,36 +1,35 @@
 using Graystep.Core.Abstractions;
+using Graystep.Core.History;
 
 namespace Graystep.CiAgents.Azure;
 
 /// <summary>Azure Pipelines: detected by <c>TF_BUILD=True</c>, which the agent sets for every task.</summary>
-public sealed class AzurePipelinesAgent : ICiAgent
+public sealed class AzurePipelinesAgent : CiAgentBase
 {
-    public string Id => "azure";
+    public override string Id => "azure";
 
-    public string Name => "Azure Pipelines";
+    public override string Name => "Azure Pipelines";
 
-    public bool Detect(IEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        return string.Equals(environment.GetVariable("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase);
-    }
+    protected override string DetectionVariable => "TF_BUILD";
 
-    public CiContext ReadContext(IEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        var collection = environment.GetVariable("SYSTEM_COLLECTIONURI");
-        var project = environment.GetVariable("SYSTEM_TEAMPROJECT");
-        var buildId = environment.GetVariable("BUILD_BUILDID");
-        var url = string.IsNullOrEmpty(collection) || string.IsNullOrEmpty(project) || string.IsNullOrEmpty(buildId)
-            ? null
-            : $"{collection.TrimEnd('/')}/{Uri.EscapeDataString(project)}/_build/results?buildId={buildId}";
-        var sources = environment.GetVariable("BUILD_SOURCESDIRECTORY");
-        return new CiContext(Id, url, string.IsNullOrEmpty(sources) ? null : sources);
-    }
+    protected override string WorkspaceVariable => "BUILD_SOURCESDIRECTORY";
 
-    public ICiWriter CreateWriter(CiSinks sinks)
+    public override ICiWriter CreateWriter(CiSinks sinks)
     {
         ArgumentNullException.ThrowIfNull(sinks);
         return new AzurePipelinesWriter(sinks, ReadContext(sinks.Environment).Workspace);
     }
+
+    protected override string? RunUrl(IEnvironment environment) =>
+        Value(environment, "SYSTEM_COLLECTIONURI") is { } collection
+        && Value(environment, "SYSTEM_TEAMPROJECT") is { } project
+        && Value(environment, "BUILD_BUILDID") is { } buildId
+            ? $"{collection.TrimEnd('/')}/{Uri.EscapeDataString(project)}/_build/results?buildId={buildId}"
+            : null;
+
+    /// <summary>Who queued the build (<c>Build.RequestedFor</c> and its email).</summary>
+    protected override GitIdentity? Committer(IEnvironment environment) =>
+        Trimmed(environment, "BUILD_REQUESTEDFOR") is { } requester && Trimmed(environment, "BUILD_REQUESTEDFOREMAIL") is { } email
+            ? new GitIdentity(requester, email)
+            : null;
 }

@@ -5,6 +5,8 @@ internal sealed class AzurePipelinesWriter(CiSinks sinks, string? sourcesDirecto
 {
     private readonly SecretMask _mask = new();
 
+    public bool HasGroups => true;
+
     public void AddMask(string secret)
     {
         foreach (var value in _mask.Add(secret))

@@ -1,9 +1,10 @@
 using Graystep.Core.Abstractions;
+using Graystep.Core.History;
 
 namespace Graystep.CiAgents.GitHub;
 
 /// <summary>GitHub Actions: detected by <c>GITHUB_ACTIONS=true</c>, which the runner sets for every step.</summary>
-public sealed class GitHubActionsAgent : ICiAgent
+public sealed class GitHubActionsAgent : CiAgentBase
 {
     private readonly Func<string> _newDelimiter;
 
@@ -11,33 +12,39 @@ public sealed class GitHubActionsAgent : ICiAgent
     public GitHubActionsAgent(Func<string>? newDelimiter = null) =>
         _newDelimiter = newDelimiter ?? GitHubActionsCommands.NewDelimiter;
 
-    public string Id => "github";
+    public override string Id => "github";
 
-    public string Name => "GitHub Actions";
+    public override string Name => "GitHub Actions";
 
-    public bool Detect(IEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        return string.Equals(environment.GetVariable("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase);
-    }
+    protected override string DetectionVariable => "GITHUB_ACTIONS";
 
-    public CiContext ReadContext(IEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        var server = environment.GetVariable("GITHUB_SERVER_URL");
-        var repository = environment.GetVariable("GITHUB_REPOSITORY");
-        var runId = environment.GetVariable("GITHUB_RUN_ID");
-        var url = string.IsNullOrEmpty(server) || string.IsNullOrEmpty(repository) || string.IsNullOrEmpty(runId)
-            ? null
-            : $"{server.TrimEnd('/')}/{repository}/actions/runs/{runId}";
-        return new CiContext(Id, url, NullIfEmpty(environment.GetVariable("GITHUB_WORKSPACE")));
-    }
+    protected override string WorkspaceVariable => "GITHUB_WORKSPACE";
 
-    public ICiWriter CreateWriter(CiSinks sinks)
+    public override ICiWriter CreateWriter(CiSinks sinks)
     {
         ArgumentNullException.ThrowIfNull(sinks);
         return new GitHubActionsWriter(sinks, ReadContext(sinks.Environment).Workspace, _newDelimiter);
     }
 
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+    protected override string? RunUrl(IEnvironment environment) =>
+        Value(environment, "GITHUB_SERVER_URL") is { } server
+        && Value(environment, "GITHUB_REPOSITORY") is { } repository
+        && Value(environment, "GITHUB_RUN_ID") is { } runId
+            ? $"{server.TrimEnd('/')}/{repository}/actions/runs/{runId}"
+            : null;
+
+    /// <summary>
+    /// The actor that started the workflow, with their no-reply address: GitHub links
+    /// <c>&lt;id&gt;+&lt;login&gt;@users.noreply.github.com</c> to the account; the plain form is the older fallback.
+    /// </summary>
+    protected override GitIdentity? Committer(IEnvironment environment)
+    {
+        if (Trimmed(environment, "GITHUB_ACTOR") is not { } actor)
+        {
+            return null;
+        }
+
+        var id = Trimmed(environment, "GITHUB_ACTOR_ID");
+        return new GitIdentity(actor, id is null ? $"{actor}@users.noreply.github.com" : $"{id}+{actor}@users.noreply.github.com");
+    }
 }

@@ -119,7 +119,7 @@ public static class GitHubActionsCommands
     public static string? RunAnnotation(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var kind = report.Result.IsFailure() ? "error" : report.Result == RunResult.WaitingApproval ? "notice" : null;
+        var kind = report.Result.IsFailure() ? "error" : report.Result == StepResult.WaitingApproval ? "notice" : null;
         return kind is null
             ? null
             : Command(kind, [new("title", $"Graystep: {report.RolloutId} {report.Result.ToText()}")], report.Reason);

@@ -9,6 +9,8 @@ internal sealed class GitHubActionsWriter(CiSinks sinks, string? workspace, Func
 {
     private readonly SecretMask _mask = new();
 
+    public bool HasGroups => true;
+
     public void AddMask(string secret)
     {
         foreach (var value in _mask.Add(secret))

@@ -7,37 +7,34 @@ namespace Graystep.CiAgents.Jenkins;
 /// Jenkins: detected by <c>JENKINS_URL</c>, which Jenkins sets for every build. Jenkins has no logging-command
 /// protocol: plain log lines, the exit code, and report files in the workspace.
 /// </summary>
-public sealed class JenkinsAgent : ICiAgent
+public sealed class JenkinsAgent : CiAgentBase
 {
-    public string Id => "jenkins";
+    public override string Id => "jenkins";
 
-    public string Name => "Jenkins";
+    public override string Name => "Jenkins";
 
-    public bool Detect(IEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        return !string.IsNullOrEmpty(environment.GetVariable("JENKINS_URL"));
-    }
+    protected override string DetectionVariable => "JENKINS_URL";
 
-    public CiContext ReadContext(IEnvironment environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        var url = environment.GetVariable("BUILD_URL");
-        var workspace = environment.GetVariable("WORKSPACE");
-        return new CiContext(Id, string.IsNullOrEmpty(url) ? null : url, string.IsNullOrEmpty(workspace) ? null : workspace);
-    }
+    protected override string WorkspaceVariable => "WORKSPACE";
 
-    public ICiWriter CreateWriter(CiSinks sinks)
+    /// <summary>Jenkins sets its URL, not a flag: any value counts.</summary>
+    public override bool IsSupported(IEnvironment environment) => Value(environment, DetectionVariable) is not null;
+
+    public override ICiWriter CreateWriter(CiSinks sinks)
     {
         ArgumentNullException.ThrowIfNull(sinks);
         return new JenkinsWriter(sinks, ReadContext(sinks.Environment).Workspace ?? sinks.WorkingDirectory);
     }
+
+    protected override string? RunUrl(IEnvironment environment) => Value(environment, "BUILD_URL");
 }
 
 /// <summary>Plain log text, and the JSON and JUnit reports written (replaced) in the workspace.</summary>
 internal sealed class JenkinsWriter(CiSinks sinks, string workspace) : ICiWriter
 {
     private readonly PlainTextWriter _log = new(sinks.Log);
+
+    public bool HasGroups => false;
 
     public void AddMask(string secret) => _log.AddMask(secret);
 

@@ -76,7 +76,7 @@ public static class JenkinsReport
         {
             json.WriteNull("rollout");
             json.WriteNull("phase");
-            json.WriteString("result", RunResult.Failed.ToWire());
+            json.WriteString("result", StepResult.Failed.ToWire());
             json.WriteNull("version");
             json.WriteNull("stable");
             json.WriteNull("canary");

@@ -9,9 +9,14 @@ public sealed class LocalAgent : ICiAgent
 
     public string Name => "Local";
 
-    public bool Detect(IEnvironment environment) => true;
+    public bool IsSupported(IEnvironment environment) => true;
 
-    public CiContext ReadContext(IEnvironment environment) => new(Id, null, null);
+    /// <summary>A CI system Graystep does not know says so with <c>CI=true</c> (GitLab, CircleCI, Buildkite...).</summary>
+    public CiContext ReadContext(IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return new CiContext(Id, null, null, InCi: EnvironmentFlag.IsTrue(environment.GetVariable("CI")));
+    }
 
     public ICiWriter CreateWriter(CiSinks sinks)
     {
@@ -24,6 +29,8 @@ public sealed class LocalAgent : ICiAgent
 internal sealed class PlainTextWriter(TextWriter log) : ICiWriter
 {
     public SecretMask Mask { get; } = new();
+
+    public bool HasGroups => false;
 
     public void AddMask(string secret) => Mask.Add(secret);
 

@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
+using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Engine.Rollouts;
-using Graystep.Engine.Specs;
 
 namespace Graystep.Cli.Commands;
 
 /// <summary><c>graystep render</c>: write the manifests for a version into the output folder. No git.</summary>
-internal sealed class RenderCommand(CliContext context, GlobalOptions globals) : CommandBase(context, globals)
+internal sealed class RenderCommand(CliContext context, GraystepSettings settings) : CommandBase(context, settings)
 {
     public int Execute(string path, string version, IReadOnlyDictionary<string, string> images, int? weight)
     {
@@ -17,15 +17,11 @@ internal sealed class RenderCommand(CliContext context, GlobalOptions globals) :
             throw new GraystepException($"--weight {weight}: must be between 0 and 100", ExitCodes.Usage);
         }
 
-        if (!TargetWorkload.IsDnsLabel(version))
-        {
-            throw new GraystepException($"--version '{version}' is not a valid version name", ExitCodes.Usage,
-                "use lower-case letters, digits and '-' (a DNS label), e.g. v2 or 1-4-0");
-        }
-
-        var loaded = new SpecSource(Context.Files).LoadRollout(Context.WorkingDirectory, path);
+        VersionName.CheckOption("--version", version);
+        using var providers = Compose();
+        var loaded = Specs(providers).LoadRollout(Context.WorkingDirectory, path);
         var spec = loaded.Spec;
-        var target = loaded.Manifests.First(m => m.Kind == spec.TargetRef.Kind && m.Name == spec.TargetRef.Name);
+        var target = loaded.Target;
         var templateImages = TargetWorkload.Images(target);
         foreach (var container in images.Keys.Where(c => !templateImages.ContainsKey(c)))
         {
@@ -42,19 +38,13 @@ internal sealed class RenderCommand(CliContext context, GlobalOptions globals) :
             ? null
             : VersionRef.Of(version, templateImages.ToDictionary(p => p.Key, p => images.TryGetValue(p.Key, out var image) ? image : p.Value));
         var w = weight ?? 0;
-        var traffic = spec.Strategy switch
-        {
-            Strategy.Canary => new TrafficSplit(w),
-            Strategy.ABTesting => new TrafficSplit(0, MatchActive: w > 0),
-            Strategy.BlueGreenMirroring => new TrafficSplit(0, MirrorActive: w > 0, MirrorWeight: spec.Analysis.MirrorWeight),
-            _ => new TrafficSplit(w >= 100 ? 100 : 0),
-        };
+        var traffic = StepPlan.TrafficAtWeight(spec, w);
         if (spec.Strategy == Strategy.BlueGreen && w is > 0 and < 100)
         {
             throw new GraystepException($"--weight {w}: blue/green switches all traffic at once", ExitCodes.Usage, "use --weight 0 (stable) or --weight 100 (switched)");
         }
 
-        var changed = RolloutStore.RenderOutput(Context.Files, Context.WorkingDirectory, loaded, stable, canary, traffic);
+        var changed = RolloutStore.RenderOutput(Context.Files, providers.Renderer, Context.WorkingDirectory, loaded, stable, canary, traffic);
         if (Json)
         {
             Context.Out.WriteLine(new JsonObject

@@ -1,14 +1,15 @@
 using System.Text.Json.Nodes;
 using Graystep.CiAgents;
 using Graystep.Core.Errors;
-using Graystep.Core.Hosts;
+using Graystep.Cli.Composition;
+using Graystep.Core.Secrets;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
 
 namespace Graystep.Cli.Commands;
 
 /// <summary><c>graystep run</c>: the pipeline step.</summary>
-internal sealed class RunCommand(CliContext context, GlobalOptions globals) : CommandBase(context, globals)
+internal sealed class RunCommand(CliContext context, GraystepSettings settings) : CommandBase(context, settings)
 {
     public async Task<int> ExecuteAsync(
         string path,
@@ -25,26 +26,27 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
         }
 
         // Checked before the repository is cloned or fetched: bad input fails fast and touches nothing.
-        if (version is not null && !TargetWorkload.IsDnsLabel(version))
+        if (version is not null)
         {
-            throw new GraystepException($"--version '{version}' is not a valid version name", ExitCodes.Usage,
-                "use lower-case letters, digits and '-' (a DNS label), e.g. v2 or 1-4-0");
+            VersionName.CheckOption("--version", version);
         }
 
-        var writer = CreateCiWriter();
-        var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
+        using var providers = Compose();
+        var writer = CreateCiWriter(providers);
+        var (workspace, specPath) = await OpenWorkspaceAsync(providers, path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))
         {
-            var store = new RolloutStore(workspace, Context.Files, specPath);
-            var groups = CiAgentId is "github" or "azure" ? writer : null;
+            var store = Store(providers, workspace, specPath);
+            var groups = writer.HasGroups ? writer : null;
             var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time, groups);
             var preview = await store.LoadAsync(ct).ConfigureAwait(false);
-            var host = ResolveGitHost(workspace);
-            using var disposeHost = host as IDisposable;
-            var runner = CreateRunner(store, observer, CreatePublisher(preview, store, workspace, host, observer));
+            var host = ResolveGitHost(providers, workspace);
+            var publisher = CreatePublisher(providers, preview, store, workspace, host, observer);
+            using var disposePublisher = publisher as IDisposable;
+            var runner = CreateRunner(providers, store, observer, publisher);
 
             var via = preview.Spec.Git.PullRequests ? $" ({host.Id}, a pull request per step)" : string.Empty;
-            observer.Info($"{preview.Spec.Id}: {RemoteUrl.Redact(workspace.RemoteUrl)} branch {workspace.Branch}{via}");
+            observer.Info($"{preview.Spec.Id}: {UrlCredentials.Redact(workspace.RemoteUrl)} branch {workspace.Branch}{via}");
             var result = await runner.RunAsync(
                 new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede },
                 ct).ConfigureAwait(false);
@@ -77,12 +79,12 @@ internal sealed class RunCommand(CliContext context, GlobalOptions globals) : Co
         var status = result.Status ?? state.Status;
         var outcome = result.Outcome switch
         {
-            RunOutcome.Promoted => CiAgents.RunResult.Promoted,
-            RunOutcome.RolledBack => CiAgents.RunResult.RolledBack,
-            RunOutcome.InProgress => CiAgents.RunResult.InProgress,
-            RunOutcome.WaitingApproval => CiAgents.RunResult.WaitingApproval,
-            RunOutcome.Stopped => CiAgents.RunResult.Failed,
-            _ => CiAgents.RunResult.Ok,
+            RunOutcome.Promoted => CiAgents.StepResult.Promoted,
+            RunOutcome.RolledBack => CiAgents.StepResult.RolledBack,
+            RunOutcome.InProgress => CiAgents.StepResult.InProgress,
+            RunOutcome.WaitingApproval => CiAgents.StepResult.WaitingApproval,
+            RunOutcome.Stopped => CiAgents.StepResult.Failed,
+            _ => CiAgents.StepResult.Ok,
         };
         return new RunReport(
             state.Spec.Id,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Graystep.CiAgents.Local;
+using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
@@ -8,14 +9,15 @@ using Graystep.Engine.Rollouts;
 namespace Graystep.Cli.Commands;
 
 /// <summary><c>graystep status</c> and <c>graystep history</c>: read-only views of the state in Git.</summary>
-internal sealed class StatusCommand(CliContext context, GlobalOptions globals) : CommandBase(context, globals)
+internal sealed class StatusCommand(CliContext context, GraystepSettings settings) : CommandBase(context, settings)
 {
     public async Task<int> StatusAsync(string path, CancellationToken ct)
     {
-        var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
+        using var providers = Compose();
+        var (workspace, specPath) = await OpenWorkspaceAsync(providers, path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))
         {
-            var state = await new RolloutStore(workspace, Context.Files, specPath).LoadAsync(ct).ConfigureAwait(false);
+            var state = await Store(providers, workspace, specPath).LoadAsync(ct).ConfigureAwait(false);
             var status = state.Status;
             if (Json)
             {
@@ -56,10 +58,11 @@ internal sealed class StatusCommand(CliContext context, GlobalOptions globals) :
 
     public async Task<int> HistoryAsync(string path, CancellationToken ct)
     {
-        var (workspace, specPath) = await OpenWorkspaceAsync(path, ct).ConfigureAwait(false);
+        using var providers = Compose();
+        var (workspace, specPath) = await OpenWorkspaceAsync(providers, path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))
         {
-            var store = new RolloutStore(workspace, Context.Files, specPath);
+            var store = Store(providers, workspace, specPath);
             var state = await store.LoadAsync(ct).ConfigureAwait(false);
             var timeline = await HistoryReader.ReadAsync(workspace, state.Loaded, ct).ConfigureAwait(false);
             if (Json)

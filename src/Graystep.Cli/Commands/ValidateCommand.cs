@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Graystep.CiAgents;
+using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
 using Graystep.Core.Spec;
-using Graystep.Engine.Specs;
 
 namespace Graystep.Cli.Commands;
 
 /// <summary><c>graystep validate [PATH]</c>: every problem at once, with file, line, column and field path.</summary>
-internal sealed class ValidateCommand(CliContext context, GlobalOptions globals) : CommandBase(context, globals)
+internal sealed class ValidateCommand(CliContext context, GraystepSettings settings) : CommandBase(context, settings)
 {
     public int Execute(string path)
     {
@@ -18,7 +18,8 @@ internal sealed class ValidateCommand(CliContext context, GlobalOptions globals)
             throw new GraystepException($"{path}: no such file or folder", ExitCodes.InvalidSpec, "pass a rollout spec file or a folder to search");
         }
 
-        var source = new SpecSource(Context.Files);
+        using var providers = Compose();
+        var source = Specs(providers);
         var set = source.LoadFolder(Context.WorkingDirectory, isFile ? Path.GetDirectoryName(full)! : full);
         var shown = Path.GetRelativePath(Context.WorkingDirectory, full).Replace('\\', '/');
         var rollouts = set.Rollouts.Where(r => !isFile || r.File == shown).ToList();
@@ -34,7 +35,7 @@ internal sealed class ValidateCommand(CliContext context, GlobalOptions globals)
                 {
                     ["file"] = r.File,
                     ["rollout"] = r.Id,
-                    ["provider"] = JsonOutput.Provider(r.Provider),
+                    ["provider"] = r.Provider.Id,
                     ["strategy"] = JsonOutput.Strategy(r.Strategy),
                     ["steps"] = new JsonArray([.. r.Analysis.StepWeights.Select(w => (JsonNode)w)]),
                     ["iterations"] = r.Analysis.Iterations,
@@ -62,7 +63,7 @@ internal sealed class ValidateCommand(CliContext context, GlobalOptions globals)
 
         if (problems.Count > 0)
         {
-            var writer = CreateCiWriter(toError: true);
+            var writer = CreateCiWriter(providers, toError: true);
             writer.ReportProblems([.. problems.Select(p => Problem.From(p))]);
             var files = problems.Select(p => p.Location.File).Distinct(StringComparer.Ordinal).Count();
             Context.Error.WriteLine($"error: {problems.Count} problem{(problems.Count == 1 ? string.Empty : "s")} in {files} file{(files == 1 ? string.Empty : "s")}; fix them and run graystep validate again");

@@ -36,15 +36,6 @@ internal static class JsonOutput
         _ => "error",
     };
 
-    /// <summary>The provider as the spec spells it.</summary>
-    public static string Provider(Provider provider) => provider switch
-    {
-        Core.Spec.Provider.Istio => "istio",
-        Core.Spec.Provider.Nginx => "nginx",
-        Core.Spec.Provider.GatewayApi => "gateway-api",
-        _ => "kubernetes",
-    };
-
     public static string Strategy(Strategy strategy) => strategy switch
     {
         Core.Spec.Strategy.Canary => "canary",

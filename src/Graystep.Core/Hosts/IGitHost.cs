@@ -1,18 +1,27 @@
+using Graystep.Core.Providers;
 using Graystep.Core.Spec;
 
 namespace Graystep.Core.Hosts;
 
 /// <summary>
-/// A git host family (GCM's provider shape): a cheap, network-free <see cref="IsSupported"/> first, then the
-/// operations. Local hosts commit and push; hosts with pull requests also implement <see cref="IPullRequestHost"/>.
+/// A git host (GCM's provider shape): its id for <c>--git-host</c> (github, local), a cheap,
+/// network-free <see cref="IProvider{TInput}.IsSupported"/> on the remote URL, then the operations for one
+/// repository. Plain git commits and pushes; a host with pull requests opens them through
+/// <see cref="PullRequests"/>.
 /// </summary>
-public interface IGitHost
+public interface IGitHost : IProvider<string>
 {
-    /// <summary>Stable id used by <c>--git-host</c>: local, github, azure, gitlab.</summary>
-    string Id { get; }
+    /// <summary>What people call it: "GitHub", "plain git".</summary>
+    string Name { get; }
 
-    /// <summary>Cheap detection from the remote URL alone; no network.</summary>
-    bool IsSupported(string remoteUrl);
+    /// <summary>Whether it can carry steps as pull requests (known without a remote or the network).</summary>
+    bool HasPullRequests { get; }
+
+    /// <summary>
+    /// The pull-request operations on the repository at <paramref name="remoteUrl"/>, or null when the host has none
+    /// (plain git). Opening them makes no network call; dispose what is returned.
+    /// </summary>
+    IPullRequestHost? PullRequests(string remoteUrl);
 }
 
 public enum ReviewDecision
@@ -61,9 +70,15 @@ public abstract record MergeOutcome
     public sealed record NotMergeable(string Message) : MergeOutcome;
 }
 
-/// <summary>A host that carries each step as a pull request.</summary>
-public interface IPullRequestHost : IGitHost
+/// <summary>
+/// One repository on a host that carries each step as a pull request. Every host runs the same contract suite
+/// (tests/Graystep.Hosts.Tests/Contract/PullRequestHostContract.cs).
+/// </summary>
+public interface IPullRequestHost : IDisposable
 {
+    /// <summary>The host's id, as <c>--git-host</c> names it.</summary>
+    string HostId { get; }
+
     /// <summary>Idempotent: returns the open PR for this head branch (and SHA) if there is one.</summary>
     Task<PullRequestInfo> OpenOrReuseAsync(PullRequestRequest request, CancellationToken cancellationToken);
 

@@ -28,6 +28,22 @@ public static class StepPlan
         };
     }
 
+    /// <summary>
+    /// The traffic a hand-given weight means for the strategy (<c>graystep render --weight</c>): a canary weight, or
+    /// for A/B and mirroring any weight above 0 turns the match or the mirror on, and blue/green switches at 100.
+    /// </summary>
+    public static TrafficSplit TrafficAtWeight(RolloutSpec spec, int weight)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Strategy switch
+        {
+            Strategy.Canary => new TrafficSplit(weight),
+            Strategy.ABTesting => new TrafficSplit(0, MatchActive: weight > 0),
+            Strategy.BlueGreenMirroring => new TrafficSplit(0, MirrorActive: weight > 0, MirrorWeight: spec.Analysis.MirrorWeight),
+            _ => new TrafficSplit(weight >= 100 ? 100 : 0),
+        };
+    }
+
     /// <summary>The subject's description of a step, e.g. "shift 20% to v2 (step 2/3)".</summary>
     public static string Describe(RolloutSpec spec, string version, int stepIndex, int stepCount)
     {

@@ -82,8 +82,6 @@ public static class TargetWorkload
         return label.Length == 0 ? "v0" : label;
     }
 
-    public static bool IsDnsLabel(string value) => value.Length is > 0 and <= 63 && ToDnsLabel(value) == value;
-
     private static YamlNode? Path(YamlNode node, params string[] keys)
     {
         var current = node;

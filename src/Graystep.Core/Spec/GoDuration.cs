@@ -4,8 +4,9 @@ using System.Text;
 namespace Graystep.Core.Spec;
 
 /// <summary>
-/// Durations in Go's <c>time.ParseDuration</c> syntax, as Flagger reads them: <c>30s</c>, <c>1m</c>, <c>1m30s</c>,
-/// <c>500ms</c>, <c>1.5h</c>. Units: ns, us (µs), ms, s, m, h.
+/// Durations in Go's <c>time.ParseDuration</c> syntax, as Flagger, Argo CD and Flux read them: <c>30s</c>, <c>1m</c>,
+/// <c>1m30s</c>, <c>500ms</c>, <c>1.5h</c>. Units: ns, us (µs), ms, s, m, h. The one parser and printer of durations
+/// for specs, options, messages and the sandbox.
 /// </summary>
 public static class GoDuration
 {
@@ -118,6 +119,13 @@ public static class GoDuration
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Whole seconds rounded up, at least one: for a wait that is still running, so "applying in 0s" is never
+    /// printed while something is still pending.
+    /// </summary>
+    public static string FormatWholeSecondsUp(TimeSpan value) =>
+        Format(TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(value.TotalSeconds))));
 
     private static void Append(StringBuilder sb, long amount, string unit)
     {

@@ -1,3 +1,5 @@
+using Graystep.Core.Providers;
+
 namespace Graystep.Core.Spec;
 
 /// <summary>Where a spec value came from, so every problem can point at file, line and column.</summary>
@@ -13,14 +15,6 @@ public enum SpecKind
 
     /// <summary>Flagger's <c>flagger.app/v1beta1</c> <c>Canary</c>, accepted as it is.</summary>
     FlaggerCanary,
-}
-
-public enum Provider
-{
-    Istio,
-    Nginx,
-    GatewayApi,
-    Kubernetes,
 }
 
 /// <summary>Derived from the analysis block exactly as Flagger derives it.</summary>
@@ -46,14 +40,6 @@ public enum MergeMethod
     Rebase,
 }
 
-public enum SyncKind
-{
-    None,
-    Delay,
-    ArgoCd,
-    Flux,
-}
-
 /// <summary>The rollout spec after parsing and validation. Every field has its default filled in.</summary>
 public sealed record RolloutSpec
 {
@@ -65,7 +51,8 @@ public sealed record RolloutSpec
 
     public required string Namespace { get; init; }
 
-    public required Provider Provider { get; init; }
+    /// <summary>The traffic provider <c>spec.provider</c> names, with what it can do (see <see cref="TrafficProvider"/>).</summary>
+    public required TrafficProvider Provider { get; init; }
 
     public required TargetRef TargetRef { get; init; }
 
@@ -255,7 +242,11 @@ public sealed record ApprovalSpec
 
 public sealed record SyncSpec
 {
-    public SyncKind Kind { get; init; } = SyncKind.Delay;
+    /// <summary>The sync kind when the spec names none: a fixed delay, which needs nothing from the cluster.</summary>
+    public const string DefaultKind = "delay";
+
+    /// <summary>A registered sync gate's id: <c>none</c>, <c>delay</c>, <c>argocd</c>, <c>flux</c>.</summary>
+    public string Kind { get; init; } = DefaultKind;
 
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -271,13 +262,16 @@ public sealed record SyncSpec
 /// <summary>A Flagger <c>MetricTemplate</c>.</summary>
 public sealed record MetricTemplate
 {
+    /// <summary>Flagger's default metric provider.</summary>
+    public const string DefaultProviderType = "prometheus";
+
     public required string File { get; init; }
 
     public required string Name { get; init; }
 
     public required string Namespace { get; init; }
 
-    public string ProviderType { get; init; } = "prometheus";
+    public string ProviderType { get; init; } = DefaultProviderType;
 
     public string? Address { get; init; }
 

@@ -16,7 +16,7 @@ public static class SpecSummary
     {
         ArgumentNullException.ThrowIfNull(spec);
         var sb = new StringBuilder();
-        sb.Append(spec.File).Append(": ").Append(spec.Id).Append(" (").Append(ProviderName(spec.Provider)).Append("): ");
+        sb.Append(spec.File).Append(": ").Append(spec.Id).Append(" (").Append(spec.Provider.Id).Append("): ");
         var analysis = spec.Analysis;
         switch (analysis.Strategy)
         {
@@ -49,8 +49,6 @@ public static class SpecSummary
 
         return sb.ToString();
     }
-
-    public static string ProviderName(Provider provider) => RolloutBinder.ProviderName(provider);
 
     private static string Ladder(IReadOnlyList<int> weights)
     {

@@ -1,4 +1,5 @@
 using Graystep.Core.Manifests;
+using Graystep.Core.Providers;
 using YamlDotNet.RepresentationModel;
 using static Graystep.Core.Manifests.YamlNodes;
 
@@ -22,7 +23,7 @@ internal sealed class TemplateDraft
 }
 
 /// <summary>Binds a Flagger MetricTemplate and checks its query's template variables against CONVENTIONS.md.</summary>
-internal sealed class TemplateBinder(ProblemSink sink, string text)
+internal sealed class TemplateBinder(ProblemSink sink, string text, ProviderCatalogue catalogue)
 {
     public TemplateDraft Bind(ManifestDocument doc)
     {
@@ -33,10 +34,11 @@ internal sealed class TemplateBinder(ProblemSink sink, string text)
         var metadata = Map(root, "metadata");
         var spec = Map(root, "spec");
         var provider = Map(spec, "provider");
-        var type = Scalar(provider, "type") ?? "prometheus";
-        if (type != "prometheus")
+        var type = Scalar(provider, "type") ?? MetricTemplate.DefaultProviderType;
+        if (!catalogue.IsMetricProvider(type))
         {
-            sink.Report(Child(provider, "type")!, "spec.provider.type", "provider type " + Quote(type) + " is not supported; Graystep queries Prometheus (type: prometheus)");
+            var known = ProviderCatalogue.Or([.. catalogue.MetricProviders.Select(m => $"{m.Name} (type: {m.Type})")]);
+            sink.Report(Child(provider, "type")!, "spec.provider.type", "provider type " + Quote(type) + " is not supported; Graystep queries " + known);
         }
 
         var address = Scalar(provider, "address");

@@ -6,6 +6,9 @@ namespace Graystep.Engine.Publishing;
 /// <summary>What became of a transition the runner decided.</summary>
 public abstract record PublishResult
 {
+    /// <summary>What a run says when it lost a race: the decision is thrown away and made again on fresh state.</summary>
+    public const string BranchMovedNote = "the branch moved while we decided; fetching and deciding again";
+
     /// <summary>The transition is on the branch: <paramref name="Sha"/> is the commit the cluster will sync to.</summary>
     public sealed record Published(string Sha) : PublishResult;
 

@@ -6,7 +6,6 @@ using Graystep.Core.Hosts;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Engine.Rollouts;
-using Graystep.Git;
 
 namespace Graystep.Engine.Publishing;
 
@@ -17,7 +16,7 @@ namespace Graystep.Engine.Publishing;
 /// spec's approvals allow it. Rollbacks never wait for a person. Every call re-reads the pull request, so a re-run
 /// after a killed job finds the same pull request and carries on from where it stands.
 /// </summary>
-public sealed class PullRequestPublisher : ITransitionPublisher
+public sealed class PullRequestPublisher : ITransitionPublisher, IDisposable
 {
     /// <summary>The line in a merged transition's message that names its pull request; the next one links back to it.</summary>
     public const string PullRequestLine = "Pull request: ";
@@ -35,6 +34,9 @@ public sealed class PullRequestPublisher : ITransitionPublisher
         _branches = branches ?? throw new ArgumentNullException(nameof(branches));
         _observer = observer ?? SilentObserver.Instance;
     }
+
+    /// <summary>Disposes the pull-request operations it was given (a host holds an HTTP client).</summary>
+    public void Dispose() => _host.Dispose();
 
     /// <summary>Whether a person must approve <paramref name="action"/>'s pull request: weight steps and promotion, as the spec asks.</summary>
     public static bool RequiresApproval(RolloutSpec spec, RolloutAction action)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Graystep.Core.Abstractions;
 using Graystep.Core.History;
-using Graystep.Engine.Specs;
+using Graystep.Core.Rollouts;
 
 namespace Graystep.Engine.Rollouts;
 

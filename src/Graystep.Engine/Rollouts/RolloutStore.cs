@@ -8,34 +8,43 @@ using Graystep.Rendering.IO;
 
 namespace Graystep.Engine.Rollouts;
 
-/// <summary>The rollout as read from the tip of the branch: spec, status and the commit that wrote the status.</summary>
-public sealed record RolloutState(LoadedRollout Loaded, RolloutStatus? Status, CommitRecord? StatusCommit)
-{
-    public Core.Spec.RolloutSpec Spec => Loaded.Spec;
-}
-
 /// <summary>
 /// Reads the rollout's state from a git workspace and records transitions as commits: render the output, write the
 /// status file, commit exactly the output folder, push without force.
 /// </summary>
-public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, string specPath)
+public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, ManifestRenderer renderer, string specPath)
 {
     /// <summary>How far back a rollback looks for the last good render (commits that changed the status file).</summary>
     private const int MaxStatusCommits = 10_000;
 
-    private readonly SpecSource _specs = new(files);
+    private readonly IFileSystem _files = specs.Files;
 
     public IGitWorkspace Workspace => workspace;
 
+    /// <summary>
+    /// Reads the state again: after a fetch unless <paramref name="fresh"/> (opening the workspace fetched already).
+    /// Every decision starts here, so a lost race, a killed process or a second runner only ever leads to a new
+    /// decision on fresh state.
+    /// </summary>
+    public async Task<RolloutState> ReadAsync(bool fresh, CancellationToken cancellationToken)
+    {
+        if (!fresh)
+        {
+            await workspace.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await LoadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<RolloutState> LoadAsync(CancellationToken cancellationToken)
     {
-        var loaded = _specs.LoadRollout(workspace.Root, specPath);
+        var loaded = specs.LoadRollout(workspace.Root, specPath);
         var statusFile = Path.Combine(workspace.Root, loaded.StatusPath);
         RolloutStatus? status = null;
         CommitRecord? commit = null;
-        if (files.FileExists(statusFile))
+        if (_files.FileExists(statusFile))
         {
-            status = StatusDocument.Read(loaded.StatusPath, files.ReadAllText(statusFile));
+            status = StatusDocument.Read(loaded.StatusPath, _files.ReadAllText(statusFile));
             var log = await workspace.LogAsync(loaded.StatusPath, 1, cancellationToken).ConfigureAwait(false);
             commit = log.Count > 0 ? log[0] : null;
         }
@@ -74,11 +83,11 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
             // A rollback puts back exactly what ran before the canary started, not a fresh render: templates may have
             // changed since, and the stable version must come back as it was.
             await workspace.RestoreAsync(good, state.Loaded.OutputPath, cancellationToken).ConfigureAwait(false);
-            WriteStatus(files, workspace.Root, state.Loaded, transition.Status);
+            WriteStatus(_files, workspace.Root, state.Loaded, transition.Status);
         }
         else
         {
-            Write(files, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
+            Write(_files, renderer, workspace.Root, state.Loaded, transition.Status, transition.RenderedCanary);
         }
 
         return await workspace.CommitAsync([state.Loaded.OutputPath], transition.Message, cancellationToken).ConfigureAwait(false)
@@ -109,9 +118,9 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
     }
 
     /// <summary>Renders the output folder and writes the status file for a state; no git.</summary>
-    public static IReadOnlyList<string> Write(IFileSystem files, string root, LoadedRollout loaded, RolloutStatus status, VersionRef? canary)
+    public static IReadOnlyList<string> Write(IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, RolloutStatus status, VersionRef? canary)
     {
-        var changed = RenderOutput(files, root, loaded, status.Stable, canary, status.Traffic)
+        var changed = RenderOutput(files, renderer, root, loaded, status.Stable, canary, status.Traffic)
             .Select(p => $"{loaded.OutputPath}/{p}").ToList();
         if (WriteStatus(files, root, loaded, status))
         {
@@ -136,9 +145,9 @@ public sealed class RolloutStore(IGitWorkspace workspace, IFileSystem files, str
     }
 
     /// <summary>Renders the manifests into the output folder only; returns the changed paths inside it.</summary>
-    public static IReadOnlyList<string> RenderOutput(IFileSystem files, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic)
+    public static IReadOnlyList<string> RenderOutput(IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic)
     {
-        var output = new ManifestRenderer().Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic));
+        var output = renderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic));
         return new OutputWriter(files).Write(Path.Combine(root, loaded.OutputPath), output);
     }
 }

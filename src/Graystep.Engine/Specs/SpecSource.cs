@@ -1,53 +1,19 @@
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
 using Graystep.Core.Manifests;
+using Graystep.Core.Providers;
+using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 
 namespace Graystep.Engine.Specs;
 
-/// <summary>One rollout resolved from a PATH, with everything found beside it.</summary>
-public sealed record LoadedRollout(RolloutSpec Spec, SpecSet Set, string SpecDirectory)
-{
-    /// <summary>
-    /// Plain manifests under the spec's folder: the target and what selects it. Graystep's own rendered output is
-    /// left out: the output folder usually sits under the spec's folder, and reading it back as input would make
-    /// the rendered Services and Ingresses clash with the ones rendered from the templates.
-    /// </summary>
-    public IReadOnlyList<ManifestDocument> Manifests { get; } = [.. Set.Manifests.Where(m => !m.IsRendered)];
-
-    public IReadOnlyList<MetricTemplate> Templates => Set.Templates;
-
-    /// <summary>The output folder, relative to the scan root, with '/' separators and no trailing '/'.</summary>
-    public string OutputPath => Normalize(Path.Combine(SpecDirectory, Spec.Output));
-
-    public string StatusPath => $"{OutputPath}/{Core.Rollouts.StatusDocument.FileName}";
-
-    private static string Normalize(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == ".")
-            {
-                continue;
-            }
-
-            if (part == ".." && parts.Count > 0 && parts[^1] != "..")
-            {
-                parts.RemoveAt(parts.Count - 1);
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return string.Join('/', parts);
-    }
-}
-
 /// <summary>Reads spec, template and manifest files from disk and hands them to Core as text.</summary>
-public sealed class SpecSource(IFileSystem files)
+public sealed class SpecSource(IFileSystem files, ProviderCatalogue catalogue)
 {
+    public IFileSystem Files => files;
+
+    public ProviderCatalogue Catalogue => catalogue;
+
     private static readonly string[] SkippedFolders = [".git", "node_modules", "bin", "obj", ".github"];
 
     /// <summary>
@@ -62,7 +28,7 @@ public sealed class SpecSource(IFileSystem files)
             sources.Add(new SourceFile(Display(baseDirectory, file), files.ReadAllText(file)));
         }
 
-        return SpecLoader.Load(sources);
+        return SpecLoader.Load(sources, catalogue);
     }
 
     /// <summary>

@@ -9,42 +9,19 @@ namespace Graystep.Gates.Sync;
 /// <c>status.sync.revisions</c> for multi-source apps), <c>Synced</c> and <c>Healthy</c>. Anything else is pending,
 /// with the reason; the engine's progress deadline bounds the wait.
 /// </summary>
-internal sealed class ArgoCdSyncGate : ISyncGate
+public sealed class ArgoCdSyncGate : KubeObjectSyncGate
 {
-    public const string DefaultNamespace = "argocd";
-    public const string NotFoundFix = "set sync.application (and sync.applicationNamespace) to the Application that applies this rollout's output";
+    public const string Kind = "argocd";
 
-    private readonly KubeApiClient _kube;
-    private readonly TimeProvider _time;
+    private static readonly KubeObjectKind Application = new("Argo CD", "Application", "applications.argoproj.io", "/apis/argoproj.io/v1alpha1", "argocd");
 
-    public ArgoCdSyncGate(KubeApiClient kube, TimeProvider time)
+    internal ArgoCdSyncGate(KubeApiClient kube, TimeProvider time)
+        : base(Kind, Application, kube, time)
     {
-        _kube = kube;
-        _time = time;
     }
 
-    public static KubeObjectRef Target(RolloutSpec spec) => new(
-        "Argo CD Application",
-        "applications.argoproj.io",
-        "/apis/argoproj.io/v1alpha1",
-        spec.Sync.ApplicationNamespace ?? DefaultNamespace,
-        spec.Sync.Application ?? spec.Name);
-
-    public async Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken)
+    internal override SyncObservation Evaluate(JsonElement app, string name, string sha, DateTimeOffset committedAt, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        var target = Target(spec);
-        return await _kube.GetAsync(spec.Sync, target, NotFoundFix, cancellationToken).ConfigureAwait(false) switch
-        {
-            KubeRead.Found found => Evaluate(found.Object, target, commitSha, committedAt, _time.GetUtcNow()),
-            KubeRead.Unavailable unavailable => new SyncObservation.Pending(unavailable.Reason),
-            _ => throw new InvalidOperationException("unknown read result"),
-        };
-    }
-
-    internal static SyncObservation Evaluate(JsonElement app, KubeObjectRef target, string sha, DateTimeOffset committedAt, DateTimeOffset now)
-    {
-        var name = $"{target.Title} {target.Id}";
         var revision = app.String("status", "sync", "revision");
         var revisions = app.Strings("status", "sync", "revisions");
         if (!Revisions.SameCommit(revision, sha) && !revisions.Any(r => Revisions.SameCommit(r, sha)))

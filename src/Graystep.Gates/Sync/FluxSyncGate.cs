@@ -9,42 +9,20 @@ namespace Graystep.Gates.Sync;
 /// <c>main@sha1:&lt;sha&gt;</c>) and its <c>Ready</c> condition is <c>True</c>; the cluster runs the commit since
 /// that condition's <c>lastTransitionTime</c>.
 /// </summary>
-internal sealed class FluxSyncGate : ISyncGate
+public sealed class FluxSyncGate : KubeObjectSyncGate
 {
-    public const string DefaultNamespace = "flux-system";
-    public const string NotFoundFix = "set sync.application (and sync.applicationNamespace) to the Kustomization that applies this rollout's output";
+    public const string Kind = "flux";
 
-    private readonly KubeApiClient _kube;
-    private readonly TimeProvider _time;
+    private static readonly KubeObjectKind Kustomization =
+        new("Flux", "Kustomization", "kustomizations.kustomize.toolkit.fluxcd.io", "/apis/kustomize.toolkit.fluxcd.io/v1", "flux-system");
 
-    public FluxSyncGate(KubeApiClient kube, TimeProvider time)
+    internal FluxSyncGate(KubeApiClient kube, TimeProvider time)
+        : base(Kind, Kustomization, kube, time)
     {
-        _kube = kube;
-        _time = time;
     }
 
-    public static KubeObjectRef Target(RolloutSpec spec) => new(
-        "Flux Kustomization",
-        "kustomizations.kustomize.toolkit.fluxcd.io",
-        "/apis/kustomize.toolkit.fluxcd.io/v1",
-        spec.Sync.ApplicationNamespace ?? DefaultNamespace,
-        spec.Sync.Application ?? spec.Name);
-
-    public async Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken)
+    internal override SyncObservation Evaluate(JsonElement kustomization, string name, string sha, DateTimeOffset committedAt, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        var target = Target(spec);
-        return await _kube.GetAsync(spec.Sync, target, NotFoundFix, cancellationToken).ConfigureAwait(false) switch
-        {
-            KubeRead.Found found => Evaluate(found.Object, target, commitSha, committedAt, _time.GetUtcNow()),
-            KubeRead.Unavailable unavailable => new SyncObservation.Pending(unavailable.Reason),
-            _ => throw new InvalidOperationException("unknown read result"),
-        };
-    }
-
-    internal static SyncObservation Evaluate(JsonElement kustomization, KubeObjectRef target, string sha, DateTimeOffset committedAt, DateTimeOffset now)
-    {
-        var name = $"{target.Title} {target.Id}";
         var applied = kustomization.String("status", "lastAppliedRevision");
         var attempted = kustomization.String("status", "lastAttemptedRevision");
         var ready = kustomization.Objects("status", "conditions").FirstOrDefault(c => c.String("type") == "Ready");

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
+using Graystep.Core.Providers;
 using Graystep.Core.Spec;
 
 namespace Graystep.Gates.Sync;
@@ -29,45 +30,70 @@ internal abstract record KubeRead
 }
 
 /// <summary>
+/// How Graystep reaches the Kubernetes API outside a spec's <c>sync.server</c>, as the settings read it once:
+/// <c>GRAYSTEP_KUBE_API</c>, <c>GRAYSTEP_KUBE_TOKEN</c>, <c>GRAYSTEP_KUBE_CA_FILE</c>, and the in-cluster service
+/// (<c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c>). A class, not a record: a record's ToString would print the token.
+/// </summary>
+public sealed class KubeSettings
+{
+    public string? Server { get; init; }
+
+    public string? Token { get; init; }
+
+    public string? CaFile { get; init; }
+
+    /// <summary>The in-cluster API service's host and port, when running in a pod.</summary>
+    public string? ServiceHost { get; init; }
+
+    public string? ServicePort { get; init; }
+
+    public override string ToString() => $"KubeSettings {{ Server = {Server}, Token = {(Token is null ? "(none)" : "***")}, CaFile = {CaFile} }}";
+}
+
+/// <summary>
 /// A tiny read-only Kubernetes API client: one GET of one custom resource. The server is <c>sync.server</c>, else
 /// <c>GRAYSTEP_KUBE_API</c>, else the in-cluster service; the token is <c>GRAYSTEP_KUBE_TOKEN</c>, else the pod's
 /// service-account token (read at every call: projected tokens rotate).
 /// </summary>
-internal sealed class KubeApiClient
+public sealed class KubeApiClient
 {
     public const string ServerVariable = "GRAYSTEP_KUBE_API";
     public const string TokenVariable = "GRAYSTEP_KUBE_TOKEN";
+
+    /// <summary>The token the sync gates send to the Kubernetes API, for the settings and the secret mask.</summary>
+    public static SecretSetting Token { get; } = new(null, [TokenVariable], "Bearer token for the Kubernetes API (sync.kind argocd or flux)");
     public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
     public const string ServiceAccountTokenFile = ServiceAccountDirectory + "/token";
 
-    private readonly HttpClient _http;
-    private readonly IEnvironment _environment;
+    private readonly Lazy<HttpClient> _http;
+    private readonly KubeSettings _settings;
     private readonly IFileSystem _fileSystem;
     private readonly TimeSpan _requestTimeout;
 
-    public KubeApiClient(HttpMessageHandler handler, IEnvironment environment, IFileSystem fileSystem, TimeSpan? requestTimeout = null)
+    /// <param name="handler">Makes the HTTP stack on first use: a spec without an argocd or flux gate never needs one.</param>
+    public KubeApiClient(Func<HttpMessageHandler> handler, KubeSettings settings, IFileSystem fileSystem, TimeSpan? requestTimeout = null)
     {
-        _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        _environment = environment;
+        _http = new Lazy<HttpClient>(() => new HttpClient(handler(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
+        _settings = settings;
         _fileSystem = fileSystem;
         _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30);
     }
 
-    public KubeEndpoint Resolve(SyncSpec sync)
+    internal KubeEndpoint Resolve(SyncSpec sync)
     {
         var server = Nonblank(sync.Server) is { } fromSpec ? ParseServer(fromSpec, "sync.server")
-            : Nonblank(_environment.GetVariable(ServerVariable)) is { } fromEnv ? ParseServer(fromEnv, ServerVariable)
+            : Nonblank(_settings.Server) is { } fromEnv ? ParseServer(fromEnv, ServerVariable)
             : InCluster() ?? throw new GraystepException(
-                $"sync.kind {SyncKindName(sync.Kind)} reads the Kubernetes API, but no API server is configured",
+                $"sync.kind {sync.Kind} reads the Kubernetes API, but no API server is configured",
                 ExitCodes.InvalidSpec,
                 $"set sync.server in the rollout spec or {ServerVariable}, or run inside the cluster");
 
-        var token = Nonblank(_environment.GetVariable(TokenVariable))
+        var token = Nonblank(_settings.Token)
             ?? (_fileSystem.FileExists(ServiceAccountTokenFile) ? Nonblank(_fileSystem.ReadAllText(ServiceAccountTokenFile)) : null);
         return new KubeEndpoint(server, token?.Trim());
     }
 
-    public async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, CancellationToken cancellationToken)
+    internal async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, CancellationToken cancellationToken)
     {
         var endpoint = Resolve(sync);
         var server = endpoint.Server.ToString().TrimEnd('/');
@@ -82,7 +108,7 @@ internal sealed class KubeApiClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
+            using var response = await _http.Value.SendAsync(request, linked.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
             var what = $"{target.Title} {target.Id}";
             switch (response.StatusCode)
@@ -113,7 +139,7 @@ internal sealed class KubeApiClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new KubeRead.Unavailable($"no answer from the Kubernetes API at {server} within {DurationText.Format(_requestTimeout)}");
+            return new KubeRead.Unavailable($"no answer from the Kubernetes API at {server} within {GoDuration.Format(_requestTimeout)}");
         }
         catch (HttpRequestException ex)
         {
@@ -121,17 +147,15 @@ internal sealed class KubeApiClient
         }
     }
 
-    internal static string SyncKindName(SyncKind kind) => kind.ToString().ToLowerInvariant();
-
     private Uri? InCluster()
     {
-        var host = Nonblank(_environment.GetVariable("KUBERNETES_SERVICE_HOST"));
+        var host = Nonblank(_settings.ServiceHost);
         if (host is null)
         {
             return null;
         }
 
-        var port = Nonblank(_environment.GetVariable("KUBERNETES_SERVICE_PORT")) ?? "443";
+        var port = Nonblank(_settings.ServicePort) ?? "443";
         var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         return new Uri($"https://{authority}:{port}");
     }

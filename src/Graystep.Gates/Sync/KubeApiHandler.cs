@@ -11,16 +11,15 @@ namespace Graystep.Gates.Sync;
 /// </summary>
 public static class KubeApiHandler
 {
-    public const string CaFileVariable = "GRAYSTEP_KUBE_CA_FILE";
     public const string ServiceAccountCaFile = KubeApiClient.ServiceAccountDirectory + "/ca.crt";
 
-    public static HttpMessageHandler Create(IEnvironment environment, IFileSystem fileSystem)
+    public static HttpMessageHandler Create(KubeSettings settings, IFileSystem fileSystem)
     {
-        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(fileSystem);
 
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        var caFile = environment.GetVariable(CaFileVariable) is { Length: > 0 } configured ? configured
+        var caFile = settings.CaFile is { Length: > 0 } configured ? configured
             : fileSystem.FileExists(ServiceAccountCaFile) ? ServiceAccountCaFile
             : null;
         if (caFile is not null)

@@ -4,26 +4,30 @@ using Graystep.Core.Spec;
 namespace Graystep.Gates.Sync;
 
 /// <summary><c>sync.kind: none</c>: the cluster is taken to run a commit as soon as it is committed.</summary>
-internal sealed class NoneSyncGate : ISyncGate
+public sealed class NoneSyncGate : ISyncGate
 {
+    public string Id => "none";
+
+    public bool IsSupported(string input) => input == Id;
+
     public Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken) =>
         Task.FromResult<SyncObservation>(new SyncObservation.Synced(committedAt));
 }
 
 /// <summary><c>sync.kind: delay</c>: the commit counts as applied <c>sync.delay</c> after it was committed.</summary>
-internal sealed class DelaySyncGate : ISyncGate
+public sealed class DelaySyncGate(TimeProvider time) : ISyncGate
 {
-    private readonly TimeProvider _time;
+    public string Id => SyncSpec.DefaultKind;
 
-    public DelaySyncGate(TimeProvider time) => _time = time;
+    public bool IsSupported(string input) => input == Id;
 
     public Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var appliedAt = committedAt + spec.Sync.Delay;
-        var remaining = appliedAt - _time.GetUtcNow();
+        var remaining = appliedAt - time.GetUtcNow();
         SyncObservation observation = remaining > TimeSpan.Zero
-            ? new SyncObservation.Pending($"applying in {DurationText.FormatCeilingSeconds(remaining)}")
+            ? new SyncObservation.Pending($"applying in {GoDuration.FormatWholeSecondsUp(remaining)}", KnownAt: appliedAt)
             : new SyncObservation.Synced(appliedAt);
         return Task.FromResult(observation);
     }

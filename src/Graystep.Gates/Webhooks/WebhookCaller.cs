@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Graystep.Core.Gates;
+using Graystep.Core.Secrets;
 using Graystep.Core.Spec;
 
 namespace Graystep.Gates.Webhooks;
@@ -20,6 +21,11 @@ namespace Graystep.Gates.Webhooks;
 /// </remarks>
 public sealed class WebhookCaller : IWebhookCaller, IDisposable
 {
+    public const string CallerId = "http";
+
+    /// <summary>Metadata values shorter than this are too short to be secrets and too common to mask without mangling text.</summary>
+    private const int MinimumSecretLength = 4;
+
     private const int MaxBodyBytes = 8192;
 
     private readonly HttpClient _http;
@@ -38,12 +44,17 @@ public sealed class WebhookCaller : IWebhookCaller, IDisposable
         _options = options ?? new WebhookCallerOptions();
     }
 
+    public string Id => CallerId;
+
+    /// <summary>Flagger's webhooks are HTTP: http and https URLs.</summary>
+    public bool IsSupported(Uri input) => input is { IsAbsoluteUri: true, Scheme: "http" or "https" };
+
     public async Task<WebhookResult> CallAsync(WebhookSpec hook, WebhookPayload payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hook);
         ArgumentNullException.ThrowIfNull(payload);
 
-        var secrets = SecretRedactor.SecretsOf(hook, payload);
+        var secrets = SecretsOf(hook, payload);
         var body = WebhookPayloadJson.Serialize(payload, WebhookPayloadJson.Metadata(hook, payload, _time.GetUtcNow()));
         var allowed = 1 + Math.Max(0, hook.Retries);
 
@@ -57,7 +68,7 @@ public sealed class WebhookCaller : IWebhookCaller, IDisposable
         }
 
         var detail = made > 1 ? $"{attempt.Detail} (after {made.ToString(CultureInfo.InvariantCulture)} attempts)" : attempt.Detail;
-        return new WebhookResult(hook.Name, hook.Type, attempt.Succeeded, attempt.StatusCode, SecretRedactor.Redact(detail, secrets));
+        return new WebhookResult(hook.Name, hook.Type, attempt.Succeeded, attempt.StatusCode, secrets.Apply(detail));
     }
 
     public void Dispose() => _http.Dispose();
@@ -70,9 +81,9 @@ public sealed class WebhookCaller : IWebhookCaller, IDisposable
         return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 
-    private async Task<Attempt> SendAsync(WebhookSpec hook, byte[] body, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    private async Task<Attempt> SendAsync(WebhookSpec hook, byte[] body, SecretSet secrets, CancellationToken cancellationToken)
     {
-        var url = SecretRedactor.SafeUrl(hook.Url);
+        var url = UrlCredentials.WithoutSecrets(hook.Url);
         using var timeout = new CancellationTokenSource(hook.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = new ByteArrayContent(body) };
@@ -89,19 +100,54 @@ public sealed class WebhookCaller : IWebhookCaller, IDisposable
             }
 
             var text = await ReadBodyAsync(response, linked.Token).ConfigureAwait(false);
-            text = Shorten(SecretRedactor.Redact(text, secrets));
+            text = Shorten(secrets.Apply(text));
             var detail = text.Length > 0 ? $"{status} from {url}: {text}" : $"{status} from {url}";
             var retryable = code == (int)HttpStatusCode.TooManyRequests || (code >= 500 && code != (int)HttpStatusCode.NotImplemented);
             return new Attempt(false, code, detail, retryable);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new Attempt(false, null, $"no response from {url} within {DurationText.Format(hook.Timeout)}", Retryable: true);
+            return new Attempt(false, null, $"no response from {url} within {GoDuration.Format(hook.Timeout)}", Retryable: true);
         }
         catch (HttpRequestException ex)
         {
             return new Attempt(false, null, $"cannot reach {url}: {Describe(ex)}", Retryable: true);
         }
+    }
+
+    /// <summary>
+    /// A webhook's secrets: any metadata value may be a token (Flagger's load tester takes commands and credentials
+    /// there), and so may the URL's user info and query values. Receivers often echo the request in their error body.
+    /// </summary>
+    internal static SecretSet SecretsOf(WebhookSpec hook, WebhookPayload payload)
+    {
+        var secrets = new SecretSet();
+        foreach (var value in hook.Metadata.Values.Concat(payload.Metadata.Values))
+        {
+            secrets.Add(value, MinimumSecretLength);
+        }
+
+        var userInfo = hook.Url.UserInfo;
+        if (userInfo.Length > 0)
+        {
+            secrets.Add(userInfo, MinimumSecretLength);
+            foreach (var part in userInfo.Split(':'))
+            {
+                secrets.Add(Uri.UnescapeDataString(part), MinimumSecretLength);
+            }
+        }
+
+        foreach (var pair in hook.Url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                secrets.Add(pair[(eq + 1)..], MinimumSecretLength);
+                secrets.Add(Uri.UnescapeDataString(pair[(eq + 1)..]), MinimumSecretLength);
+            }
+        }
+
+        return secrets;
     }
 
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -1,33 +1,34 @@
-using Graystep.Core.Spec;
+using Graystep.Core.Errors;
+using Graystep.Core.Providers;
 
 namespace Graystep.Rendering.Routing;
 
-/// <summary>The routers, registered explicitly and in a fixed order; one per provider, no reflection.</summary>
-internal sealed class RouterRegistry
+/// <summary>
+/// The traffic routers by <c>spec.provider</c>. The spec names its provider (validation checks it against the
+/// descriptors), so the registry only dispatches, in a fixed order, with no reflection.
+/// </summary>
+public sealed class RouterRegistry() : ProviderRegistry<Router, string>("traffic provider", auto: null)
 {
-    private readonly IReadOnlyList<IRouter> _routers;
+    /// <summary>What each registered provider can do, in registration order: the spec loader's catalogue reads it.</summary>
+    public IReadOnlyList<TrafficProvider> Descriptors => [.. Providers.Select(r => r.Descriptor)];
 
-    public RouterRegistry(IEnumerable<IRouter> routers)
+    /// <summary>The router for a provider the spec named (its id or an alias).</summary>
+    public Router For(TrafficProvider provider)
     {
-        _routers = routers.ToList();
-        var duplicate = _routers.GroupBy(r => r.Provider).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        ArgumentNullException.ThrowIfNull(provider);
+        return Resolve(null, provider.Id);
+    }
+
+    protected override void OnAdding(Router provider)
+    {
+        var taken = Providers.SelectMany(r => r.Descriptor.Aliases.Prepend(r.Id)).ToHashSet(StringComparer.Ordinal);
+        if (provider.Descriptor.Aliases.Prepend(provider.Id).FirstOrDefault(taken.Contains) is { } clash)
         {
-            throw new ArgumentException($"two routers registered for provider {duplicate.Key}", nameof(routers));
+            throw new ArgumentException($"the traffic provider name '{clash}' is already registered", nameof(provider));
         }
     }
 
-    public static RouterRegistry Default { get; } = new(
-    [
-        new IstioRouter(),
-        new NginxRouter(),
-        new GatewayApiRouter(),
-        new KubernetesRouter(),
-    ]);
-
-    public IReadOnlyList<IRouter> Routers => _routers;
-
-    public IRouter For(Provider provider) =>
-        _routers.FirstOrDefault(r => r.Provider == provider)
-        ?? throw new InvalidOperationException($"no router is registered for provider {provider}");
+    protected override GraystepException NoProvider(string input) => new(
+        $"no router is registered for provider {input}; registered: {string.Join(", ", Ids)}",
+        ExitCodes.InvalidSpec);
 }

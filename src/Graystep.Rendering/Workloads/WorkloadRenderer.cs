@@ -24,7 +24,7 @@ internal static class WorkloadRenderer
         }
     }
 
-    public static string WorkloadName(AppManifests app, string version) => $"{app.TargetName}-{version}";
+    public static string WorkloadName(AppManifests app, string version) => VersionName.Workload(app.TargetName, version);
 
     private static YamlMap Deployment(AppManifests app, string ns, VersionRef version)
     {

@@ -1,3 +1,4 @@
+using Graystep.Core.Spec;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Graystep.Sandbox.Reconciling;
@@ -137,7 +138,7 @@ internal static class GitOpsResources
             ["metadata"] = Metadata(ns, name, "Kustomization", status, createdAt),
             ["spec"] = new JsonObject
             {
-                ["interval"] = DurationText.Format(interval),
+                ["interval"] = GoDuration.Format(interval),
                 ["path"] = "./" + path,
                 ["prune"] = true,
                 ["sourceRef"] = new JsonObject { ["kind"] = "GitRepository", ["name"] = name },

@@ -1,3 +1,4 @@
+using Graystep.Core.Spec;
 using System.Globalization;
 using Graystep.Core.Errors;
 using Graystep.Sandbox.Traffic;
@@ -288,7 +289,7 @@ public sealed class BehaviourConfig
             return ms;
         }
 
-        if (DurationText.TryParse(text, out var duration))
+        if (GoDuration.TryParse(text.Trim(), out var duration))
         {
             return duration.TotalMilliseconds;
         }

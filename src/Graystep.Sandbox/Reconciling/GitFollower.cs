@@ -9,7 +9,7 @@ namespace Graystep.Sandbox.Reconciling;
 /// private bare scratch clone, <c>ls-tree</c> + <c>cat-file --batch</c> to read files at a commit. Never writes to
 /// the followed repository.
 /// </summary>
-internal sealed class GitFollower(GitCli git, string repo, string branch, string path, string scratch)
+internal sealed class GitFollower(FollowerGit git, string repo, string branch, string path, string scratch)
 {
     private readonly string _repo = ResolveRepo(repo);
 

@@ -3,14 +3,6 @@ using Graystep.Sandbox.Traffic;
 
 namespace Graystep.Sandbox.Routing;
 
-internal enum Provider
-{
-    Istio,
-    Nginx,
-    GatewayApi,
-    Kubernetes,
-}
-
 /// <summary>
 /// Where a route sends a request: a Service (or Istio subset) and the workloads that back it. <see cref="Version"/>
 /// is the version the selector or subset names; the version that serves a request is the picked pod's.
@@ -70,7 +62,7 @@ internal sealed record RouteView(IReadOnlyList<string> Match, IReadOnlyList<Dest
 internal sealed record RoutedApp(
     string Namespace,
     string Name,
-    Provider Provider,
+    ISandboxRouter Provider,
     string Service,
     string? Ingress,
     string Target,

@@ -17,7 +17,7 @@ internal sealed class TrafficSimulator
     private readonly ulong _seed;
     private readonly int _users;
     private readonly double _abShare;
-    private readonly MeshMetrics _metrics = new();
+    private readonly MeshMetrics _metrics = new(SandboxRouters.Default);
     private readonly Dictionary<string, Prng> _rngs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AppCounters> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoutedApp> _seenApps = new(StringComparer.Ordinal);
@@ -153,7 +153,7 @@ internal sealed class TrafficSimulator
                 result.Add(new AppSnapshot(
                     a.Namespace,
                     a.Name,
-                    ProviderName(a.Provider),
+                    a.Provider.ProviderId,
                     a.Service,
                     a.Ingress,
                     a.Target,
@@ -172,14 +172,6 @@ internal sealed class TrafficSimulator
 
         static WeightSnapshot View(DestinationView d) => new(d.Service, d.Version, d.Weight);
     }
-
-    public static string ProviderName(Provider provider) => provider switch
-    {
-        Provider.Istio => "istio",
-        Provider.Nginx => "nginx",
-        Provider.GatewayApi => "gateway-api",
-        _ => "kubernetes",
-    };
 
     private void SendOne(RoutedApp app, Prng rng)
     {

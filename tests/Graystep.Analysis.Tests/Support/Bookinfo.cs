@@ -55,6 +55,22 @@ public static partial class Bookinfo
         return [.. args];
     }
 
+    /// <summary>
+    /// Waits until a whole window of <paramref name="seconds"/> (plus two for the scrape) has passed since the branch's
+    /// last commit: analysis only looks at traffic after it.
+    /// </summary>
+    public static async Task WaitForAWholeWindowAsync(GitOpsRepo repo, int seconds = 5)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        var committedAt = DateTimeOffset.Parse(
+            GitOpsRepo.Git(repo.Seed, "--git-dir", repo.Bare, "log", "-1", "--format=%cI", "main").Trim(), CultureInfo.InvariantCulture);
+        var wait = committedAt + TimeSpan.FromSeconds(seconds + 2) - TimeProvider.System.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+    }
+
     /// <summary>One row of an analysis table in a commit body or the CLI output.</summary>
     public sealed record TableRow(string Metric, string Value, string Threshold, string Window, string Verdict)
     {

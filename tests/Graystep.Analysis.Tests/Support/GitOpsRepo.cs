@@ -130,7 +130,16 @@ public sealed class GitOpsRepo : IDisposable
         }
     }
 
+    /// <summary>Starts the published CLI in the seed checkout, with its own managed workspaces folder.</summary>
+    public ChildProcess StartGraystep(params string[] args) => GraystepProcess.Start(args, Seed, Environment());
+
+    /// <summary>Runs the published CLI to the end; it is killed and the test fails if it outlives <paramref name="timeout"/>.</summary>
+    public Task<ChildProcessResult> GraystepAsync(string[] args, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null) =>
+        GraystepProcess.RunAsync(args, Seed, environment is null ? Environment() : new Dictionary<string, string?>(Environment().Concat(environment)), timeout);
+
     public void Dispose() => _temp.Dispose();
+
+    private Dictionary<string, string?> Environment() => new() { ["GRAYSTEP_WORKSPACE"] = Workspaces };
 
     public static string Git(string cwd, params string[] args)
     {

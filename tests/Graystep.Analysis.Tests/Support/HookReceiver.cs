@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
+using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Graystep.TestKit.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Graystep.Analysis.Tests.Support;
 
@@ -22,35 +17,23 @@ public sealed record HookCall(string Hook, string Phase, string Body, TimeSpan A
 /// </summary>
 public sealed class HookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private const string Prefix = "/hooks/";
+
     private readonly ConcurrentDictionary<string, int> _answers = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<HookCall> _calls = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private LocalServer? _server;
 
-    private HookReceiver(WebApplication app, int port)
+    private HookReceiver()
     {
-        _app = app;
-        Base = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
     }
 
-    public string Base { get; }
+    public string Base => _server!.Base;
 
     public static async Task<HookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        HookReceiver? receiver = null;
-        app.MapPost("/hooks/{name}", async (HttpContext http, string name) =>
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            var body = await reader.ReadToEndAsync();
-            return receiver!.Handle(name, body);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver = new HookReceiver(app, new Uri(address).Port);
+        var receiver = new HookReceiver();
+        receiver._server = await LocalServer.StartAsync(receiver.HandleAsync);
         return receiver;
     }
 
@@ -78,12 +61,23 @@ public sealed class HookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 
-    private IResult Handle(string hook, string body)
+    private async Task HandleAsync(HttpContext context, RecordedRequest request)
     {
+        var path = request.PathAndQuery.Split('?')[0];
+        if (request.Method != "POST" || !path.StartsWith(Prefix, StringComparison.Ordinal) || path.Length == Prefix.Length)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var hook = path[Prefix.Length..];
+        var body = request.Body;
         var phase = string.Empty;
         try
         {
@@ -97,6 +91,8 @@ public sealed class HookReceiver : IAsyncDisposable
 
         _calls.Enqueue(new HookCall(hook, phase, body, _clock.Elapsed));
         var status = _answers.GetValueOrDefault(hook, 200);
-        return Results.Text(status < 300 ? string.Empty : $"{hook} says no ({status.ToString(CultureInfo.InvariantCulture)})", "text/plain", statusCode: status);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(status < 300 ? string.Empty : $"{hook} says no ({status.ToString(CultureInfo.InvariantCulture)})", Encoding.UTF8);
     }
 }

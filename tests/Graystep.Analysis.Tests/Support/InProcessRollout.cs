@@ -1,13 +1,18 @@
+using Graystep.Cli.Composition;
 using Graystep.Core.Analysis;
 using Graystep.Core.Gates;
 using Graystep.Core.Rollouts;
+using Graystep.Engine.Gates;
 using Graystep.Engine.Rollouts;
+using Graystep.Engine.Specs;
+using Graystep.Gates;
 using Graystep.Gates.Sync;
 using Graystep.Gates.Webhooks;
 using Graystep.Git;
 using Graystep.Metrics;
 using Graystep.Rendering.IO;
 using Graystep.TestKit;
+using Graystep.TestKit.Prometheus;
 
 namespace Graystep.Analysis.Tests.Support;
 
@@ -89,16 +94,19 @@ public static class InProcessRollout
         var time = wiring.Time;
         var environment = SystemEnvironment.Instance;
         var files = new PhysicalFileSystem();
-        var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), environment), environment, time);
+        var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), environment), new GitSettings { WorkspaceRoot = repo.Workspaces }, time);
         await using var workspace = await factory.OpenAsync(
             new WorkspaceOptions { Repo = repo.Bare, WorkspaceRoot = repo.Workspaces, WorkingDirectory = repo.Seed },
             cancellationToken);
         using var handler = new SocketsHttpHandler();
         using var webhookHandler = new SocketsHttpHandler();
         using var caller = new WebhookCaller(webhookHandler, time);
-        var analysis = wiring.Analysis ?? new PrometheusAnalysisRunner(handler, new PrometheusAnalysisOptions { PrometheusOverride = wiring.Prometheus }, time);
-        var sync = SyncGateRegistry.CreateDefault(KubeApiHandler.Create(environment, files), time, environment, files);
-        var runner = new RolloutRunner(new RolloutStore(workspace, files, repo.SpecPath), time, analysis, wiring.Webhooks ?? caller, sync, observer, wiring.Delay);
+        var analysis = wiring.Analysis ?? PrometheusAnalysis.Create(handler, time, wiring.Prometheus);
+        var kube = new KubeSettings();
+        var sync = SyncGates.Create(() => KubeApiHandler.Create(kube, files), time, kube, files);
+        var store = new RolloutStore(workspace, new SpecSource(files, StandardProviders.Catalogue), StandardProviders.Renderer, repo.SpecPath);
+        var sensors = new Sensors(sync, new HookRunner(new WebhookCallerRegistry { wiring.Webhooks ?? caller }), analysis);
+        var runner = new RolloutRunner(store, time, sensors, observer, wiring.Delay);
         return await runner.RunAsync(request, cancellationToken);
     }
 

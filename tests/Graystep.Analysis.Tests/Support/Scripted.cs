@@ -50,6 +50,10 @@ public sealed class ScriptedAnalysis(TimeProvider time, Func<int, bool>? passes 
 /// <summary>Webhooks answered by a script per hook name (success unless told), each call recorded with its time.</summary>
 public sealed class ScriptedHooks(TimeProvider time) : IWebhookCaller
 {
+    public string Id => "scripted";
+
+    public bool IsSupported(Uri input) => true;
+
     private readonly Dictionary<string, Func<int, bool>> _scripts = new(StringComparer.Ordinal);
     private readonly List<(string Name, WebhookType Type, string Phase, DateTimeOffset At)> _calls = [];
 

@@ -30,7 +30,7 @@ internal static class GraystepCli
             error,
             new FakeEnvironment(environment),
             new PhysicalFileSystem(),
-            time ?? new FakeTimeProvider(),
+            time ?? new FakeTimeProvider(TestClock.Start),
             workingDirectory,
             () => throw new InvalidOperationException("validate and render must not touch the network"));
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));

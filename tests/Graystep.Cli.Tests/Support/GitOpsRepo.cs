@@ -64,9 +64,9 @@ public sealed partial class GitOpsRepo : IDisposable
     }
 
     /// <summary>graystep ARGS from <see cref="Root"/> (or <paramref name="cwd"/>), with <see cref="Env"/>.</summary>
-    public Task<CliResult> RunAsync(params string[] args) => GraystepProcess.RunAsync(args, Root, Env());
+    public Task<ChildProcessResult> RunAsync(params string[] args) => GraystepProcess.RunAsync(args, Root, Env());
 
-    public Task<CliResult> RunInAsync(string cwd, IReadOnlyDictionary<string, string?> env, params string[] args) => GraystepProcess.RunAsync(args, cwd, env);
+    public Task<ChildProcessResult> RunInAsync(string cwd, IReadOnlyDictionary<string, string?> env, params string[] args) => GraystepProcess.RunAsync(args, cwd, env);
 
     /// <summary>A working checkout of the remote, as a user or a CI job has it.</summary>
     public string Checkout(string name)

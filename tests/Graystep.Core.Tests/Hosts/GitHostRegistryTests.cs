@@ -1,5 +1,7 @@
 using Graystep.Core.Errors;
 using Graystep.Core.Hosts;
+using Graystep.Core.Providers;
+using Graystep.Core.Secrets;
 
 namespace Graystep.Core.Tests.Hosts;
 
@@ -9,10 +11,12 @@ public sealed class GitHostRegistryTests
     private static readonly StubHost GitHub = new("github", url => url.Contains("github.com", StringComparison.Ordinal));
     private static readonly StubHost Azure = new("azure", url => url.Contains("dev.azure.com", StringComparison.Ordinal));
 
-    private static GitHostRegistry Registry() => new GitHostRegistry()
-        .Register(Local, GitHostPriority.Fallback)
-        .Register(GitHub, GitHostPriority.Normal)
-        .Register(Azure, GitHostPriority.Normal);
+    private static GitHostRegistry Registry() => new()
+    {
+        { Local, ProviderPriority.Fallback },
+        { GitHub, ProviderPriority.Normal },
+        { Azure, ProviderPriority.Normal },
+    };
 
     [Theory]
     [InlineData("https://github.com/acme/gitops.git", "github")]
@@ -38,13 +42,15 @@ public sealed class GitHostRegistryTests
     {
         var error = Assert.Throws<GraystepException>(() => Registry().Resolve("bitbucket", "https://bitbucket.org/a/b"));
         Assert.Equal(ExitCodes.Usage, error.ExitCode);
-        Assert.Equal("unknown git host 'bitbucket'; known hosts: auto, github, azure, local", error.Message);
+        Assert.Equal("--git-host bitbucket: unknown git host", error.Message);
+        Assert.Equal("use one of: auto, local, github, azure", error.Hint);
     }
 
     [Fact]
     public void Two_hosts_at_the_same_priority_that_both_accept_are_an_error_not_a_silent_pick()
     {
-        var registry = Registry().Register(new StubHost("gitlab", url => url.Contains("acme", StringComparison.Ordinal)), GitHostPriority.Normal);
+        var registry = Registry();
+        registry.Add(new StubHost("gitlab", url => url.Contains("acme", StringComparison.Ordinal)), ProviderPriority.Normal);
         var error = Assert.Throws<GraystepException>(() => registry.Resolve("auto", "https://token:s3cret@github.com/acme/gitops.git"));
         Assert.Contains("github, gitlab", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
@@ -55,15 +61,16 @@ public sealed class GitHostRegistryTests
     public void A_higher_priority_host_wins_over_a_lower_one_that_also_accepts()
     {
         var enterprise = new StubHost("ghe", url => url.Contains("github", StringComparison.Ordinal));
-        var registry = Registry().Register(enterprise, GitHostPriority.High);
+        var registry = Registry();
+        registry.Add(enterprise, ProviderPriority.High);
         Assert.Equal("ghe", registry.Resolve("auto", "https://github.com/a/b").Id);
-        Assert.Equal(["auto", "ghe", "github", "azure", "local"], registry.KnownIds);
+        Assert.Equal(["auto", "local", "github", "azure", "ghe"], registry.KnownIds);
     }
 
     [Fact]
     public void Without_a_fallback_an_unsupported_remote_is_an_error()
     {
-        var registry = new GitHostRegistry().Register(GitHub, GitHostPriority.Normal);
+        var registry = new GitHostRegistry { GitHub };
         var error = Assert.Throws<GraystepException>(() => registry.Resolve("auto", "/srv/git/x.git"));
         Assert.Contains("no git host supports", error.Message, StringComparison.Ordinal);
     }
@@ -71,9 +78,23 @@ public sealed class GitHostRegistryTests
     [Fact]
     public void Registration_refuses_duplicate_ids_a_second_fallback_and_the_reserved_auto()
     {
-        Assert.Throws<ArgumentException>(() => Registry().Register(new StubHost("GITHUB", _ => false), GitHostPriority.Low));
-        Assert.Throws<ArgumentException>(() => Registry().Register(new StubHost("other", _ => true), GitHostPriority.Fallback));
-        Assert.Throws<ArgumentException>(() => Registry().Register(new StubHost("auto", _ => true), GitHostPriority.Low));
+        Assert.Throws<ArgumentException>(() => Registry().Add(new StubHost("GITHUB", _ => false), ProviderPriority.Low));
+        Assert.Throws<ArgumentException>(() => Registry().Add(new StubHost("other", _ => true), ProviderPriority.Fallback));
+        Assert.Throws<ArgumentException>(() => Registry().Add(new StubHost("auto", _ => true), ProviderPriority.Low));
+    }
+
+    [Fact]
+    public void A_planned_host_is_listed_and_refused_with_its_own_error_until_it_lands()
+    {
+        var registry = new GitHostRegistry { { Local, ProviderPriority.Fallback }, GitHub };
+        registry.Plan("gitlab");
+
+        Assert.Equal(["auto", "local", "github", "gitlab"], registry.KnownIds);
+        var error = Assert.Throws<GraystepException>(() => registry.Resolve("GitLab", "https://gitlab.com/a/b.git"));
+        Assert.Equal(ExitCodes.Usage, error.ExitCode);
+        Assert.Equal("--git-host GitLab: pull requests on this host are not implemented yet", error.Message);
+        Assert.Equal("local", registry.Resolve("auto", "https://gitlab.com/a/b.git").Id);
+        Assert.Throws<ArgumentException>(() => registry.Plan("github"));
     }
 
     [Theory]
@@ -83,13 +104,19 @@ public sealed class GitHostRegistryTests
     [InlineData("ssh://git@host:22/a/b.git", "ssh://***@host:22/a/b.git")]
     public void Remote_urls_lose_their_credentials_when_shown(string text, string expected)
     {
-        Assert.Equal(expected, RemoteUrl.Redact(text));
+        Assert.Equal(expected, UrlCredentials.Redact(text));
     }
 
     private sealed class StubHost(string id, Func<string, bool> supports) : IGitHost
     {
         public string Id => id;
 
-        public bool IsSupported(string remoteUrl) => supports(remoteUrl);
+        public string Name => id;
+
+        public bool HasPullRequests => false;
+
+        public bool IsSupported(string input) => supports(input);
+
+        public IPullRequestHost? PullRequests(string remoteUrl) => null;
     }
 }

@@ -1,13 +1,14 @@
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.TestKit.Prometheus;
+using Graystep.TestKit;
 
 namespace Graystep.Core.Tests.Rollouts;
 
 public sealed class StatusDocumentTests
 {
     // The status file names the rollout; nothing else of the spec goes into it.
-    private static readonly RolloutSpec Spec = AnalysisSpecs.Rollout(Provider.Istio, "bookinfo", "reviews", metricsServer: null, metrics: []);
+    private static readonly RolloutSpec Spec = AnalysisSpecs.Rollout(StandardProviders.Istio, "bookinfo", "reviews", metricsServer: null, metrics: []);
 
     private static RolloutStatus Failed(string reason) => new()
     {

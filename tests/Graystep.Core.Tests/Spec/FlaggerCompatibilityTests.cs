@@ -1,6 +1,7 @@
 using Graystep.Core.Manifests;
 using Graystep.Core.Spec;
 using static Graystep.Core.Tests.Spec.SpecFixtures;
+using Graystep.TestKit;
 
 namespace Graystep.Core.Tests.Spec;
 
@@ -115,7 +116,7 @@ public sealed class FlaggerCompatibilityTests
     [Fact]
     public void Every_field_of_flaggers_canary_crd_is_accepted()
     {
-        var set = SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/canary.yaml", EveryField)]);
+        var set = SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/canary.yaml", EveryField)], StandardProviders.Catalogue);
 
         Assert.Empty(Problems(set));
         var spec = Assert.Single(set.Rollouts);
@@ -137,7 +138,7 @@ public sealed class FlaggerCompatibilityTests
     {
         var rollout = EveryField.With("flagger.app/v1beta1", "graystep.io/v1alpha1").With("kind: Canary", "kind: Rollout");
 
-        Assert.Empty(Problems(SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/rollout.yaml", rollout)])));
+        Assert.Empty(Problems(SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/rollout.yaml", rollout)], StandardProviders.Catalogue)));
     }
 
     [Theory]
@@ -153,7 +154,7 @@ public sealed class FlaggerCompatibilityTests
         var set = Load(rollout);
 
         Assert.Empty(Problems(set));
-        Assert.Equal(Provider.GatewayApi, Assert.Single(set.Rollouts).Provider);
+        Assert.Equal(StandardProviders.GatewayApi, Assert.Single(set.Rollouts).Provider);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Graystep.Core.Manifests;
 using Graystep.Core.Spec;
+using Graystep.TestKit;
 
 namespace Graystep.Core.Tests.Spec;
 
@@ -51,7 +52,7 @@ internal static class SpecFixtures
         """;
 
     public static SpecSet Load(string rollout, params SourceFile[] more) =>
-        SpecLoader.Load([new SourceFile("app/deployment.yaml", Deployment), new SourceFile("app/rollout.yaml", rollout), .. more]);
+        SpecLoader.Load([new SourceFile("app/deployment.yaml", Deployment), new SourceFile("app/rollout.yaml", rollout), .. more], StandardProviders.Catalogue);
 
     public static string[] Problems(SpecSet set) => set.Problems.Select(p => p.ToString()).ToArray();
 

@@ -1,6 +1,7 @@
 using Graystep.Core.Manifests;
 using Graystep.Core.Spec;
 using static Graystep.Core.Tests.Spec.SpecFixtures;
+using Graystep.TestKit;
 
 namespace Graystep.Core.Tests.Spec;
 
@@ -125,13 +126,13 @@ public sealed class SpecLoaderTests
     [Fact]
     public void Flaggers_podinfo_canary_parses_with_no_problems_and_gitops_defaults()
     {
-        var set = SpecLoader.Load([new SourceFile("podinfo/podinfo.yaml", PodinfoManifests), new SourceFile("podinfo/canary.yaml", PodinfoCanary)]);
+        var set = SpecLoader.Load([new SourceFile("podinfo/podinfo.yaml", PodinfoManifests), new SourceFile("podinfo/canary.yaml", PodinfoCanary)], StandardProviders.Catalogue);
 
         Assert.Empty(Problems(set));
         var spec = Assert.Single(set.Rollouts);
         Assert.Equal(SpecKind.FlaggerCanary, spec.Kind);
         Assert.Equal("test/podinfo", spec.Id);
-        Assert.Equal(Provider.Istio, spec.Provider);
+        Assert.Equal(StandardProviders.Istio, spec.Provider);
         Assert.Equal(new TargetRef("Deployment", "podinfo", "apps/v1"), spec.TargetRef);
         Assert.Equal(new TargetRef("HorizontalPodAutoscaler", "podinfo", "autoscaling/v2"), spec.AutoscalerRef);
         Assert.Equal(60, spec.ProgressDeadlineSeconds);
@@ -168,7 +169,7 @@ public sealed class SpecLoaderTests
         Assert.Equal("rendered/", spec.Output);
         Assert.Equal(new GitSpec { PullRequests = false, MergeMethod = MergeMethod.Squash }, spec.Git);
         Assert.Equal(new ApprovalSpec(), spec.Approvals);
-        Assert.Equal(new SyncSpec { Kind = SyncKind.Delay, Delay = TimeSpan.FromSeconds(30) }, spec.Sync);
+        Assert.Equal(new SyncSpec { Kind = "delay", Delay = TimeSpan.FromSeconds(30) }, spec.Sync);
         Assert.Equal("http://prometheus:9090", spec.MetricsServer);
 
         Assert.Equal(("podinfo/podinfo.yaml", 1), (spec.Target?.File, spec.Target?.Line));
@@ -209,7 +210,7 @@ public sealed class SpecLoaderTests
             """;
         var deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: abtest}\nspec: {}\n";
 
-        var set = SpecLoader.Load([new SourceFile("ab/deployment.yaml", deployment), new SourceFile("ab/canary.yaml", canary)]);
+        var set = SpecLoader.Load([new SourceFile("ab/deployment.yaml", deployment), new SourceFile("ab/canary.yaml", canary)], StandardProviders.Catalogue);
 
         Assert.Empty(Problems(set));
         var spec = Assert.Single(set.Rollouts);
@@ -243,12 +244,12 @@ public sealed class SpecLoaderTests
             """;
         var deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
 
-        var set = SpecLoader.Load([new SourceFile("web.yaml", deployment), new SourceFile("rollout.yaml", rollout)]);
+        var set = SpecLoader.Load([new SourceFile("web.yaml", deployment), new SourceFile("rollout.yaml", rollout)], StandardProviders.Catalogue);
 
         Assert.Empty(Problems(set));
         var spec = Assert.Single(set.Rollouts);
         Assert.Equal("default/web", spec.Id);
-        Assert.Equal(Provider.Istio, spec.Provider);
+        Assert.Equal(StandardProviders.Istio, spec.Provider);
         Assert.Equal(new TargetRef("Deployment", "web", "apps/v1"), spec.TargetRef);
         Assert.Equal(TimeSpan.FromMinutes(1), spec.Analysis.Interval);
         Assert.Equal(1, spec.Analysis.Threshold);
@@ -283,7 +284,7 @@ public sealed class SpecLoaderTests
         Assert.Empty(Problems(mirroring));
         var bg = Assert.Single(blueGreen.Rollouts);
         var mirror = Assert.Single(mirroring.Rollouts);
-        Assert.Equal((Strategy.BlueGreen, 5, Provider.Kubernetes), (bg.Strategy, bg.Analysis.StepCount, bg.Provider));
+        Assert.Equal((Strategy.BlueGreen, 5, StandardProviders.Kubernetes), (bg.Strategy, bg.Analysis.StepCount, bg.Provider));
         Assert.Equal((Strategy.BlueGreenMirroring, 3, true, (int?)50), (mirror.Strategy, mirror.Analysis.Iterations, mirror.Analysis.Mirror, mirror.Analysis.MirrorWeight));
         Assert.Equal("app/rollout.yaml: bookinfo/reviews (kubernetes): blue/green, 5 iterations", SpecSummary.Describe(bg));
         Assert.Equal("app/rollout.yaml: bookinfo/reviews (istio): blue/green with 50% of traffic mirrored, 3 iterations", SpecSummary.Describe(mirror));
@@ -301,7 +302,7 @@ public sealed class SpecLoaderTests
 
         Assert.Empty(Problems(set));
         var spec = Assert.Single(set.Rollouts);
-        Assert.Equal(Provider.GatewayApi, spec.Provider);
+        Assert.Equal(StandardProviders.GatewayApi, spec.Provider);
         Assert.Equal([new GatewayRef("gateway", "istio-ingress")], spec.Service.GatewayRefs);
         Assert.Equal(
             "app/rollout.yaml: bookinfo/reviews (gateway-api): A/B testing, 4 iterations on header user-id regex \"^(1|2)$\" and query param beta exact \"on\"",
@@ -395,7 +396,7 @@ public sealed class SpecLoaderTests
         Assert.Equal(new GitSpec { PullRequests = true, MergeMethod = MergeMethod.Rebase }, spec.Git);
         Assert.Equal(new ApprovalSpec { Promotion = true, Steps = true }, spec.Approvals);
         Assert.Equal(
-            new SyncSpec { Kind = SyncKind.ArgoCd, Delay = TimeSpan.FromSeconds(90), Application = "bookinfo", ApplicationNamespace = "argocd", Server = "https://kubernetes.default.svc" },
+            new SyncSpec { Kind = "argocd", Delay = TimeSpan.FromSeconds(90), Application = "bookinfo", ApplicationNamespace = "argocd", Server = "https://kubernetes.default.svc" },
             spec.Sync);
     }
 
@@ -424,7 +425,7 @@ public sealed class SpecLoaderTests
             files.Add(new SourceFile(name + "/rollout.yaml", Rollout.Replace("reviews", name, StringComparison.Ordinal)));
         }
 
-        var set = SpecLoader.Load(files);
+        var set = SpecLoader.Load(files, StandardProviders.Catalogue);
 
         Assert.Empty(set.Problems);
         Assert.Equal(1000, set.Rollouts.Count);

@@ -1,6 +1,7 @@
 using Graystep.Core.Manifests;
 using Graystep.Core.Spec;
 using static Graystep.Core.Tests.Spec.SpecFixtures;
+using Graystep.TestKit;
 
 namespace Graystep.Core.Tests.Spec;
 
@@ -286,7 +287,7 @@ public sealed class SpecProblemTests
     [Fact]
     public void A_target_outside_the_spec_folder_is_not_found()
     {
-        var set = SpecLoader.Load([new SourceFile("other/deployment.yaml", Deployment), new SourceFile("app/rollout.yaml", Rollout)]);
+        var set = SpecLoader.Load([new SourceFile("other/deployment.yaml", Deployment), new SourceFile("app/rollout.yaml", Rollout)], StandardProviders.Catalogue);
 
         Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/; add its manifest under app/, or fix spec.targetRef.name"], Problems(set));
     }
@@ -298,7 +299,8 @@ public sealed class SpecProblemTests
         [
             new SourceFile("app/rendered/deployment-reviews.yaml", ManifestDocument.RenderedMarker + "\n" + Deployment),
             new SourceFile("app/rollout.yaml", Rollout),
-        ]);
+        ],
+        StandardProviders.Catalogue);
 
         Assert.Equal(["app/rollout.yaml:6:3: spec.targetRef: Deployment \"reviews\" not found in the manifests under app/; add its manifest under app/, or fix spec.targetRef.name"], Problems(set));
         Assert.True(Assert.Single(set.Manifests).IsRendered);
@@ -339,7 +341,7 @@ public sealed class SpecProblemTests
 
         Assert.Equal(
             ["app/templates.yaml:8:33: spec.query: unknown template variable {{pod}}; use {{ namespace }}, {{ target }}, {{ stable }}, {{ interval }}, {{ service }}, {{ ingress }} or {{ variables.NAME }}"],
-            Problems(SpecLoader.Load([new SourceFile("app/templates.yaml", template)])));
+            Problems(SpecLoader.Load([new SourceFile("app/templates.yaml", template)], StandardProviders.Catalogue)));
     }
 
     [Fact]
@@ -467,7 +469,7 @@ public sealed class SpecProblemTests
 
         Assert.Equal(
             ["app/templates.yaml:5:20: spec.provider.type: provider type \"datadog\" is not supported; Graystep queries Prometheus (type: prometheus)"],
-            Problems(SpecLoader.Load([new SourceFile("app/templates.yaml", template)])));
+            Problems(SpecLoader.Load([new SourceFile("app/templates.yaml", template)], StandardProviders.Catalogue)));
     }
 
     [Fact]
@@ -505,7 +507,8 @@ public sealed class SpecProblemTests
             new SourceFile("b/rollout.yaml", Rollout.With("provider: istio", "provider: contour")),
             new SourceFile("c/deployment.yaml", Deployment),
             new SourceFile("c/rollout.yaml", Rollout),
-        ]);
+        ],
+        StandardProviders.Catalogue);
 
         Assert.Equal(
             [

@@ -1,16 +1,18 @@
 using Graystep.Core.Spec;
+using Graystep.TestKit;
+using Graystep.Core.Providers;
 
 namespace Graystep.Core.Tests.Spec;
 
 public sealed class SpecSummaryTests
 {
-    private static RolloutSpec Spec(AnalysisSpec analysis, Provider provider = Provider.Istio) => new()
+    private static RolloutSpec Spec(AnalysisSpec analysis, TrafficProvider? provider = null) => new()
     {
         File = "examples/bookinfo/rollout.yaml",
         Kind = SpecKind.Rollout,
         Name = "reviews",
         Namespace = "bookinfo",
-        Provider = provider,
+        Provider = provider ?? StandardProviders.Istio,
         TargetRef = new TargetRef("Deployment", "reviews"),
         Service = new ServiceSpec { Port = 9080 },
         Analysis = analysis,
@@ -36,7 +38,7 @@ public sealed class SpecSummaryTests
     {
         Assert.Equal(
             "examples/bookinfo/rollout.yaml: bookinfo/reviews (nginx): canary 5% → 10% → … → 100% (20 steps), then promote",
-            SpecSummary.Describe(Spec(new AnalysisSpec { Strategy = Strategy.Canary, StepWeights = [.. Enumerable.Range(1, 20).Select(i => i * 5)] }, Provider.Nginx)));
+            SpecSummary.Describe(Spec(new AnalysisSpec { Strategy = Strategy.Canary, StepWeights = [.. Enumerable.Range(1, 20).Select(i => i * 5)] }, StandardProviders.Nginx)));
     }
 
     [Fact]
@@ -52,10 +54,10 @@ public sealed class SpecSummaryTests
     {
         Assert.Equal(
             "examples/bookinfo/rollout.yaml: bookinfo/reviews (kubernetes): blue/green, 5 iterations",
-            SpecSummary.Describe(Spec(new AnalysisSpec { Strategy = Strategy.BlueGreen, Iterations = 5 }, Provider.Kubernetes)));
+            SpecSummary.Describe(Spec(new AnalysisSpec { Strategy = Strategy.BlueGreen, Iterations = 5 }, StandardProviders.Kubernetes)));
         Assert.Equal(
             "examples/bookinfo/rollout.yaml: bookinfo/reviews (gateway-api): blue/green with 100% of traffic mirrored, 1 iteration",
-            SpecSummary.Describe(Spec(new AnalysisSpec { Strategy = Strategy.BlueGreenMirroring, Iterations = 1, Mirror = true }, Provider.GatewayApi)));
+            SpecSummary.Describe(Spec(new AnalysisSpec { Strategy = Strategy.BlueGreenMirroring, Iterations = 1, Mirror = true }, StandardProviders.GatewayApi)));
     }
 
     [Fact]

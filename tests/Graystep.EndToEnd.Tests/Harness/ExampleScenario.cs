@@ -1,4 +1,5 @@
 using Graystep.Sandbox;
+using Graystep.TestKit.Processes;
 
 namespace Graystep.EndToEnd.Tests.Harness;
 
@@ -9,11 +10,11 @@ internal sealed record ScenarioResult
 
     public required string SeedSha { get; init; }
 
-    public required ProcessResult Initialize { get; init; }
+    public required ChildProcessResult Initialize { get; init; }
 
-    public required ProcessResult Healthy { get; init; }
+    public required ChildProcessResult Healthy { get; init; }
 
-    public required ProcessResult Faulty { get; init; }
+    public required ChildProcessResult Faulty { get; init; }
 
     /// <summary>Every commit of the branch, oldest first (the seed commit included).</summary>
     public required IReadOnlyList<RolloutCommit> Commits { get; init; }
@@ -30,9 +31,9 @@ internal sealed record ScenarioResult
     /// <summary>The sandbox after the rollback commit was applied and the stable version served traffic again.</summary>
     public required SandboxSnapshot Final { get; init; }
 
-    public required ProcessResult History { get; init; }
+    public required ChildProcessResult History { get; init; }
 
-    public required ProcessResult Status { get; init; }
+    public required ChildProcessResult Status { get; init; }
 
     public IReadOnlyList<WebhookCall> WebhookCalls { get; init; } = [];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Graystep.TestKit;
+using Graystep.TestKit.Processes;
 
 namespace Graystep.EndToEnd.Tests.Harness;
 
@@ -145,7 +146,7 @@ internal sealed class GitOpsRemote
 
     public static async Task<string> GitAsync(string cwd, params string[] args)
     {
-        var result = await RunningProcess.RunAsync("git", args, cwd, GitTimeout).ConfigureAwait(false);
+        var result = await ChildProcess.RunAsync("git", args, cwd, GitTimeout).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(result.Describe($"git {string.Join(' ', args)}"));

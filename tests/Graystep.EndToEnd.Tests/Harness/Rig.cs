@@ -3,6 +3,7 @@ using System.Globalization;
 using Graystep.Sandbox;
 using Graystep.Sandbox.Behaviour;
 using Graystep.TestKit;
+using Graystep.TestKit.Processes;
 using Graystep.TestKit.Prometheus;
 
 namespace Graystep.EndToEnd.Tests.Harness;
@@ -115,12 +116,12 @@ internal sealed class Rig : IAsyncDisposable
         ["run", Example.SpecFile, "--version", version, "--image", $"{Example.Container}={Example.ImageOf(version)}", "--timeout", "300s"];
 
     /// <summary>Runs the published CLI against this rig's remote and Prometheus, to its end (bounded).</summary>
-    public Task<ProcessResult> GraystepAsync(params string[] args) =>
-        RunningProcess.RunAsync(RepoPaths.GraystepExecutable, WithGlobals(args), _temp.Path, RunBound, Environment());
+    public Task<ChildProcessResult> GraystepAsync(params string[] args) =>
+        GraystepProcess.RunAsync(WithGlobals(args), _temp.Path, Environment(), RunBound);
 
     /// <summary>Starts the CLI and returns at once (the kill test stops it mid-rollout).</summary>
-    public RunningProcess StartGraystep(params string[] args) =>
-        RunningProcess.Start(RepoPaths.GraystepExecutable, WithGlobals(args), _temp.Path, Environment());
+    public ChildProcess StartGraystep(params string[] args) =>
+        GraystepProcess.Start(WithGlobals(args), _temp.Path, Environment());
 
     /// <summary>Waits (bounded) until the sandbox runs <paramref name="sha"/> and serves traffic from it.</summary>
     public async Task WaitAppliedAsync(string sha, string version, int userRequests = 50)
@@ -166,7 +167,7 @@ internal sealed class Rig : IAsyncDisposable
     private IEnumerable<string> WithGlobals(string[] args) =>
         [.. args, "--repo", Remote.Bare, "--prometheus", Prometheus.Address.ToString().TrimEnd('/')];
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string?> Environment() => new()
     {
         ["GRAYSTEP_WORKSPACE"] = _temp.Combine("workspaces"),
     };

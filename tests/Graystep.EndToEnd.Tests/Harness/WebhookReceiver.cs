@@ -1,12 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Graystep.TestKit.Http;
 
 namespace Graystep.EndToEnd.Tests.Harness;
 
@@ -19,13 +13,15 @@ internal sealed record WebhookCall(string Hook, string Name, string Namespace, s
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly List<WebhookCall> _calls = [];
     private readonly Lock _gate = new();
+    private LocalServer? _server;
 
-    private WebhookReceiver(WebApplication app) => _app = app;
+    private WebhookReceiver()
+    {
+    }
 
-    public Uri Address { get; private set; } = new("http://127.0.0.1:0");
+    public Uri Address => new(_server!.Base);
 
     public IReadOnlyList<WebhookCall> Calls
     {
@@ -40,31 +36,36 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.MapPost("/{hook}", async (string hook, HttpContext http) =>
-        {
-            using var payload = await JsonDocument.ParseAsync(http.Request.Body).ConfigureAwait(false);
-            string Text(string name) => payload.RootElement.TryGetProperty(name, out var v) ? v.GetString() ?? string.Empty : string.Empty;
-            lock (receiver._gate)
-            {
-                receiver._calls.Add(new WebhookCall(hook, Text("name"), Text("namespace"), Text("phase"), TimeProvider.System.GetUtcNow()));
-            }
-
-            return Results.Ok();
-        });
-        await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Address = new Uri(address.TrimEnd('/'));
+        var receiver = new WebhookReceiver();
+        receiver._server = await LocalServer.StartAsync(receiver.AnswerAsync).ConfigureAwait(false);
         return receiver;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task AnswerAsync(Microsoft.AspNetCore.Http.HttpContext context, RecordedRequest request)
+    {
+        var hook = request.PathAndQuery.Split('?')[0].Trim('/');
+        if (request.Method != "POST" || hook.Length == 0 || hook.Contains('/', StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = (int)HttpStatusCode.NotFound;
+            return Task.CompletedTask;
+        }
+
+        using var payload = JsonDocument.Parse(request.Body);
+        string Text(string name) => payload.RootElement.TryGetProperty(name, out var v) ? v.GetString() ?? string.Empty : string.Empty;
+        lock (_gate)
+        {
+            _calls.Add(new WebhookCall(hook, Text("name"), Text("namespace"), Text("phase"), TimeProvider.System.GetUtcNow()));
+        }
+
+        context.Response.StatusCode = (int)HttpStatusCode.OK;
+        return Task.CompletedTask;
     }
 }

@@ -46,6 +46,10 @@ internal sealed class FakeWebhooks : IWebhookCaller
 
     public Func<WebhookSpec, WebhookPayload, bool> Succeeds { get; set; } = (_, _) => true;
 
+    public string Id => "fake";
+
+    public bool IsSupported(Uri input) => true;
+
     public List<(WebhookSpec Hook, WebhookPayload Payload)> Calls { get; } = [];
 
     public Task<WebhookResult> CallAsync(WebhookSpec hook, WebhookPayload payload, CancellationToken cancellationToken)

@@ -5,6 +5,8 @@ using Graystep.Core.History;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Specs;
+using Graystep.Engine.Gates;
+using Graystep.Gates;
 using Graystep.Gates.Sync;
 using Graystep.Git;
 using Graystep.Rendering.IO;
@@ -44,7 +46,7 @@ internal sealed class RolloutRig : IDisposable
     private const int MaxDelays = 5_000;
 
     private readonly TempDirectory _temp = new("graystep-engine");
-    private readonly ISyncGate _sync;
+    private readonly SyncGateRegistry _sync;
     private int _delays;
 
     private RolloutRig(string example, IReadOnlyList<(string Find, string Replace)> tweaks, string specFile)
@@ -52,8 +54,8 @@ internal sealed class RolloutRig : IDisposable
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
         Analysis = new FakeAnalysis(Clock);
         Env = new TestEnvironment(_temp.Combine("workspaces"));
-        Factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Env), Env, Clock);
-        _sync = SyncGateRegistry.CreateDefault(new NoKubeApi(), Clock, Env, new PhysicalFileSystem());
+        Factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Env), new GitSettings { WorkspaceRoot = _temp.Combine("workspaces") }, Clock);
+        _sync = SyncGates.Create(() => new NoKubeApi(), Clock, new KubeSettings(), new PhysicalFileSystem());
 
         Remote = _temp.Combine("remote.git");
         RawGit.Run(_temp.Path, "init", "-q", "--bare", "-b", "main", Remote);
@@ -79,7 +81,7 @@ internal sealed class RolloutRig : IDisposable
         RawGit.Run(seed, "push", "-q", "origin", "main");
 
         SpecPath = $"{App}/{specFile}";
-        Loaded = new SpecSource(new PhysicalFileSystem()).LoadRollout(seed, SpecPath);
+        Loaded = Specs.LoadRollout(seed, SpecPath);
         Directory.Delete(seed, recursive: true);
     }
 
@@ -139,14 +141,19 @@ internal sealed class RolloutRig : IDisposable
         return await CreateRunner(workspace, Observer).RunAsync(request, timeout.Token);
     }
 
+    /// <summary>Spec loading as the CLI wires it: the real files and the registered providers.</summary>
+    public static SpecSource Specs { get; } = new(new PhysicalFileSystem(), StandardProviders.Catalogue);
+
+    public RolloutStore Store(IGitWorkspace workspace) => new(workspace, Specs, StandardProviders.Renderer, SpecPath);
+
     public RolloutRunner CreateRunner(IGitWorkspace workspace, IRolloutObserver observer) =>
-        new(new RolloutStore(workspace, new PhysicalFileSystem(), SpecPath), Clock, Analysis, Webhooks, _sync, observer, DelayAsync);
+        new(Store(workspace), Clock, new Sensors(_sync, new HookRunner(new WebhookCallerRegistry { Webhooks }), Analysis), observer, DelayAsync);
 
     /// <summary>A manual command (pause, resume, promote, rollback) as the CLI makes it: one transition on fresh state.</summary>
     public async Task<string?> ApplyAsync(Func<RolloutState, DateTimeOffset, Transition> decide)
     {
         await using var workspace = await OpenAsync();
-        var store = new RolloutStore(workspace, new PhysicalFileSystem(), SpecPath);
+        var store = Store(workspace);
         var state = await store.LoadAsync(CancellationToken.None);
         return await store.ApplyAsync(state, decide(state, Clock.GetUtcNow()), CancellationToken.None);
     }
@@ -154,7 +161,7 @@ internal sealed class RolloutRig : IDisposable
     public async Task<RolloutState> LoadAsync()
     {
         await using var workspace = await OpenAsync();
-        return await new RolloutStore(workspace, new PhysicalFileSystem(), SpecPath).LoadAsync(CancellationToken.None);
+        return await Store(workspace).LoadAsync(CancellationToken.None);
     }
 
     public IReadOnlyList<RemoteCommit> Log() => RawGit.Log(Remote);

@@ -1,3 +1,4 @@
+using Graystep.TestKit.Http;
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;

@@ -1,11 +1,5 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Graystep.TestKit.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Graystep.PullRequests.Tests.Infrastructure;
 
@@ -15,32 +9,23 @@ namespace Graystep.PullRequests.Tests.Infrastructure;
 /// </summary>
 internal sealed class StopButton : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private volatile bool _pressed;
-    private int _calls;
+    private LocalServer? _server;
 
-    private StopButton(WebApplication app) => _app = app;
+    private StopButton(bool pressed) => _pressed = pressed;
 
-    public string Url { get; private set; } = string.Empty;
+    public string Url => _server!.Base + "/rollback/reviews";
 
-    public int Calls => Volatile.Read(ref _calls);
+    public int Calls => _server!.Requests.Count;
 
     public static async Task<StopButton> StartAsync(bool pressed = false)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var button = new StopButton(app) { _pressed = pressed };
-        app.Run(context =>
+        var button = new StopButton(pressed);
+        button._server = await LocalServer.StartAsync((context, _) =>
         {
-            Interlocked.Increment(ref button._calls);
             context.Response.StatusCode = button._pressed ? StatusCodes.Status200OK : StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        button.Url = $"http://127.0.0.1:{new Uri(address).Port}/rollback/reviews";
         return button;
     }
 
@@ -48,7 +33,9 @@ internal sealed class StopButton : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

@@ -1,4 +1,6 @@
 using Graystep.Core.Spec;
+using Graystep.TestKit;
+using Graystep.Core.Providers;
 
 namespace Graystep.Rendering.Tests.Support;
 
@@ -6,7 +8,7 @@ namespace Graystep.Rendering.Tests.Support;
 internal static class Specs
 {
     public static RolloutSpec For(
-        Provider provider,
+        TrafficProvider provider,
         Strategy strategy,
         string name,
         string ns,
@@ -41,18 +43,18 @@ internal static class Specs
         };
 
     public static RolloutSpec Bookinfo(Strategy strategy, int? mirrorWeight = null) => For(
-        Provider.Istio, strategy, "reviews", "bookinfo",
+        StandardProviders.Istio, strategy, "reviews", "bookinfo",
         new ServiceSpec { Port = 9080, Hosts = ["reviews"], Gateways = ["mesh"] },
         match: strategy == Strategy.ABTesting ? [UserId123] : null,
         mirrorWeight: mirrorWeight);
 
     public static RolloutSpec AbTesting(IReadOnlyList<MatchRule>? match = null) => For(
-        Provider.Istio, Strategy.ABTesting, "abtest", "test",
+        StandardProviders.Istio, Strategy.ABTesting, "abtest", "test",
         new ServiceSpec { Port = 9898, Hosts = ["abtest"], Gateways = ["mesh"] },
         match: match ?? [UserId123]);
 
     public static RolloutSpec PodinfoFlagger() => For(
-        Provider.Istio, Strategy.Canary, "podinfo", "test",
+        StandardProviders.Istio, Strategy.Canary, "podinfo", "test",
         new ServiceSpec
         {
             Port = 9898,
@@ -63,17 +65,17 @@ internal static class Specs
         autoscalerRef: new TargetRef("HorizontalPodAutoscaler", "podinfo", "autoscaling/v2beta2"));
 
     public static RolloutSpec K8sdemoNginx(Strategy strategy, IReadOnlyList<MatchRule>? match = null) => For(
-        Provider.Nginx, strategy, "hello", "k8sdemo",
+        StandardProviders.Nginx, strategy, "hello", "k8sdemo",
         new ServiceSpec { Port = 8000, TargetPort = "60001" },
         match: match ?? (strategy == Strategy.ABTesting ? [UserId123] : null),
         ingressRef: new TargetRef("Ingress", "hello"));
 
     public static RolloutSpec K8sdemoBlueGreen() => For(
-        Provider.Kubernetes, Strategy.BlueGreen, "hello", "k8sdemo",
+        StandardProviders.Kubernetes, Strategy.BlueGreen, "hello", "k8sdemo",
         new ServiceSpec { Port = 8000, TargetPort = "60001" });
 
     public static RolloutSpec GatewayApi(Strategy strategy, IReadOnlyList<MatchRule>? match = null, int? mirrorWeight = null) => For(
-        Provider.GatewayApi, strategy, "podinfo", "test",
+        StandardProviders.GatewayApi, strategy, "podinfo", "test",
         new ServiceSpec
         {
             Port = 9898,

@@ -24,7 +24,7 @@ public static class AnalysisBenchmark
     /// <paramref name="metrics"/> metrics (the two built-ins, then MetricTemplates), waits until the data is
     /// there, runs one warm-up round and then <paramref name="rounds"/> measured rounds.
     /// </summary>
-    /// <param name="createRunner">Makes the runner under test, e.g. <c>_ =&gt; new PrometheusAnalysisRunner(new HttpClientHandler())</c>;
+    /// <param name="createRunner">Makes the runner under test, e.g. <c>_ =&gt; PrometheusAnalysis.Create(new HttpClientHandler())</c>;
     /// it gets Prometheus' address, which is also the spec's metricsServer.</param>
     public static async Task<AnalysisBenchmarkResult> MeasureAsync(
         Func<Uri, IAnalysisRunner> createRunner,
@@ -55,7 +55,7 @@ public static class AnalysisBenchmark
             specMetrics.Add(AnalysisSpecs.Metric(name, interval, max: 5, templateRef: name));
         }
 
-        var spec = AnalysisSpecs.Rollout(Provider.Istio, ns, "podinfo", prometheus.Address.ToString(), specMetrics);
+        var spec = AnalysisSpecs.Rollout(StandardProviders.Istio, ns, "podinfo", prometheus.Address.ToString(), specMetrics);
         var context = AnalysisSpecs.Context(spec, DateTimeOffset.MinValue, templates: templates);
         var runner = createRunner(prometheus.Address);
         return await MeasureRoundsAsync(runner, context, rounds, cancellationToken).ConfigureAwait(false);

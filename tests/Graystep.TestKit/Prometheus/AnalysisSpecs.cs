@@ -1,4 +1,5 @@
 using Graystep.Core.Analysis;
+using Graystep.Core.Providers;
 using Graystep.Core.Spec;
 
 namespace Graystep.TestKit.Prometheus;
@@ -7,7 +8,7 @@ namespace Graystep.TestKit.Prometheus;
 public static class AnalysisSpecs
 {
     public static RolloutSpec Rollout(
-        Provider provider,
+        TrafficProvider provider,
         string @namespace,
         string target,
         string? metricsServer,
@@ -28,7 +29,7 @@ public static class AnalysisSpecs
             Output = "rendered/",
             Git = new GitSpec(),
             Approvals = new ApprovalSpec(),
-            Sync = new SyncSpec { Kind = SyncKind.None },
+            Sync = new SyncSpec { Kind = "none" },
         };
 
     public static MetricSpec Metric(string name, TimeSpan interval, double? min = null, double? max = null, string? templateRef = null, string? query = null) => new()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Graystep.TestKit.Processes;
 
 namespace Graystep.TestKit.Prometheus;
 
@@ -19,20 +20,16 @@ public sealed class PrometheusServer : IAsyncDisposable, IDisposable
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly TempDirectory _folder;
-    private readonly Queue<string> _log = new();
-    private readonly Lock _logGate = new();
     private bool _disposed;
 
-    private PrometheusServer(Process process, TempDirectory folder, int port)
+    private PrometheusServer(ChildProcess process, TempDirectory folder, int port)
     {
         _process = process;
         _folder = folder;
         Port = port;
         Address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
     }
 
     /// <summary>The binary: <c>$GRAYSTEP_PROMETHEUS_BINARY</c> (not GRAYSTEP_PROMETHEUS, the CLI's --prometheus URL) when set, else Debian's path.</summary>
@@ -56,10 +53,8 @@ public sealed class PrometheusServer : IAsyncDisposable, IDisposable
     {
         get
         {
-            lock (_logGate)
-            {
-                return string.Join('\n', _log);
-            }
+            var lines = _process.OutputSoFar.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return string.Join('\n', lines.TakeLast(LogLines));
         }
     }
 
@@ -189,21 +184,7 @@ public sealed class PrometheusServer : IAsyncDisposable, IDisposable
             cancellationToken);
 
     /// <summary>Kills Prometheus at once (a crash, as far as clients can tell). The folder stays until disposal.</summary>
-    public void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
+    public void Kill() => _process.Kill();
 
     public void Dispose()
     {
@@ -243,34 +224,23 @@ public sealed class PrometheusServer : IAsyncDisposable, IDisposable
         File.WriteAllText(folder.Combine("prometheus.yml"), config);
         Directory.CreateDirectory(folder.Combine("data"));
 
-        var start = new ProcessStartInfo(BinaryPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder.Path,
-        };
-        start.ArgumentList.Add("--config.file=" + folder.Combine("prometheus.yml"));
-        start.ArgumentList.Add("--storage.tsdb.path=" + folder.Combine("data"));
-        start.ArgumentList.Add("--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--storage.tsdb.retention.time=1h");
-        start.ArgumentList.Add("--log.level=warn");
-
-        var process = new Process { StartInfo = start };
-        var server = new PrometheusServer(process, folder, port);
+        string[] arguments =
+        [
+            "--config.file=" + folder.Combine("prometheus.yml"),
+            "--storage.tsdb.path=" + folder.Combine("data"),
+            "--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+            "--storage.tsdb.retention.time=1h",
+            "--log.level=warn",
+        ];
         try
         {
-            process.Start();
+            return new PrometheusServer(ChildProcess.Start(BinaryPath, arguments, folder.Path), folder, port);
         }
         catch
         {
-            server.Dispose();
+            folder.Dispose();
             throw;
         }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return server;
     }
 
     private async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -282,14 +252,14 @@ public sealed class PrometheusServer : IAsyncDisposable, IDisposable
             if (_process.HasExited)
             {
                 // The log may still be flushing.
-                _process.WaitForExit();
+                var exit = await _process.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
                 var log = RecentLog;
                 if (log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new PortInUseException();
                 }
 
-                throw new InvalidOperationException($"Prometheus exited with code {_process.ExitCode} before it was ready:\n{log}");
+                throw new InvalidOperationException($"Prometheus exited with code {exit.ExitCode} before it was ready:\n{log}");
             }
 
             try
@@ -309,23 +279,6 @@ public sealed class PrometheusServer : IAsyncDisposable, IDisposable
         }
 
         throw new TimeoutException($"Prometheus was not ready at {ready} after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s:\n{RecentLog}");
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_logGate)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > LogLines)
-            {
-                _log.Dequeue();
-            }
-        }
     }
 
     private sealed class PortInUseException : Exception

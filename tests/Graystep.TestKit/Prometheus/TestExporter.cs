@@ -1,13 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Graystep.TestKit.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Graystep.TestKit.Prometheus;
 
@@ -19,19 +13,14 @@ namespace Graystep.TestKit.Prometheus;
 /// </summary>
 public sealed class TestExporter : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly List<TrafficSource> _sources = [];
+    private LocalServer? _server;
 
-    private TestExporter(WebApplication app, TimeProvider time, int port)
-    {
-        _app = app;
-        _time = time;
-        Port = port;
-    }
+    private TestExporter(TimeProvider time) => _time = time;
 
-    public int Port { get; }
+    public int Port => _server!.Port;
 
     /// <summary>The scrape target, <c>127.0.0.1:port</c>.</summary>
     public string Target => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
@@ -40,16 +29,8 @@ public sealed class TestExporter : IAsyncDisposable
 
     public static async Task<TestExporter> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        TestExporter? exporter = null;
-        app.MapGet("/metrics", (HttpContext http) =>
-            Results.Text(exporter!.Render(), "text/plain; version=0.0.4; charset=utf-8", Encoding.UTF8));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        exporter = new TestExporter(app, time ?? TimeProvider.System, new Uri(address).Port);
+        var exporter = new TestExporter(time ?? TimeProvider.System);
+        exporter._server = await LocalServer.StartAsync(exporter.AnswerAsync, cancellationToken: cancellationToken).ConfigureAwait(false);
         return exporter;
     }
 
@@ -100,8 +81,10 @@ public sealed class TestExporter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     internal void Remove(TrafficSource source)
@@ -113,6 +96,18 @@ public sealed class TestExporter : IAsyncDisposable
     }
 
     internal Lock Gate => _gate;
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path != "/metrics")
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await context.Response.WriteAsync(Render(), Encoding.UTF8, context.RequestAborted).ConfigureAwait(false);
+    }
 
     internal DateTimeOffset Now => _time.GetUtcNow();
 

@@ -1,0 +1,86 @@
+using Graystep.CiAgents;
+using Graystep.Core.Analysis;
+using Graystep.Core.Gates;
+using Graystep.Core.Hosts;
+using Graystep.Core.Providers;
+using Graystep.Gates;
+using Graystep.Gates.Sync;
+using Graystep.Hosts;
+using Graystep.Metrics;
+using Graystep.Metrics.Prometheus;
+using Graystep.Rendering;
+using Graystep.Rendering.Routing;
+
+namespace Graystep.Cli.Composition;
+
+/// <summary>
+/// The composition root: one registry per provider family, each built from its adapter's registration lines
+/// (<see cref="Routers"/>, <see cref="MetricProviders"/>, <see cref="GitHosts"/>, <see cref="SyncGates"/>,
+/// <see cref="WebhookCallers"/>, <see cref="CiAgentRegistry"/>), configured from <see cref="GraystepSettings"/>, and
+/// the catalogue the spec loader validates against. Building it does no I/O: HTTP stacks are made on first use.
+/// </summary>
+internal sealed class GraystepProviders : IDisposable
+{
+    private readonly Lazy<WebhookCallerRegistry> _webhooks;
+
+    private GraystepProviders(CliContext context, GraystepSettings settings)
+    {
+        Routers = Rendering.Routing.Routers.Default;
+        Metrics = MetricProviders.Create(context.HttpHandler, context.Time, new PrometheusClientOptions { BearerToken = settings.Get(PrometheusProvider.Token) });
+        GitHosts = Hosts.GitHosts.Create(settings, context.Environment, context.HttpHandler, context.Time);
+        SyncGates = Gates.SyncGates.Create(() => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files);
+        _webhooks = new Lazy<WebhookCallerRegistry>(() => WebhookCallers.Create(context.HttpHandler(), context.Time));
+        CiAgents = CiAgentRegistry.CreateDefault();
+        Catalogue = new ProviderCatalogue(Routers.Descriptors, Metrics.Names, SyncGates.Ids, Rendering.Routing.Routers.DefaultProvider);
+    }
+
+    public RouterRegistry Routers { get; }
+
+    public MetricProviderRegistry Metrics { get; }
+
+    public GitHostRegistry GitHosts { get; }
+
+    public SyncGateRegistry SyncGates { get; }
+
+    public WebhookCallerRegistry Webhooks => _webhooks.Value;
+
+    public CiAgentRegistry CiAgents { get; }
+
+    /// <summary>What specs may name: the registered traffic providers, metric provider types and sync kinds.</summary>
+    public ProviderCatalogue Catalogue { get; }
+
+    public ManifestRenderer Renderer => new(Routers);
+
+    /// <summary>Every secret a registered provider reads: the options and variables the settings resolve and the outputs mask.</summary>
+    public IReadOnlyList<SecretSetting> Secrets =>
+    [
+        .. new IEnumerable<object>[] { GitHosts, Metrics, SyncGates, Routers, CiAgents }
+            .SelectMany(registry => registry)
+            .OfType<IReadsSecrets>()
+            .SelectMany(provider => provider.Secrets)
+            .Distinct(),
+    ];
+
+    public static GraystepProviders Create(CliContext context, GraystepSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(settings);
+        return new GraystepProviders(context, settings);
+    }
+
+    public void Dispose()
+    {
+        foreach (var disposable in Metrics.OfType<IDisposable>())
+        {
+            disposable.Dispose();
+        }
+
+        if (_webhooks.IsValueCreated)
+        {
+            foreach (var disposable in _webhooks.Value.OfType<IDisposable>())
+            {
+                disposable.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Graystep.Core.Errors;
+
+namespace Graystep.Core.Rollouts;
+
+/// <summary>What a person can do to a rollout in progress: <c>graystep promote|rollback|pause|resume</c>.</summary>
+public enum ManualAction
+{
+    Promote,
+    Rollback,
+    Pause,
+    Resume,
+}
+
+/// <summary>A manual command's decision: the transition to commit, or why there is nothing to do.</summary>
+public sealed record ManualDecision(Transition? Transition, string? NothingToDo);
+
+/// <summary>The decisions of the manual commands, on fresh state, as pure functions (no I/O).</summary>
+public static class ManualDecider
+{
+    public static string Name(ManualAction action) => action.ToString().ToLowerInvariant();
+
+    public static ManualDecision Decide(ManualAction action, RolloutState state, string? reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var spec = state.Spec;
+        var name = Name(action);
+        var status = state.Status ?? throw new GraystepException($"{spec.Id}: no rollout yet, nothing to {name}", ExitCodes.Failure, "start one with graystep run --version V");
+        var who = $"graystep {name} by hand";
+        if (!RolloutTransitions.IsActive(status))
+        {
+            if (action is ManualAction.Resume or ManualAction.Pause)
+            {
+                throw new GraystepException($"{spec.Id}: nothing in progress ({status.Phase}: {status.Reason}); nothing to {name}", ExitCodes.Failure);
+            }
+
+            throw new GraystepException($"{spec.Id}: nothing in progress to {name} ({status.Phase}: {status.Reason})", ExitCodes.Failure,
+                "graystep status shows the state; start a rollout with graystep run --version V");
+        }
+
+        return action switch
+        {
+            ManualAction.Promote => new ManualDecision(
+                RolloutTransitions.Promote(spec, status, now, $"Reason: {reason ?? who}\n\nPromoted by hand at step {status.StepIndex}/{status.StepCount}; the remaining steps were skipped."), null),
+            ManualAction.Rollback => new ManualDecision(
+                RolloutTransitions.Rollback(spec, status, now, reason ?? who, $"Rolled back by hand at step {status.StepIndex}/{status.StepCount}."), null),
+            ManualAction.Pause when status.Paused => new ManualDecision(null, $"{spec.Id}: already paused ({status.Reason}); nothing to do"),
+            ManualAction.Pause => new ManualDecision(RolloutTransitions.Pause(spec, status, now, reason ?? who), null),
+            ManualAction.Resume when !status.Paused => new ManualDecision(null, $"{spec.Id}: not paused; nothing to do"),
+            _ => new ManualDecision(RolloutTransitions.Resume(spec, status, now, reason ?? who), null),
+        };
+    }
+}

@@ -1,0 +1,400 @@
+using Graystep.Core.Rollouts;
+using System.Globalization;
+using Graystep.Core.Analysis;
+using Graystep.Core.Errors;
+using Graystep.Core.Gates;
+using Graystep.Core.History;
+using Graystep.Core.Spec;
+
+namespace Graystep.Core.Rollouts;
+
+/// <summary>
+/// The rollout's policy as one pure function: from the state in Git, the run's memory, the time and what was
+/// observed, to the next <see cref="Decision"/>. It does no I/O: when it needs to know whether the cluster synced, what
+/// the webhooks say or what the metrics show, it returns <see cref="Decision.Observe"/>, and the run loop asks and
+/// calls it again with the answer. Flagger's scheduler (<c>pkg/controller/scheduler.go</c>) in this shape: every
+/// interval, once the step's commit is applied, rollback hooks, then pre-rollout or rollout hooks and metrics, then
+/// the gates, then one transition.
+/// </summary>
+public static class RolloutDecider
+{
+    /// <summary>Git keeps whole seconds: a commit another run made may be up to a second younger than its date.</summary>
+    public static readonly TimeSpan CommitDatePrecision = TimeSpan.FromSeconds(1);
+
+    public static Decided Decide(DecisionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var state = input.State;
+        var memory = input.Memory.Track(state.StatusCommit?.Sha);
+
+        // A rollback forced by a pull request that outlived the deadline, then a transition whose pull request waits
+        // (looked at again without deciding anew, until the next analysis is due).
+        if (memory.Forced is { } forced && forced.Sha == state.StatusCommit?.Sha && state.Status is { } active && RolloutTransitions.IsActive(active))
+        {
+            return new Decided(Rollback(state.Spec, active, input.Now, forced.Reason, forced.Details), memory);
+        }
+
+        if (memory.Held is { } held && held.Sha == state.StatusCommit?.Sha && input.Now < held.NextDecision)
+        {
+            return new Decided(held.Commit, memory);
+        }
+
+        return new Round(input, memory).Decide();
+    }
+
+    /// <summary>
+    /// The progress deadline for a transition whose pull request waits (for approval, or to become mergeable),
+    /// counted from when the pull request was opened, so a re-run after a killed job keeps the same clock. Only a live
+    /// canary can be rolled back, and a rollback itself never is. Null while there is time left.
+    /// </summary>
+    public static (string Reason, string Details)? PullRequestOverdue(
+        RolloutState state, Transition transition, string waitReason, DateTimeOffset? openedAt, bool forApproval, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(transition);
+        var spec = state.Spec;
+        if (openedAt is not { } since || state.Status is not { } status || !RolloutTransitions.IsActive(status) || transition.Action == RolloutAction.Rollback)
+        {
+            return null;
+        }
+
+        if (now - since < TimeSpan.FromSeconds(spec.ProgressDeadlineSeconds))
+        {
+            return null;
+        }
+
+        var what = forApproval ? "approved" : "merged";
+        return (string.Create(CultureInfo.InvariantCulture, $"progress deadline exceeded after {spec.ProgressDeadlineSeconds}s: {waitReason}"),
+            string.Create(CultureInfo.InvariantCulture, $"The pull request for \"{transition.Message.Subject}\" was opened at {since:u} and was not {what} within progressDeadlineSeconds ({spec.ProgressDeadlineSeconds}s)."));
+    }
+
+    /// <summary>
+    /// The next check after one due at <paramref name="checkAt"/> that started at <paramref name="now"/>: one interval
+    /// after it started. A run that resumes long after a step checks at once, then once per interval, never in a burst
+    /// that catches up on the intervals nobody checked.
+    /// </summary>
+    public static DateTimeOffset NextTick(DateTimeOffset checkAt, TimeSpan interval, DateTimeOffset now) =>
+        (now > checkAt ? now : checkAt) + interval;
+
+    /// <summary>
+    /// When a status commit counts as made: the instant this run pushed it, else one second after its recorded date
+    /// (an analysis window must never reach back before the commit).
+    /// </summary>
+    public static DateTimeOffset CommittedAt(CommitRecord commit, RunMemory memory)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentNullException.ThrowIfNull(memory);
+        return memory.PushedAt(commit.Sha) ?? commit.CommittedAt + CommitDatePrecision;
+    }
+
+    internal static Decision.Commit Rollback(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, string reason, string details) =>
+        new(RolloutTransitions.Rollback(spec, status, now, reason, details));
+
+    /// <summary>One decision in the making: reads what was observed, asks for what was not.</summary>
+    private sealed class Round(DecisionInput input, RunMemory memory)
+    {
+        private readonly RolloutState _state = input.State;
+        private readonly RolloutSpec _spec = input.State.Spec;
+        private readonly DateTimeOffset _now = input.Now;
+        private readonly Observations _seen = input.Observed;
+        private readonly RunMemory _before = memory;
+        private RunMemory _memory = memory;
+
+        private AnalysisReport? _report;
+
+        public Decided Decide()
+        {
+            var decision = DecideOrAsk();
+
+            // Nothing is decided until everything needed is observed: until then the memory stays as it was.
+            return decision is Decision.Observe ? new Decided(decision, _before) : new Decided(decision, _memory, _report);
+        }
+
+        private Decision DecideOrAsk()
+        {
+            var status = _state.Status;
+            if (status is null)
+            {
+                var target = _state.Loaded.Target;
+                var stable = VersionRef.Of(TargetWorkload.InitialVersion(target), TargetWorkload.Images(target));
+                return new Decision.Commit(RolloutTransitions.Initialize(_spec, stable, _now, DecisionText.Initialize(_spec, stable, target.File)), Preparatory: true);
+            }
+
+            if (input.Start is { } start && DecideStart(status, start) is { } started)
+            {
+                return started;
+            }
+
+            if (!RolloutTransitions.IsActive(status))
+            {
+                return status.Phase switch
+                {
+                    RolloutPhase.Succeeded => new Decision.Finish(RunOutcome.Promoted, $"{status.Stable.Name} is promoted; nothing in progress"),
+                    RolloutPhase.Failed => new Decision.Finish(RunOutcome.RolledBack, $"{status.Canary?.Name ?? "the canary"} was rolled back: {status.Reason}"),
+                    _ => new Decision.Finish(RunOutcome.Done, $"{status.Stable.Name} is stable at 100%; nothing in progress (pass --version to start a rollout)"),
+                };
+            }
+
+            var canary = status.Canary!;
+            if (_spec.Suspend)
+            {
+                return new Decision.Finish(RunOutcome.InProgress, "the rollout is suspended (spec.suspend: true); set it to false to continue");
+            }
+
+            if (status.Paused)
+            {
+                return new Decision.Finish(RunOutcome.InProgress, $"{canary.Name} is paused ({status.Reason}); run 'graystep resume' to continue");
+            }
+
+            if (_spec.SkipAnalysis)
+            {
+                return new Decision.Commit(RolloutTransitions.Promote(_spec, status, _now, "skipAnalysis is set: promoted without analysis, as Flagger does."));
+            }
+
+            return Analyse(status, canary);
+        }
+
+        /// <summary>Once the step's commit is applied and the interval has passed: hooks, metrics, gates, one transition.</summary>
+        private Decision Analyse(RolloutStatus status, VersionRef canary)
+        {
+            // The step is judged only on traffic after the cluster applied its commit.
+            var commit = _state.StatusCommit ?? throw new GraystepException($"{_state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
+
+            // A transition merged through a pull request lands later than it was decided: count from the later of the two.
+            var landed = commit.CommittedAt > status.LastTransitionTime ? commit.CommittedAt : status.LastTransitionTime;
+            var deadline = landed + TimeSpan.FromSeconds(_spec.ProgressDeadlineSeconds);
+            var committedAt = CommittedAt(commit, _memory);
+            if (_seen.Sync is not { } observed)
+            {
+                return new Decision.Observe(new Need.Sync(commit.Sha, committedAt));
+            }
+
+            if (observed is SyncObservation.Pending pending)
+            {
+                if (_now >= deadline)
+                {
+                    return Rollback(_spec, status, _now, $"progress deadline exceeded: waiting {_spec.ProgressDeadlineSeconds}s for the cluster to apply {DecisionText.Short(commit.Sha)} ({pending.Reason})", string.Empty);
+                }
+
+                // A gate that knows when the commit applies (a fixed delay) is slept on until then, never past the deadline.
+                DateTimeOffset? until = pending.KnownAt is { } known ? (known < deadline ? known : deadline) : null;
+                return new Decision.Wait($"waiting for the cluster to apply {DecisionText.Short(commit.Sha)}: {pending.Reason}", until);
+            }
+
+            var syncedAt = ((SyncObservation.Synced)observed).At;
+            var checkAt = _memory.NextCheckOn(commit.Sha, syncedAt + _spec.Analysis.Interval);
+            if (_now < checkAt)
+            {
+                return new Decision.Wait(DecisionText.Analysing(status), checkAt);
+            }
+
+            // Rollback hooks come first: a success means "roll back now".
+            var context = HookContext.For(status);
+            if (Hooks(HookMoment.RollbackCheck) is not { } rollbackHooks)
+            {
+                return Ask(HookMoment.RollbackCheck, context);
+            }
+
+            if (rollbackHooks.Outcome == HookOutcome.RollbackNow)
+            {
+                return Rollback(_spec, status, _now, $"rollback webhook {rollbackHooks.Cause!.Name} asked for a rollback", DecisionText.HookLines(rollbackHooks.Results));
+            }
+
+            var hookResults = new List<WebhookResult>();
+            var failed = false;
+            IReadOnlyList<MetricResult> results = [];
+            if (status.StepIndex == 0)
+            {
+                // No traffic reaches the canary yet: as Flagger, run the pre-rollout hooks instead of the metrics.
+                if (Hooks(HookMoment.BeforeFirstStep) is not { } pre)
+                {
+                    return Ask(HookMoment.BeforeFirstStep, context);
+                }
+
+                hookResults.AddRange(pre.Results);
+                failed |= pre.Outcome == HookOutcome.CountFailure;
+            }
+            else
+            {
+                if (Hooks(HookMoment.Analysis) is not { } analysisHooks)
+                {
+                    return Ask(HookMoment.Analysis, context);
+                }
+
+                hookResults.AddRange(analysisHooks.Results);
+                failed |= analysisHooks.Outcome == HookOutcome.CountFailure;
+                if (_spec.Analysis.Metrics.Count > 0)
+                {
+                    if (_seen.Metrics is null)
+                    {
+                        return new Decision.Observe(new Need.Metrics(new AnalysisContext(
+                            _spec,
+                            _state.Loaded.Templates,
+                            VersionName.Workload(_spec.TargetRef.Name, canary.Name),
+                            VersionName.Workload(_spec.TargetRef.Name, status.Stable.Name),
+                            syncedAt)));
+                    }
+
+                    results = _seen.Metrics;
+                    _memory = _memory with { LastAnalysis = results };
+                }
+            }
+
+            failed |= !new AnalysisRound(results).Passed;
+            var failedChecks = _memory.FailedChecksOn(status) + (failed ? 1 : 0);
+            _report = new AnalysisReport(results, hookResults, failedChecks, _spec.Analysis.Threshold);
+            var nextCheck = NextTick(checkAt, _spec.Analysis.Interval, _now);
+            if (failed)
+            {
+                _memory = _memory.RecordFailure(failedChecks, nextCheck)
+                    .RecordFailedCheck(canary.Name, new FailedCheck(_now, DecisionText.Position(status), DecisionText.FailureLines(results, hookResults)));
+                if (failedChecks >= _spec.Analysis.Threshold)
+                {
+                    return Rollback(_spec, status with { FailedChecks = failedChecks }, _now,
+                        string.Create(CultureInfo.InvariantCulture, $"analysis failed {failedChecks} times (threshold {_spec.Analysis.Threshold}): {DecisionText.FailureSummary(results, hookResults)}"),
+                        DecisionText.Body(results, hookResults, _spec) + FailedChecksSection(canary, failedChecks));
+                }
+
+                return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{_spec.Analysis.Threshold}: {DecisionText.FailureSummary(results, hookResults)}; checking again"), nextCheck);
+            }
+
+            var carried = status with { FailedChecks = failedChecks };
+            var why = DecisionText.Body(results, hookResults, _spec) + FailedChecksSection(canary, failedChecks);
+            if (status.StepIndex < status.StepCount)
+            {
+                if (_spec.Analysis.Strategy == Strategy.Canary)
+                {
+                    if (Hooks(HookMoment.BeforeTrafficIncrease) is not { } gate)
+                    {
+                        return Ask(HookMoment.BeforeTrafficIncrease, context);
+                    }
+
+                    if (gate.Outcome == HookOutcome.Wait)
+                    {
+                        return GateWait(status, commit.Sha, gate, "confirm-traffic-increase", nextCheck);
+                    }
+                }
+
+                return new Decision.Commit(RolloutTransitions.Step(_spec, carried, _now, why));
+            }
+
+            if (Hooks(HookMoment.BeforePromotion) is not { } promotionGate)
+            {
+                return Ask(HookMoment.BeforePromotion, context);
+            }
+
+            if (promotionGate.Outcome == HookOutcome.Wait)
+            {
+                return GateWait(status, commit.Sha, promotionGate, "confirm-promotion", nextCheck);
+            }
+
+            return new Decision.Commit(RolloutTransitions.Promote(_spec, carried, _now, why));
+        }
+
+        /// <summary>A version to start: null when it is the one in progress (the run then drives it on).</summary>
+        private Decision? DecideStart(RolloutStatus status, StartRequest start)
+        {
+            var wanted = start.Version;
+            VersionName.CheckOption("--version", wanted);
+            var target = _state.Loaded.Target;
+            var templateImages = TargetWorkload.Images(target);
+            foreach (var container in start.Images.Keys.Where(c => !templateImages.ContainsKey(c)))
+            {
+                throw new GraystepException(
+                    $"--image {container}=...: {target.Kind}/{target.Name} has no container named '{container}'",
+                    ExitCodes.Usage,
+                    $"containers in {target.File}: {string.Join(", ", templateImages.Keys)}");
+            }
+
+            var images = templateImages.ToDictionary(p => p.Key, p => start.Images.TryGetValue(p.Key, out var image) ? image : p.Value);
+            var version = VersionRef.Of(wanted, images);
+            if (RolloutTransitions.IsActive(status))
+            {
+                if (status.Canary!.Name == wanted)
+                {
+                    return null;
+                }
+
+                if (!start.Supersede)
+                {
+                    throw new GraystepException(
+                        $"{_spec.Id}: {status.Canary.Name} is in progress ({status.Reason}); refusing to start {wanted}",
+                        ExitCodes.Failure,
+                        $"wait for {status.Canary.Name} to finish, or pass --supersede to roll it back and start {wanted}");
+                }
+
+                return Rollback(_spec, status, _now, $"superseded by {wanted}", $"A run asked for {wanted} with --supersede while {status.Canary.Name} was in progress.") with { Preparatory = true };
+            }
+
+            if (status.Stable.Name == wanted)
+            {
+                return status.Phase == RolloutPhase.Succeeded
+                    ? new Decision.Finish(RunOutcome.Promoted, $"{wanted} is already promoted and stable")
+                    : new Decision.Finish(RunOutcome.Done, $"{wanted} is already the stable version");
+            }
+
+            if (status.Phase == RolloutPhase.Failed && status.Canary?.Name == wanted && status.Canary.Equals(version))
+            {
+                return new Decision.Finish(RunOutcome.RolledBack,
+                    $"{wanted} was rolled back at {status.LastTransitionTime:u}: {status.Reason} (start it under a new version name to try again)");
+            }
+
+            // As Flagger, confirm-rollout gates the start: closed means wait (asked once per interval), never a failure.
+            var startContext = HookContext.For(status.Phase, version);
+            if (Hooks(HookMoment.BeforeStart) is not { } gate)
+            {
+                return Ask(HookMoment.BeforeStart, startContext);
+            }
+
+            if (gate.Outcome == HookOutcome.Wait)
+            {
+                var (gated, since) = _memory.GateClosed(_state.StatusCommit?.Sha ?? string.Empty, "confirm-rollout", _now);
+                _memory = gated;
+                if (_now - since >= TimeSpan.FromSeconds(_spec.ProgressDeadlineSeconds))
+                {
+                    // Nothing was started, so there is nothing to roll back; the run ends like any other wait for approval.
+                    return new Decision.Finish(RunOutcome.InProgress,
+                        string.Create(CultureInfo.InvariantCulture, $"the confirm-rollout gate {gate.Cause?.Name} stayed closed for {_spec.ProgressDeadlineSeconds}s; {wanted} was not started (run again to ask again)"));
+                }
+
+                return new Decision.Wait($"confirm-rollout gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", _now + _spec.Analysis.Interval);
+            }
+
+            var transition = RolloutTransitions.Start(_spec, status, version, _now, DecisionText.Start(_spec, status, start.Images, target.File));
+            return new Decision.Commit(transition, Preparatory: false);
+        }
+
+        /// <summary>
+        /// A closed gate holds the rollout without counting a failure. As in Flagger, the whole round (rollback hooks,
+        /// rollout hooks, metrics, then the gate) runs again at the next interval, not sooner.
+        /// </summary>
+        private Decision GateWait(RolloutStatus status, string sha, HookDecision gate, string kind, DateTimeOffset nextCheck)
+        {
+            var (gated, since) = _memory.GateClosed(sha, kind, _now);
+            _memory = gated;
+            if (_now - since >= TimeSpan.FromSeconds(_spec.ProgressDeadlineSeconds))
+            {
+                return Rollback(_spec, status, _now, $"progress deadline exceeded: the {kind} gate {gate.Cause?.Name} stayed closed for {_spec.ProgressDeadlineSeconds}s", DecisionText.HookLines(gate.Results));
+            }
+
+            _memory = _memory.ScheduleNext(nextCheck);
+            return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", nextCheck);
+        }
+
+        /// <summary>The hooks of a moment as observed; none configured needs no asking. Null: not observed yet.</summary>
+        private HookDecision? Hooks(HookMoment moment)
+        {
+            if (WebhookPolicy.HooksAt(_spec.Analysis, moment).Count == 0)
+            {
+                return HookDecision.None;
+            }
+
+            return _seen.Hooks.TryGetValue(moment, out var decision) ? decision : null;
+        }
+
+        private static Decision.Observe Ask(HookMoment moment, HookContext context) => new(new Need.Hooks(moment, context));
+
+        private string FailedChecksSection(VersionRef canary, int failedChecks) =>
+            DecisionText.FailedChecksSection(_memory.FailedChecksOf(canary.Name), failedChecks, _spec.Analysis.Threshold);
+    }
+}

@@ -1,0 +1,240 @@
+using Graystep.Core.Providers;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using static Graystep.Core.Manifests.YamlNodes;
+
+namespace Graystep.Core.Spec;
+
+/// <summary>
+/// Binds <c>spec.analysis</c>: the schedule, the strategy Flagger derives from it, the contradictions between its
+/// fields, and whether the provider can run that strategy. Metrics and webhooks go to <see cref="ChecksBinder"/>,
+/// match rules to <see cref="MatchBinder"/>.
+/// </summary>
+internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalogue) : BinderBase(sink)
+{
+    private const string Path = "spec.analysis";
+
+    public AnalysisSpec Bind(YamlMappingNode? map, TrafficProvider? provider, Mark analysisAt)
+    {
+        var interval = Duration(map, "interval") ?? TimeSpan.FromMinutes(1);
+        PositiveDuration(map, "interval", Path, interval);
+
+        var threshold = Int(map, "threshold") ?? 1;
+        if (Has(map, "threshold") && threshold < 1)
+        {
+            Sink.Report(Child(map, "threshold")!, Path + ".threshold", Invariant($"threshold is the number of failed checks before rollback and must be at least 1, got {threshold}"));
+        }
+
+        var stepWeightsNode = Seq(map, "stepWeights");
+        var stepWeights = BindStepWeights(stepWeightsNode, Path + ".stepWeights");
+        var stepWeight = Weight(map, "stepWeight", min: 1);
+        var maxWeight = Weight(map, "maxWeight", min: 1);
+        var promotion = Weight(map, "stepWeightPromotion", min: 1);
+        var mirrorWeight = Weight(map, "mirrorWeight", min: 0);
+        var iterations = Int(map, "iterations");
+        if (iterations is < 1)
+        {
+            Sink.Report(Child(map, "iterations")!, Path + ".iterations", Invariant($"iterations must be at least 1, got {iterations}"));
+        }
+
+        var mirror = Bool(map, "mirror") ?? false;
+        var matchNode = Seq(map, "match");
+        var match = new MatchBinder(Sink, catalogue).Bind(matchNode, provider, Path + ".match");
+
+        var hasSteps = stepWeightsNode is not null;
+        var hasStep = Has(map, "stepWeight");
+        var hasIterations = Has(map, "iterations");
+        var hasMatch = matchNode is not null && matchNode.Children.Count > 0;
+        CheckContradictions(map, analysisAt, hasSteps, hasStep, hasIterations, hasMatch, mirror);
+        if (stepWeight is not null && maxWeight is not null && maxWeight < stepWeight)
+        {
+            Sink.Report(Child(map, "maxWeight")!, Path + ".maxWeight", Invariant($"maxWeight {maxWeight} is below stepWeight {stepWeight}"));
+        }
+
+        var strategy = hasIterations && hasMatch ? Strategy.ABTesting
+            : hasIterations && mirror ? Strategy.BlueGreenMirroring
+            : hasIterations ? Strategy.BlueGreen
+            : Strategy.Canary;
+
+        IReadOnlyList<int> weights = strategy != Strategy.Canary ? []
+            : hasSteps ? stepWeights
+            : stepWeight is > 0 ? Ladder(stepWeight.Value, maxWeight ?? 100)
+            : [];
+
+        if (provider is not null)
+        {
+            CheckStrategy(map, provider, strategy, hasSteps, analysisAt);
+        }
+
+        var checks = new ChecksBinder(Sink);
+        return new AnalysisSpec
+        {
+            Strategy = strategy,
+            Interval = interval,
+            Threshold = threshold,
+            StepWeights = weights,
+            StepWeightPromotion = promotion,
+            Iterations = strategy == Strategy.Canary ? 0 : iterations ?? 0,
+            Match = match,
+            Mirror = mirror,
+            MirrorWeight = mirrorWeight is > 0 ? mirrorWeight : null,
+            Metrics = checks.BindMetrics(Seq(map, "metrics"), Path + ".metrics"),
+            Webhooks = checks.BindWebhooks(Seq(map, "webhooks"), Path + ".webhooks"),
+        };
+    }
+
+    /// <summary>Flagger's weight ladder: stepWeight, 2×stepWeight, ... capped at maxWeight, which is the last step.</summary>
+    public static IReadOnlyList<int> Ladder(int stepWeight, int maxWeight)
+    {
+        var weights = new List<int>();
+        for (var w = stepWeight; w < maxWeight; w += stepWeight)
+        {
+            weights.Add(w);
+        }
+
+        weights.Add(maxWeight);
+        return weights;
+    }
+
+    /// <summary>Fields that cannot go together: each problem names the two fields and what to keep.</summary>
+    private void CheckContradictions(YamlMappingNode? map, Mark analysisAt, bool hasSteps, bool hasStep, bool hasIterations, bool hasMatch, bool mirror)
+    {
+        if (hasSteps && hasStep)
+        {
+            Sink.Report(KeyAt(map, "stepWeight", analysisAt), Path + ".stepWeight", "stepWeight cannot be combined with stepWeights; use stepWeights, or stepWeight with maxWeight");
+        }
+
+        if (hasIterations && (hasSteps || hasStep))
+        {
+            var canaryField = hasSteps ? "stepWeights" : "stepWeight";
+            Sink.Report(KeyAt(map, "iterations", analysisAt), Path + ".iterations",
+                "iterations (A/B testing, blue/green) cannot be combined with " + canaryField + " (weighted canary); keep one of them");
+        }
+
+        if (hasMatch && !hasIterations)
+        {
+            Sink.Report(KeyAt(map, "match", analysisAt), Path + ".match", "match (A/B testing) needs iterations; set analysis.iterations");
+        }
+
+        if (mirror && !hasIterations)
+        {
+            Sink.Report(KeyAt(map, "mirror", analysisAt), Path + ".mirror", "mirror (blue/green with mirroring) needs iterations; set analysis.iterations");
+        }
+
+        if (mirror && hasMatch)
+        {
+            Sink.Report(KeyAt(map, "mirror", analysisAt), Path + ".mirror", "mirror cannot be combined with match; A/B testing routes matching requests, it does not mirror them");
+        }
+
+        if (Has(map, "maxWeight") && !hasStep)
+        {
+            Sink.Report(KeyAt(map, "maxWeight", analysisAt), Path + ".maxWeight", hasSteps
+                ? "maxWeight cannot be combined with stepWeights; the last of stepWeights is the maximum weight"
+                : "maxWeight needs stepWeight; the canary advances by stepWeight up to maxWeight");
+        }
+
+        if (Has(map, "mirrorWeight") && !mirror)
+        {
+            Sink.Report(KeyAt(map, "mirrorWeight", analysisAt), Path + ".mirrorWeight", "mirrorWeight needs mirror: true");
+        }
+
+        // A misspelt strategy field is reported as unknown; do not report its absence as well.
+        if (map is not null && !hasSteps && !hasStep && !hasIterations && !SpecSchemas.Analysis.HasUnknownKeys(map))
+        {
+            Sink.Report(analysisAt, Path, "analysis needs stepWeights, stepWeight (with maxWeight), or iterations (with match for A/B testing, mirror for mirroring)");
+        }
+    }
+
+    private List<int> BindStepWeights(YamlSequenceNode? seq, string path)
+    {
+        var weights = new List<int>();
+        if (seq is null)
+        {
+            return weights;
+        }
+
+        if (seq.Children.Count == 0)
+        {
+            Sink.Report(seq, path, "stepWeights must list at least one weight, e.g. [10, 20, 50]");
+        }
+
+        // The highest weight so far and where it is, so the message points at the step it has to exceed.
+        int? highest = null;
+        var highestAt = -1;
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            if (seq.Children[i] is not YamlScalarNode item || !TryInt(item, out var w))
+            {
+                continue;
+            }
+
+            var itemPath = ProblemSink.Index(path, i);
+            if (w is < 1 or > 100)
+            {
+                Sink.Report(item, itemPath, Invariant($"weight {w} is outside 1..100"));
+            }
+            else if (highest is { } top && w <= top)
+            {
+                var before = highestAt == i - 1 ? "the previous step" : ProblemSink.Index("stepWeights", highestAt);
+                Sink.Report(item, itemPath, Invariant($"weight {w} does not increase on {before} ({top}); steps must strictly increase"));
+            }
+            else
+            {
+                highest = w;
+                highestAt = i;
+            }
+
+            weights.Add(w);
+        }
+
+        return weights;
+    }
+
+    private int? Weight(YamlMappingNode? map, string key, int min)
+    {
+        var value = Int(map, key);
+        if (value is { } w && (w < min || w > 100))
+        {
+            Sink.Report(Child(map, key)!, Path + "." + key, Invariant($"{key} {w} is outside {min}..100"));
+        }
+
+        return value;
+    }
+
+    /// <summary>A strategy the provider cannot run, with the providers that can (from the catalogue).</summary>
+    private void CheckStrategy(YamlMappingNode? map, TrafficProvider provider, Strategy strategy, bool hasSteps, Mark analysisAt)
+    {
+        if (provider.Supports(strategy))
+        {
+            return;
+        }
+
+        var others = ProviderCatalogue.Or(catalogue.ProvidersFor(strategy));
+        switch (strategy)
+        {
+            case Strategy.Canary:
+                var field = hasSteps ? "stepWeights" : "stepWeight";
+                if (Has(map, field))
+                {
+                    var which = provider.Limitation is { } limitation ? ", which " + limitation : string.Empty;
+                    var instead = provider.Supports(Strategy.BlueGreen) ? "iterations, or provider " : "provider ";
+                    Sink.Report(KeyAt(map, field, analysisAt), Path + "." + field,
+                        $"weighted canary ({field}) is not supported by provider {provider.Id}{which}; use {instead}{others}");
+                }
+
+                break;
+
+            case Strategy.ABTesting:
+                Sink.Report(KeyAt(map, "match", analysisAt), Path + ".match", $"A/B testing (match) is not supported by provider {provider.Id}; use {others}");
+                break;
+
+            case Strategy.BlueGreenMirroring:
+                Sink.Report(KeyAt(map, "mirror", analysisAt), Path + ".mirror", $"traffic mirroring (mirror) is not supported by provider {provider.Id}; use {others}");
+                break;
+
+            default:
+                Sink.Report(KeyAt(map, "iterations", analysisAt), Path + ".iterations", $"blue/green (iterations) is not supported by provider {provider.Id}; use {others}");
+                break;
+        }
+    }
+}

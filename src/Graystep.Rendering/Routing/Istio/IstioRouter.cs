@@ -1,0 +1,175 @@
+using Graystep.Core.Providers;
+using Graystep.Core.Spec;
+using Graystep.Rendering.Workloads;
+using Graystep.Rendering.Yaml;
+
+namespace Graystep.Rendering.Routing.Istio;
+
+/// <summary>
+/// Istio: <c>Service &lt;svc&gt;</c> over all versions, a <c>DestinationRule</c> with a subset per live version and a
+/// <c>VirtualService</c> whose routes carry the weights, the A/B match and the mirror.
+/// </summary>
+public sealed class IstioRouter : Router
+{
+    private const string ApiVersion = "networking.istio.io/v1beta1";
+
+    public static TrafficProvider Provider { get; } = new()
+    {
+        Id = "istio",
+        Strategies = new HashSet<Strategy> { Strategy.Canary, Strategy.ABTesting, Strategy.BlueGreen, Strategy.BlueGreenMirroring },
+        Match = new MatchSupport
+        {
+            Headers = new HashSet<StringMatchKind> { StringMatchKind.Exact, StringMatchKind.Prefix, StringMatchKind.Regex },
+            QueryParams = new HashSet<StringMatchKind> { StringMatchKind.Exact, StringMatchKind.Prefix, StringMatchKind.Regex },
+            SuffixAsRegex = true,
+        },
+        Queries = new BuiltinQueries(IstioQueries.RequestSuccessRate, IstioQueries.RequestDuration),
+    };
+
+    public override TrafficProvider Descriptor => Provider;
+
+    internal override IEnumerable<YamlMap> Render(RoutingContext context)
+    {
+        yield return context.Services.Render(context.ServiceName, version: null);
+        foreach (var other in context.Services.Others())
+        {
+            yield return other;
+        }
+
+        yield return DestinationRule(context);
+        yield return VirtualService(context);
+    }
+
+    private static YamlMap DestinationRule(RoutingContext context)
+    {
+        var rule = KubeObject.New(ApiVersion, "DestinationRule", context.ServiceName, context.Namespace);
+        var subsets = new YamlSeq();
+        foreach (var version in context.LiveVersions)
+        {
+            subsets.Add(new YamlMap
+            {
+                ["name"] = version,
+                ["labels"] = new YamlMap { [KubeObject.VersionLabel] = version },
+            });
+        }
+
+        rule["spec"] = new YamlMap { ["host"] = context.ServiceName, ["subsets"] = subsets };
+        return rule;
+    }
+
+    private static YamlMap VirtualService(RoutingContext context)
+    {
+        var service = KubeObject.New(ApiVersion, "VirtualService", context.ServiceName, context.Namespace);
+        var hosts = context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts : [context.ServiceName];
+        var spec = new YamlMap { ["hosts"] = new YamlSeq(hosts.Select(h => (YamlNode)h)) };
+        if (context.Spec.Service.Gateways.Count > 0)
+        {
+            spec["gateways"] = new YamlSeq(context.Spec.Service.Gateways.Select(g => (YamlNode)g));
+        }
+
+        var http = new YamlSeq();
+        if (context.MatchActive)
+        {
+            http.Add(new YamlMap
+            {
+                ["match"] = new YamlSeq(context.Match.Select(MatchRequest)),
+                ["route"] = new YamlSeq { Destination(context, context.Canary!, 100) },
+            });
+        }
+
+        var route = new YamlSeq { Destination(context, context.Stable, context.StableWeight) };
+        if (context.Canary is not null)
+        {
+            route.Add(Destination(context, context.Canary, context.CanaryWeight));
+        }
+
+        var defaultRoute = new YamlMap { ["route"] = route };
+        if (context.MirrorActive)
+        {
+            defaultRoute["mirror"] = DestinationTarget(context, context.Canary!);
+            defaultRoute["mirrorPercentage"] = new YamlMap { ["value"] = context.MirrorPercent };
+        }
+
+        http.Add(defaultRoute);
+        spec["http"] = http;
+        service["spec"] = spec;
+        return service;
+    }
+
+    private static YamlMap Destination(RoutingContext context, string version, int weight) => new()
+    {
+        ["destination"] = DestinationTarget(context, version),
+        ["weight"] = weight,
+    };
+
+    private static YamlMap DestinationTarget(RoutingContext context, string version)
+    {
+        var target = new YamlMap { ["host"] = context.ServiceName, ["subset"] = version };
+        if (context.Services.HasSeveralPorts)
+        {
+            target["port"] = new YamlMap { ["number"] = context.Services.Port };
+        }
+
+        return target;
+    }
+
+    /// <summary>One Flagger match entry as an Istio HTTPMatchRequest; cookies become a regex on the cookie header.</summary>
+    private static YamlNode MatchRequest(MatchRule rule)
+    {
+        var headers = new SortedDictionary<string, YamlMap>(StringComparer.Ordinal);
+        foreach (var (name, match) in rule.Headers)
+        {
+            // Istio wants header names in lower case.
+            headers[name.ToLowerInvariant()] = StringMatch(match);
+        }
+
+        if (rule.Cookies.Count > 1 || (rule.Cookies.Count == 1 && headers.ContainsKey("cookie")))
+        {
+            throw KubeObject.Invalid(
+                "an analysis.match entry has more than one cookie condition; Istio can match one cookie per entry",
+                "split the conditions into separate match entries");
+        }
+
+        foreach (var (name, match) in rule.Cookies)
+        {
+            headers["cookie"] = new YamlMap { ["regex"] = MatchText.CookieRegex(name, match) };
+        }
+
+        var request = new YamlMap();
+        if (headers.Count > 0)
+        {
+            request["headers"] = ToMap(headers);
+        }
+
+        if (rule.QueryParams.Count > 0)
+        {
+            request["queryParams"] = ToMap(rule.QueryParams.ToDictionary(p => p.Key, p => StringMatch(p.Value)));
+        }
+
+        if (request.Count == 0)
+        {
+            throw KubeObject.Invalid("an analysis.match entry has no condition", "give each match entry a header, cookie or query parameter");
+        }
+
+        return request;
+    }
+
+    private static YamlMap ToMap(IEnumerable<KeyValuePair<string, YamlMap>> entries)
+    {
+        var map = new YamlMap();
+        foreach (var (key, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            map[key] = value;
+        }
+
+        return map;
+    }
+
+    /// <summary>Istio's StringMatch has exact, prefix and regex; a suffix becomes a regex.</summary>
+    private static YamlMap StringMatch(StringMatch match) => match.Kind switch
+    {
+        StringMatchKind.Exact => new YamlMap { ["exact"] = match.Value },
+        StringMatchKind.Prefix => new YamlMap { ["prefix"] = match.Value },
+        _ => new YamlMap { ["regex"] = MatchText.AsRegex(match) },
+    };
+}

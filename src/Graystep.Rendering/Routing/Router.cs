@@ -1,0 +1,63 @@
+using Graystep.Core.Providers;
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
+using Graystep.Rendering.Workloads;
+using Graystep.Rendering.Yaml;
+
+namespace Graystep.Rendering.Routing;
+
+/// <summary>
+/// One traffic provider: its <see cref="Descriptor"/> (what it can do, its built-in metric queries) and its
+/// renderer, registered together in <see cref="Routers"/>. A router renders the Services and routing objects that
+/// send traffic to the live versions; the Deployments, autoscalers and disruption budgets are rendered once for
+/// all providers. Every router runs the same contract suite (tests/Graystep.Rendering.Tests/Contract).
+/// MUST: be pure and deterministic; express which version a Service, subset or backend points at by a
+/// <c>version: &lt;version&gt;</c> label; render no canary object when there is no canary; refuse what its
+/// descriptor does not claim.
+/// </summary>
+public abstract class Router : IProvider<string>
+{
+    public abstract TrafficProvider Descriptor { get; }
+
+    public string Id => Descriptor.Id;
+
+    /// <summary>True for the provider's id and its aliases, as <c>spec.provider</c> spells them.</summary>
+    public bool IsSupported(string input) => Descriptor.IsNamed(input);
+
+    internal abstract IEnumerable<YamlMap> Render(RoutingContext context);
+}
+
+/// <summary>What a router needs: the spec, the templates, the live versions and the traffic split.</summary>
+internal sealed class RoutingContext(RolloutSpec spec, AppManifests app, VersionRef stable, VersionRef? canary, TrafficSplit traffic)
+{
+    public RolloutSpec Spec { get; } = spec;
+
+    public AppManifests App { get; } = app;
+
+    public ServiceRenderer Services { get; } = new(spec, app);
+
+    public string Namespace => Spec.Namespace;
+
+    /// <summary><c>&lt;svc&gt;</c> in the conventions.</summary>
+    public string ServiceName => App.ServiceName;
+
+    public string Stable { get; } = stable.Name;
+
+    public string? Canary { get; } = canary?.Name;
+
+    public int CanaryWeight => Canary is null ? 0 : traffic.CanaryWeight;
+
+    public int StableWeight => 100 - CanaryWeight;
+
+    public bool MatchActive => Canary is not null && traffic.MatchActive;
+
+    public bool MirrorActive => Canary is not null && traffic.MirrorActive;
+
+    /// <summary>Flagger's default mirrors all traffic.</summary>
+    public int MirrorPercent => traffic.MirrorWeight ?? Spec.Analysis.MirrorWeight ?? 100;
+
+    public IReadOnlyList<MatchRule> Match => Spec.Analysis.Match;
+
+    /// <summary>Stable first, then the canary when there is one.</summary>
+    public IEnumerable<string> LiveVersions => Canary is null ? [Stable] : [Stable, Canary];
+}

@@ -1,0 +1,69 @@
+using Graystep.Sandbox.Cluster;
+using Graystep.Sandbox.Metrics;
+using Graystep.Sandbox.Traffic;
+
+namespace Graystep.Sandbox.Routing.Kubernetes;
+
+/// <summary>Plain Kubernetes blue/green: the Service's selector picks the version; <c>&lt;svc&gt;-canary</c> reaches the canary for load tests.</summary>
+internal sealed class ServiceRouter(Backend backend) : IAppRouter
+{
+    public RouteDecision Route(SimRequest request, Prng rng) => RouteDecision.To(backend);
+}
+
+/// <summary>Plain Kubernetes: Services that select a version, measured by the app's own metrics.</summary>
+internal sealed class KubernetesSandbox : ISandboxRouter
+{
+    public string ProviderId => "kubernetes";
+
+    public string MetricsKey => AppMetrics.Key;
+
+    public ProxyMetrics CreateMetrics() => new AppMetrics();
+
+    /// <summary>
+    /// A Service whose selector names a version and that no router above sends traffic to is a kubernetes-provider
+    /// app, unless it is a per-version Service (<c>&lt;svc&gt;-&lt;version&gt;</c>) or the <c>-canary</c> companion of one.
+    /// </summary>
+    public IEnumerable<RoutedApp> Discover(ClusterState state, IReadOnlyList<RoutedApp> routed)
+    {
+        var referenced = new HashSet<string>(
+            routed.SelectMany(a => a.Routes.SelectMany(r => r.Destinations.Concat(r.Mirror is null ? [] : [r.Mirror])))
+                .Select(d => d.Service)
+                .Concat(routed.Select(a => a.Service)),
+            StringComparer.Ordinal);
+        var candidates = state.OfKind("Service")
+            .Where(s => s.Spec.StringMap("selector").TryGetValue("version", out var v) && !s.Name.EndsWith("-" + v, StringComparison.Ordinal))
+            .Where(s => !referenced.Contains(s.Name))
+            .ToList();
+        foreach (var service in candidates)
+        {
+            if (service.Name.EndsWith("-canary", StringComparison.Ordinal)
+                && candidates.Any(c => c.Namespace == service.Namespace && c.Name == service.Name[..^"-canary".Length]))
+            {
+                continue;
+            }
+
+            var port = service.Spec.Seq("ports").Maps().FirstOrDefault().Str("port") ?? string.Empty;
+            var backend = Backends.Service(state, service.Namespace, service.Name, port);
+            var canaryService = state.Find("Service", service.Namespace, service.Name + "-canary");
+            var canaryBackend = canaryService is null
+                ? null
+                : Backends.Service(state, service.Namespace, canaryService.Name, canaryService.Spec.Seq("ports").Maps().FirstOrDefault().Str("port") ?? port);
+            var canaryVersions = canaryBackend?.Version is { } cv && cv != backend.Version ? new[] { cv } : [];
+            var routes = new List<RouteView> { new([], [new DestinationView(backend.Service, backend.Version, 100)], null) };
+            yield return new RoutedApp(
+                service.Namespace,
+                service.Name,
+                this,
+                service.Name,
+                null,
+                backend.Endpoints.FirstOrDefault()?.Target ?? service.Name,
+                new ServiceRouter(backend),
+                [],
+                backend.Version,
+                canaryVersions,
+                canaryBackend is null ? [] : [RouteDecision.To(canaryBackend)],
+                routes,
+                service.File);
+        }
+    }
+}
