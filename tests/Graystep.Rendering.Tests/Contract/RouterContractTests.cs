@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Graystep.Rendering.Routing;
+using Graystep.Rendering.Routing.GatewayApi;
+using Graystep.Rendering.Routing.Istio;
+using Graystep.Rendering.Routing.Kubernetes;
+using Graystep.Rendering.Routing.Nginx;
+
+namespace Graystep.Rendering.Tests.Contract;
+
+/// <summary>Istio: the default route's destination whose subset is the canary.</summary>
+public sealed class IstioRouterContract : RouterContract<IstioRouter>
+{
+    protected override int? CanaryWeight(IReadOnlyList<JsonNode> objects, string canary) =>
+        OfKind(objects, "VirtualService")
+            .SelectMany(vs => vs["spec"]!["http"]!.AsArray().Last()!["route"]!.AsArray())
+            .Where(r => (string?)r!["destination"]!["subset"] == canary)
+            .Select(r => (int?)(int)r!["weight"]!)
+            .SingleOrDefault();
+}
+
+/// <summary>NGINX: the canary Ingress's weight annotation (a header or cookie rule carries no weight).</summary>
+public sealed class NginxRouterContract : RouterContract<NginxRouter>
+{
+    protected override int? CanaryWeight(IReadOnlyList<JsonNode> objects, string canary)
+    {
+        var ingress = OfKind(objects, "Ingress").SingleOrDefault(i => ((string?)i["metadata"]!["name"])!.EndsWith("-canary", StringComparison.Ordinal));
+        if (ingress is null)
+        {
+            return null;
+        }
+
+        var annotations = ingress["metadata"]!["annotations"]!.AsObject();
+        return annotations.TryGetPropertyValue("nginx.ingress.kubernetes.io/canary-weight", out var weight)
+            ? int.Parse((string)weight!, CultureInfo.InvariantCulture)
+            : 0;
+    }
+}
+
+/// <summary>Gateway API: the default rule's backend that is the canary's per-version Service.</summary>
+public sealed class GatewayApiRouterContract : RouterContract<GatewayApiRouter>
+{
+    protected override int? CanaryWeight(IReadOnlyList<JsonNode> objects, string canary) =>
+        OfKind(objects, "HTTPRoute")
+            .SelectMany(route => route["spec"]!["rules"]!.AsArray().Last()!["backendRefs"]!.AsArray())
+            .Where(b => ((string?)b!["name"])!.EndsWith("-" + canary, StringComparison.Ordinal))
+            .Select(b => (int?)(int)b!["weight"]!)
+            .SingleOrDefault();
+}
+
+/// <summary>Plain Kubernetes: all or nothing, by the version the main Service selects.</summary>
+public sealed class KubernetesRouterContract : RouterContract<KubernetesRouter>
+{
+    protected override int? CanaryWeight(IReadOnlyList<JsonNode> objects, string canary)
+    {
+        var services = OfKind(objects, "Service").ToList();
+        if (!services.Any(s => (string?)s["spec"]!["selector"]?["version"] == canary))
+        {
+            return null;
+        }
+
+        var main = services.Single(s => (string?)s["metadata"]!["name"] == "podinfo");
+        return (string?)main["spec"]!["selector"]!["version"] == canary ? 100 : 0;
+    }
+}
+
+/// <summary>Every registered router has its contract class here: a new one cannot be added without the suite.</summary>
+public sealed class RouterContractCoverage
+{
+    [Fact]
+    public void Every_registered_router_runs_the_contract()
+    {
+        var covered = typeof(RouterContractCoverage).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(RouterContract<>))
+            .Select(t => t.BaseType!.GetGenericArguments()[0])
+            .ToHashSet();
+
+        Assert.All(Routers.Default.Providers, router => Assert.Contains(router.GetType(), covered));
+    }
+}
