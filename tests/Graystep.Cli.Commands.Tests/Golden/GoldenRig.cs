@@ -36,27 +36,10 @@ internal sealed class GoldenRig : IDisposable
         };
         Directory.CreateDirectory(_environment["HOME"]);
 
-        RawGit.Run(_temp.Path, "init", "-q", "--bare", "-b", "main", Remote);
-        RawGit.Run(Remote, "config", "receive.denyNonFastForwards", "true");
-        var seed = _temp.Combine("seed");
-        RawGit.Run(_temp.Path, "clone", "-q", Remote, seed);
-        var app = "apps/" + example;
-        RepoPaths.CopyDirectory(RepoPaths.Example(example), Path.Combine(seed, app));
-        var specFull = Path.Combine(seed, app, specFile);
-        var text = File.ReadAllText(specFull);
-        foreach (var (find, replace) in tweaks)
-        {
-            Assert.True(text.Contains(find, StringComparison.Ordinal), $"tweak: '{find}' is not in {example}/{specFile}");
-            text = text.Replace(find, replace, StringComparison.Ordinal);
-        }
-
-        File.WriteAllText(specFull, text);
-        RawGit.Write(seed, "README.md", "# GitOps\n");
-        RawGit.Run(seed, "add", "-A");
-        _seedSha = RawGit.CommitAt(seed, "Seed " + example, SeedDate);
-        RawGit.Run(seed, "push", "-q", "origin", "main");
-        Directory.Delete(seed, recursive: true);
-        Spec = $"{app}/{specFile}";
+        var seeded = ExampleRemote.Create(_temp.Path, example, specFile, tweaks, committedAt: SeedDate);
+        Directory.Delete(seeded.Seed, recursive: true);
+        _seedSha = seeded.SeedSha;
+        Spec = seeded.SpecPath;
     }
 
     public JumpingClock Clock { get; }

@@ -57,30 +57,11 @@ internal sealed class RolloutRig : IDisposable
         Factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Env), new GitSettings { WorkspaceRoot = _temp.Combine("workspaces") }, Clock);
         _sync = SyncGates.Create(() => new NoKubeApi(), Clock, new KubeSettings(), new PhysicalFileSystem());
 
-        Remote = _temp.Combine("remote.git");
-        RawGit.Run(_temp.Path, "init", "-q", "--bare", "-b", "main", Remote);
-        // History is never rewritten: the remote refuses anything but a fast-forward.
-        RawGit.Run(Remote, "config", "receive.denyNonFastForwards", "true");
-        var seed = _temp.Combine("seed");
-        RawGit.Run(_temp.Path, "clone", "-q", Remote, seed);
-        App = "apps/" + example;
-        RepoPaths.CopyDirectory(RepoPaths.Example(example), Path.Combine(seed, App));
-        var specFull = Path.Combine(seed, App, specFile);
-        var text = File.ReadAllText(specFull);
-        foreach (var (find, replace) in tweaks)
-        {
-            Assert.True(text.Contains(find, StringComparison.Ordinal), $"tweak: '{find}' is not in {example}/{specFile}");
-            text = text.Replace(find, replace, StringComparison.Ordinal);
-        }
-
-        File.WriteAllText(specFull, text);
-        RawGit.Write(seed, "README.md", "# GitOps\n");
-        RawGit.Write(seed, "apps/other/config.yaml", "name: other\n");
-        RawGit.Run(seed, "add", "-A");
-        RawGit.Run(seed, "commit", "-q", "-m", "Seed " + example);
-        RawGit.Run(seed, "push", "-q", "origin", "main");
-
-        SpecPath = $"{App}/{specFile}";
+        var seeded = ExampleRemote.Create(_temp.Path, example, specFile, tweaks, new Dictionary<string, string> { ["apps/other/config.yaml"] = "name: other\n" });
+        Remote = seeded.Remote;
+        App = seeded.App;
+        SpecPath = seeded.SpecPath;
+        var seed = seeded.Seed;
         Loaded = Specs.LoadRollout(seed, SpecPath);
         Directory.Delete(seed, recursive: true);
     }
