@@ -22,7 +22,7 @@ public static class StandardProviders
     public static ManifestRenderer Renderer { get; } = new(Routers.Default);
 
     /// <summary>A traffic provider's descriptor by id, as a spec names it.</summary>
-    public static TrafficProvider Provider(string id) => Routers.Provider(id);
+    public static TrafficProvider Provider(string id) => Routers.Default.Resolve(null, id).Descriptor;
 
     public static TrafficProvider Istio => Provider("istio");
 

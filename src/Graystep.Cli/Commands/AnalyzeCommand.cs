@@ -18,7 +18,7 @@ internal sealed class AnalyzeCommand(CliContext context, GraystepSettings settin
         {
             var state = await Store(providers, workspace, specPath).LoadAsync(ct).ConfigureAwait(false);
             var spec = state.Spec;
-            var (_, analysis) = OnDemandAnalysis.For(state, Context.Time.GetUtcNow());
+            var analysis = OnDemandAnalysis.For(state, Context.Time.GetUtcNow());
             var results = await runner.RunAsync(analysis, ct).ConfigureAwait(false);
             var round = new AnalysisRound(results);
             if (Json)

@@ -50,11 +50,7 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     /// </summary>
     protected async Task<(GitWorkspace Workspace, string SpecPath)> OpenWorkspaceAsync(GraystepProviders providers, string path, CancellationToken ct)
     {
-        if (!string.Equals(Settings.GitHost, providers.GitHosts.Auto, StringComparison.OrdinalIgnoreCase))
-        {
-            _ = providers.GitHosts.Get(Settings.GitHost);
-        }
-
+        _ = providers.GitHosts.Forced(Settings.GitHost);
         var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Context.Environment), Settings.Git, Context.Time);
         var repo = Settings.Repo;
         string? localRoot = null;

@@ -40,7 +40,7 @@ public static class MetricPlanner
         // Which query: a MetricTemplate first, then an inline query, then the built-ins (Flagger's names).
         string template;
         string? templateAddress = null;
-        var type = MetricTemplate.DefaultProviderType;
+        IMetricProvider? provider = null;
         var builtin = false;
         if (metric.TemplateRef is not null)
         {
@@ -52,7 +52,8 @@ public static class MetricPlanner
                     $"MetricTemplate {templateNamespace}/{metric.TemplateRef} not found: add its file beside the rollout spec");
             }
 
-            if (providers.Find(found.ProviderType) is null)
+            provider = providers.Find(found.ProviderType);
+            if (provider is null)
             {
                 var known = ProviderCatalogue.Or([.. providers.Providers.Select(p => p.Name)]);
                 return Decided(found.Query, Verdict.Error,
@@ -60,7 +61,6 @@ public static class MetricPlanner
             }
 
             template = found.Query;
-            type = found.ProviderType;
             templateAddress = string.IsNullOrWhiteSpace(found.Address) ? null : found.Address;
         }
         else if (!string.IsNullOrWhiteSpace(metric.Query))
@@ -100,7 +100,7 @@ public static class MetricPlanner
             return Decided(text, Verdict.Error, "no Prometheus address: set spec.metricsServer or pass --prometheus");
         }
 
-        var provider = providers.Get(type);
+        provider ??= providers.Get(MetricTemplate.DefaultProviderType);
         if (!Uri.TryCreate(addressText, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
         {
             var source = templateAddress is not null ? "the MetricTemplate's provider.address" : metricsServerOverride is not null ? "--prometheus" : "spec.metricsServer";

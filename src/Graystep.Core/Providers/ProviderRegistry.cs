@@ -90,17 +90,26 @@ public abstract class ProviderRegistry<TProvider, TInput> : IEnumerable<TProvide
     public TProvider Get(string id) => Find(id) ?? throw UnknownProvider(id.Trim());
 
     /// <summary>
+    /// The provider <paramref name="forcedId"/> names, or null when it asks for detection (null, empty or
+    /// <see cref="Auto"/>). An unknown id is a usage error: callers check it before any work that needs the provider.
+    /// </summary>
+    public TProvider? Forced(string? forcedId)
+    {
+        var id = forcedId?.Trim();
+        return string.IsNullOrEmpty(id) || (Auto is not null && Same(id, Auto)) ? null : Get(id);
+    }
+
+    /// <summary>
     /// The provider for <paramref name="input"/>: the one <paramref name="forcedId"/> names (null, empty or
     /// <see cref="Auto"/> means detect), else the first that accepts it, highest priority first.
     /// </summary>
     public TProvider Resolve(string? forcedId, TInput input)
     {
-        var id = forcedId?.Trim();
-        if (!string.IsNullOrEmpty(id) && !(Auto is not null && Same(id, Auto)))
+        // A forced provider is used even when its detection says no: that is how a self-hosted server on a
+        // custom domain, or a CI system that sets unusual variables, is reached.
+        if (Forced(forcedId) is { } forced)
         {
-            // A forced provider is used even when its detection says no: that is how a self-hosted server on a
-            // custom domain, or a CI system that sets unusual variables, is reached.
-            return Get(id);
+            return forced;
         }
 
         foreach (var group in Ordered().GroupBy(e => e.Priority))

@@ -1,4 +1,3 @@
-using Graystep.Core.Rollouts;
 using Graystep.Core.Analysis;
 using Graystep.Core.Gates;
 

@@ -10,7 +10,7 @@ public static class OnDemandAnalysis
     /// What to analyse now and over which window: only traffic after the last change counts, as in a real check, and
     /// at most each metric's own window. The commit's time is counted as the run loop counts it.
     /// </summary>
-    public static (VersionRef Subject, AnalysisContext Context) For(RolloutState state, DateTimeOffset now)
+    public static AnalysisContext For(RolloutState state, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
         var spec = state.Spec;
@@ -25,12 +25,11 @@ public static class OnDemandAnalysis
         var appliedAt = state.StatusCommit is { } commit && RolloutDecider.CommittedAt(commit, RunMemory.Empty) is var committed && committed > now - longest
             ? committed
             : now - longest;
-        var context = new AnalysisContext(
+        return new AnalysisContext(
             spec,
             state.Loaded.Templates,
             VersionName.Workload(spec.TargetRef.Name, subject.Name),
             VersionName.Workload(spec.TargetRef.Name, status.Stable.Name),
             appliedAt);
-        return (subject, context);
     }
 }

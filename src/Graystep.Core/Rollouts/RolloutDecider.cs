@@ -1,4 +1,3 @@
-using Graystep.Core.Rollouts;
 using System.Globalization;
 using Graystep.Core.Analysis;
 using Graystep.Core.Errors;

@@ -1,4 +1,3 @@
-using Graystep.Core.Providers;
 using Graystep.Rendering.Routing.GatewayApi;
 using Graystep.Rendering.Routing.Istio;
 using Graystep.Rendering.Routing.Kubernetes;
@@ -19,7 +18,4 @@ public static class Routers
         new GatewayApiRouter(),
         new KubernetesRouter(),
     };
-
-    /// <summary>The descriptor of a registered provider, by id or alias.</summary>
-    public static TrafficProvider Provider(string name) => Default.Resolve(null, name).Descriptor;
 }

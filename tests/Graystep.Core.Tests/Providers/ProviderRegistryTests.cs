@@ -46,6 +46,18 @@ public sealed class ProviderRegistryTests
     }
 
     [Fact]
+    public void Forced_names_a_provider_only_when_the_id_does_not_ask_for_detection_and_checks_it_without_detecting()
+    {
+        var registry = new Registry { new Stub("a", _ => throw new InvalidOperationException("forcing never detects")) };
+
+        Assert.Null(registry.Forced(null));
+        Assert.Null(registry.Forced(""));
+        Assert.Null(registry.Forced(" AUTO "));
+        Assert.Equal("a", registry.Forced(" a ")!.Id);
+        Assert.Equal("unknown widget 'c'; known: auto, a", Assert.Throws<GraystepException>(() => registry.Forced("c")).Message);
+    }
+
+    [Fact]
     public void Two_providers_of_one_priority_that_both_accept_are_an_error_unless_the_family_says_order_decides()
     {
         var strict = new Registry { new Stub("a", _ => true), new Stub("b", _ => true) };
