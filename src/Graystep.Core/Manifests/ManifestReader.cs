@@ -16,10 +16,23 @@ public static class ManifestReader
         var rendered = IsRenderedFile(file.Text);
         var stream = new YamlStream();
         var problems = new List<SpecProblem>();
+        if (file.Text.Length > YamlLimits.MaxFileBytes)
+        {
+            problems.Add(new SpecProblem(new SourceLocation(file.Path, 1, 1), "", YamlLimits.TooLarge(file.Text.Length)));
+            return new ManifestReadResult([], problems);
+        }
+
         var scanner = new Scanner(new StringReader(file.Text));
+        var parser = new BoundedParser(new Parser(scanner));
         try
         {
-            stream.Load(new Parser(scanner));
+            stream.Load(parser);
+        }
+        catch (YamlLimitException e)
+        {
+            // Nothing of a file over a limit is kept: its documents are what the limit protects against.
+            problems.Add(new SpecProblem(new SourceLocation(file.Path, (int)e.At.Line, (int)e.At.Column), "", e.Message));
+            return new ManifestReadResult([], problems);
         }
         catch (YamlException e)
         {
@@ -36,6 +49,15 @@ public static class ManifestReader
                 new SourceLocation(file.Path, (int)at.Line, (int)at.Column),
                 "",
                 "invalid YAML: cannot read this; look for an unclosed bracket, brace or quote before it"));
+        }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's tree builder refuses some event orders its parser accepts (e.g. "a:\n  : b: c").
+            var at = parser.Current?.Start ?? scanner.CurrentPosition;
+            problems.Add(new SpecProblem(
+                new SourceLocation(file.Path, (int)at.Line, (int)at.Column),
+                "",
+                "invalid YAML: a key is missing or a value sits where a key belongs; give every 'key: value' a key, or quote a value that contains ': '"));
         }
 
         var documents = new List<ManifestDocument>(stream.Documents.Count);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Graystep.Core.Errors;
+using Graystep.Core.Manifests;
 using Graystep.Core.Spec;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -55,8 +56,13 @@ public static class StatusDocument
     {
         try
         {
+            if (text.Length > YamlLimits.MaxFileBytes)
+            {
+                throw Corrupt(file, YamlLimits.TooLarge(text.Length));
+            }
+
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(new BoundedParser(new Parser(new StringReader(text))));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root ||
                 Child(root, "status") is not YamlMappingNode status)
             {
@@ -93,6 +99,14 @@ public static class StatusDocument
         catch (YamlException ex)
         {
             throw Corrupt(file, $"line {ex.Start.Line}: {ex.Message}");
+        }
+        catch (YamlLimitException ex)
+        {
+            throw Corrupt(file, $"line {ex.At.Line}: {ex.Message}");
+        }
+        catch (ArgumentException ex)
+        {
+            throw Corrupt(file, ex.Message);
         }
         catch (FormatException ex)
         {

@@ -34,8 +34,8 @@ internal sealed class RolloutDraft
 
     public Mark ProviderAt { get; init; }
 
-    /// <summary>Metrics with a templateRef, by index in <c>spec.analysis.metrics</c>, with their mapping.</summary>
-    public List<(int Index, YamlMappingNode Node)> TemplateMetrics { get; } = [];
+    /// <summary>Metrics with a templateRef: index among the bound metrics, index in <c>spec.analysis.metrics</c>, the mapping.</summary>
+    public List<(int Bound, int Item, YamlMappingNode Node)> TemplateMetrics { get; } = [];
 
     public void Report(Mark at, string path, string message)
     {
@@ -87,7 +87,9 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
         var output = NormalizeOutput(outputRaw);
         if (output is null)
         {
-            Sink.Report(Child(spec, "output")!, "spec.output", "output must be a relative folder inside the repository, such as rendered/, got " + Quote(outputRaw));
+            Sink.Report(Child(spec, "output")!, "spec.output", IsInGitFolder(outputRaw)
+                ? "output " + Quote(outputRaw) + " is inside a .git folder, which is git's own; use a plain folder such as rendered/"
+                : "output must be a relative folder inside the repository, such as rendered/, got " + Quote(outputRaw));
         }
 
         var git = BindGit(Map(spec, "git"));
@@ -147,13 +149,22 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             ProviderAt = KeyAt(spec, "provider", KeyAt(root, "spec", root.Start)),
         };
 
+        // Indexes into the bound metrics, which skip items that are not mappings (the schema reports those).
         var metrics = Seq(analysisMap, "metrics");
+        var bound = 0;
         for (var i = 0; metrics is not null && i < metrics.Children.Count; i++)
         {
-            if (metrics.Children[i] is YamlMappingNode m && Has(m, "templateRef"))
+            if (metrics.Children[i] is not YamlMappingNode m)
             {
-                draft.TemplateMetrics.Add((i, m));
+                continue;
             }
+
+            if (Has(m, "templateRef"))
+            {
+                draft.TemplateMetrics.Add((bound, i, m));
+            }
+
+            bound++;
         }
 
         draft.Valid = Sink.Count == before;
@@ -300,13 +311,17 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
         }
 
         var segments = s.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(x => x != ".").ToList();
-        if (segments.Count == 0 || segments.Contains(".."))
+        if (segments.Count == 0 || segments.Contains("..") || IsInGitFolder(raw))
         {
             return null;
         }
 
         return string.Join('/', segments) + "/";
     }
+
+    /// <summary>True when a segment is .git (any case: case-insensitive file systems open .GIT as .git).</summary>
+    public static bool IsInGitFolder(string path) =>
+        path.Replace('\\', '/').Split('/').Any(segment => string.Equals(segment.TrimEnd('.', ' '), ".git", StringComparison.OrdinalIgnoreCase));
 
     public static string FolderOf(string path)
     {

@@ -79,9 +79,9 @@ internal sealed class SpecCrossChecks
         }
 
         var metrics = spec.Analysis.Metrics.ToList();
-        foreach (var (index, node) in draft.TemplateMetrics)
+        foreach (var (bound, item, node) in draft.TemplateMetrics)
         {
-            metrics[index] = ResolveTemplate(draft, metrics[index], index, node);
+            metrics[bound] = ResolveTemplate(draft, metrics[bound], item, node);
         }
 
         draft.Spec = spec with
