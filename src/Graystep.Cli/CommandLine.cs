@@ -5,6 +5,8 @@ using Graystep.Cli.Commands;
 using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
 using Graystep.Core.Providers;
+using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
 
 namespace Graystep.Cli;
 
@@ -63,7 +65,13 @@ internal sealed class CommandLine
                 throw new GraystepException($"--image {value}: expected CONTAINER=IMAGE", ExitCodes.Usage, "e.g. --image reviews=docker.io/istio/examples-bookinfo-reviews-v2:1.20.1");
             }
 
-            images[value[..eq]] = value[(eq + 1)..];
+            var image = value[(eq + 1)..];
+            if (!ImageReference.IsValid(image))
+            {
+                throw new GraystepException($"--image {SafeNames.Quote(value)}: {SafeNames.Quote(image)} is not a valid image reference", ExitCodes.Usage, "use " + ImageReference.Rule);
+            }
+
+            images[value[..eq]] = image;
         }
 
         return images;

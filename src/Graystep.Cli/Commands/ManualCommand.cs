@@ -1,6 +1,7 @@
 using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
 using Graystep.Core.Rollouts;
+using Graystep.Core.Spec;
 using Graystep.Engine.Publishing;
 using Graystep.Engine.Rollouts;
 
@@ -16,6 +17,7 @@ internal sealed class ManualCommand(CliContext context, GraystepSettings setting
 {
     public async Task<int> ExecuteAsync(ManualAction action, string path, string? reason, CancellationToken ct)
     {
+        SafeNames.CheckReason(reason);
         using var providers = Compose();
         var (workspace, specPath) = await OpenWorkspaceAsync(providers, path, ct).ConfigureAwait(false);
         await using (workspace.ConfigureAwait(false))

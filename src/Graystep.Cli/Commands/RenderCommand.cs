@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Graystep.Cli.Composition;
+using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
@@ -32,7 +33,7 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
         // The stable version comes from the status file when a rollout has run, else from the target itself.
         var statusFile = Path.Combine(Context.WorkingDirectory, loaded.StatusPath);
         var stable = Context.Files.FileExists(statusFile)
-            ? StatusDocument.Read(loaded.StatusPath, Context.Files.ReadAllText(statusFile)).Stable
+            ? StatusDocument.Read(loaded.StatusPath, new PathGuard(Context.Files, RolloutStore.WorkTree(Context.Files, Context.WorkingDirectory, loaded)).ReadYaml(statusFile)).Stable
             : VersionRef.Of(TargetWorkload.InitialVersion(target), templateImages);
         var canary = version == stable.Name
             ? null

@@ -17,7 +17,17 @@ public interface IFileSystem
 
     void CreateDirectory(string path);
 
+    /// <summary>Files under <paramref name="directory"/>; a recursive walk does not descend into symbolic links.</summary>
     IEnumerable<string> EnumerateFiles(string directory, string searchPattern, bool recursive);
+
+    /// <summary>What the symbolic link at <paramref name="path"/> points to, as written; null when it is no link.</summary>
+    string? LinkTarget(string path) => null;
+
+    /// <summary>The size of a file in bytes, without reading it.</summary>
+    long FileLength(string path) => ReadAllBytes(path).LongLength;
+
+    /// <summary>Symbolic links to folders under <paramref name="directory"/> (a recursive walk does not follow them).</summary>
+    IEnumerable<string> EnumerateDirectoryLinks(string directory) => [];
 }
 
 /// <summary>Environment variables, behind a seam so that CI detection and options are testable.</summary>

@@ -122,12 +122,7 @@ internal static class YamlNodes
         value is "true" or "false" or "True" or "False" ||
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
-    public static string Quote(string value)
-    {
-        const int max = 60;
-        var shown = value.Length > max ? value[..max] + "…" : value;
-        return "\"" + shown.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
-    }
+    public static string Quote(string value) => Spec.SafeNames.Quote(value);
 
     public static int Line(Mark mark) => (int)mark.Line;
 

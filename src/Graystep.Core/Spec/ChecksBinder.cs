@@ -23,6 +23,7 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
 
             var itemPath = ProblemSink.Index(path, i);
             var name = Scalar(item, "name") ?? "";
+            CheckName(item, itemPath, "metric");
             var interval = Duration(item, "interval") ?? TimeSpan.FromMinutes(1);
             PositiveDuration(item, "interval", itemPath, interval);
             var templateRef = Map(item, "templateRef");
@@ -54,6 +55,14 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
         }
 
         return metrics;
+    }
+
+    private void CheckName(YamlMappingNode item, string path, string what)
+    {
+        if (Child(item, "name") is YamlScalarNode { Value: { Length: > 0 } name } node && !SafeNames.IsCheckName(name))
+        {
+            Sink.Report(node, path + ".name", what + " name " + Quote(name) + " is not a plain name; " + SafeNames.CheckNameRule);
+        }
     }
 
     private ThresholdRange BindThresholdRange(YamlMappingNode item, string path, string name)
@@ -100,6 +109,7 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
             }
 
             var itemPath = ProblemSink.Index(path, i);
+            CheckName(item, itemPath, "webhook");
             var type = WebhookType.Rollout;
             if (Child(item, "type") is YamlScalarNode typeNode && !string.IsNullOrEmpty(typeNode.Value))
             {

@@ -44,7 +44,7 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
         CommitRecord? commit = null;
         if (_files.FileExists(statusFile))
         {
-            status = StatusDocument.Read(loaded.StatusPath, _files.ReadAllText(statusFile));
+            status = StatusDocument.Read(loaded.StatusPath, new PathGuard(_files, workspace.Root).ReadYaml(statusFile));
             var log = await workspace.LogAsync(loaded.StatusPath, 1, cancellationToken).ConfigureAwait(false);
             commit = log.Count > 0 ? log[0] : null;
         }
@@ -134,20 +134,17 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
     public static bool WriteStatus(IFileSystem files, string root, LoadedRollout loaded, RolloutStatus status)
     {
         var statusFile = Path.Combine(root, loaded.StatusPath);
-        var bytes = Encoding.UTF8.GetBytes(StatusDocument.Write(loaded.Spec, status));
-        if (files.FileExists(statusFile) && files.ReadAllBytes(statusFile).AsSpan().SequenceEqual(bytes))
-        {
-            return false;
-        }
-
-        files.WriteAllBytes(statusFile, bytes);
-        return true;
+        return new OutputWriter(files, WorkTree(files, root, loaded)).WriteFile(statusFile, Encoding.UTF8.GetBytes(StatusDocument.Write(loaded.Spec, status)));
     }
 
     /// <summary>Renders the manifests into the output folder only; returns the changed paths inside it.</summary>
     public static IReadOnlyList<string> RenderOutput(IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic)
     {
         var output = renderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic));
-        return new OutputWriter(files).Write(Path.Combine(root, loaded.OutputPath), output);
+        return new OutputWriter(files, WorkTree(files, root, loaded)).Write(Path.Combine(root, loaded.OutputPath), output);
     }
+
+    /// <summary>The git work tree that holds the spec (else <paramref name="root"/>): no write may leave it.</summary>
+    public static string WorkTree(IFileSystem files, string root, LoadedRollout loaded) =>
+        PathGuard.ForWorkTree(files, Path.Combine(root, loaded.SpecDirectory), root).Root;
 }

@@ -4,6 +4,7 @@ using Graystep.Core.Manifests;
 using Graystep.Core.Providers;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
+using YamlDotNet.RepresentationModel;
 
 namespace Graystep.Engine.Specs;
 
@@ -22,13 +23,66 @@ public sealed class SpecSource(IFileSystem files, ProviderCatalogue catalogue)
     /// </summary>
     public SpecSet LoadFolder(string baseDirectory, string directory)
     {
+        var guard = PathGuard.ForWorkTree(files, directory, baseDirectory);
         var sources = new List<SourceFile>();
-        foreach (var file in EnumerateYaml(directory).Order(StringComparer.Ordinal))
+        var refused = new List<SpecProblem>();
+        foreach (var link in files.EnumerateDirectoryLinks(directory).Where(l => !IsSkipped(directory, l)))
         {
-            sources.Add(new SourceFile(Display(baseDirectory, file), files.ReadAllText(file)));
+            // A linked folder is never walked; one that leaves the work tree is said so, as its files are not read.
+            if (guard.Problem(link) is { } problem)
+            {
+                refused.Add(new SpecProblem(new SourceLocation(Display(baseDirectory, link), 1, 1), "", problem));
+            }
         }
 
-        return SpecLoader.Load(sources, catalogue);
+        foreach (var file in EnumerateYaml(directory).Order(StringComparer.Ordinal))
+        {
+            var shown = Display(baseDirectory, file);
+            if (guard.Problem(file) is { } problem)
+            {
+                refused.Add(new SpecProblem(new SourceLocation(shown, 1, 1), "", problem));
+                continue;
+            }
+
+            // Checked before reading: a 50 MB file is refused without being read or parsed.
+            var length = files.FileLength(file);
+            if (length > YamlLimits.MaxFileBytes)
+            {
+                refused.Add(new SpecProblem(new SourceLocation(shown, 1, 1), "", YamlLimits.TooLarge(length)));
+                continue;
+            }
+
+            sources.Add(new SourceFile(shown, files.ReadAllText(file)));
+        }
+
+        var set = SpecLoader.Load(sources, catalogue);
+        foreach (var rollout in set.Rollouts)
+        {
+            var output = Path.Combine(baseDirectory, Path.GetDirectoryName(rollout.File) ?? string.Empty, rollout.Output);
+            if (guard.Problem(output) is { } problem)
+            {
+                var at = OutputNode(rollout.Document?.Root)?.Start ?? rollout.Document?.Root.Start;
+                refused.Add(new SpecProblem(
+                    new SourceLocation(rollout.File, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)),
+                    "spec.output",
+                    problem));
+            }
+        }
+
+        if (refused.Count == 0)
+        {
+            return set;
+        }
+
+        var invalid = refused.Select(p => p.Location.File).ToHashSet(StringComparer.Ordinal);
+        return set with
+        {
+            Rollouts = [.. set.Rollouts.Where(r => !invalid.Contains(r.File))],
+            Problems = [.. set.Problems.Concat(refused)
+                .OrderBy(p => p.Location.File, StringComparer.Ordinal)
+                .ThenBy(p => p.Location.Line)
+                .ThenBy(p => p.Location.Column)],
+        };
     }
 
     /// <summary>
@@ -67,12 +121,20 @@ public sealed class SpecSource(IFileSystem files, ProviderCatalogue catalogue)
         };
     }
 
+    private static YamlNode? OutputNode(YamlMappingNode? root) =>
+        root is not null && root.Children.TryGetValue(new YamlScalarNode("spec"), out var spec) &&
+        spec is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode("output"), out var output)
+            ? output
+            : null;
+
+    private static bool IsSkipped(string directory, string path) =>
+        Path.GetRelativePath(directory, path).Replace('\\', '/').Split('/').Any(segment => SkippedFolders.Contains(segment, StringComparer.Ordinal));
+
     private IEnumerable<string> EnumerateYaml(string directory)
     {
         foreach (var file in files.EnumerateFiles(directory, "*", recursive: true))
         {
-            var relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
-            if (relative.Split('/').Any(segment => SkippedFolders.Contains(segment, StringComparer.Ordinal)))
+            if (IsSkipped(directory, file))
             {
                 continue;
             }

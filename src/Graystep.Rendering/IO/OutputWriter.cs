@@ -6,11 +6,13 @@ using Graystep.Core.Manifests;
 namespace Graystep.Rendering.IO;
 
 /// <summary>
-/// Writes a render into the output folder. It writes only files whose bytes change, deletes files it owns
-/// (first line <see cref="ManifestDocument.RenderedMarker"/>) that are no longer rendered, and never touches
-/// anything else, including the engine's status file.
+/// The one writer of rendered output and status files. It writes only files whose bytes change, deletes files it
+/// owns (first line <see cref="ManifestDocument.RenderedMarker"/>) that are no longer rendered, and never touches
+/// anything else, including the engine's status file. Every path goes through a <see cref="PathGuard"/> for the
+/// repository first, so a committed symbolic link cannot send a write out of the work tree or into .git.
 /// </summary>
-public sealed class OutputWriter(IFileSystem fileSystem)
+/// <param name="repositoryRoot">The work tree; null guards the output folder's parent (tests of the writer alone).</param>
+public sealed class OutputWriter(IFileSystem fileSystem, string? repositoryRoot = null)
 {
     /// <summary>The engine's status file; it lives in the output folder but is not the renderer's.</summary>
     public const string StatusFileName = "graystep-status.yaml";
@@ -38,6 +40,8 @@ public sealed class OutputWriter(IFileSystem fileSystem)
             rendered.Add(file.RelativePath);
         }
 
+        var guard = Guard(outputDirectory);
+        guard.Check(outputDirectory);
         if (fileSystem.FileExists(outputDirectory))
         {
             throw new GraystepException(
@@ -51,6 +55,7 @@ public sealed class OutputWriter(IFileSystem fileSystem)
         foreach (var file in output.Files)
         {
             var path = Path.Combine(outputDirectory, file.RelativePath);
+            guard.Check(path);
             var bytes = Utf8.GetBytes(file.Content);
             if (fileSystem.DirectoryExists(path))
             {
@@ -100,7 +105,7 @@ public sealed class OutputWriter(IFileSystem fileSystem)
                 continue;
             }
 
-            if (IsOwned(fileSystem.ReadAllBytes(path)))
+            if (guard.Problem(path) is null && IsOwned(fileSystem.ReadAllBytes(path)))
             {
                 fileSystem.DeleteFile(path);
                 changed.Add(name);
@@ -110,6 +115,24 @@ public sealed class OutputWriter(IFileSystem fileSystem)
         changed.Sort(StringComparer.Ordinal);
         return changed;
     }
+
+    /// <summary>Writes one file (the status file) unless it already holds these bytes; false when it did.</summary>
+    public bool WriteFile(string path, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var guard = Guard(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        guard.Check(path);
+        if (fileSystem.FileExists(path) && fileSystem.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+        {
+            return false;
+        }
+
+        fileSystem.WriteAllBytes(path, bytes);
+        return true;
+    }
+
+    private PathGuard Guard(string outputDirectory) =>
+        new(fileSystem, repositoryRoot ?? Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory))) ?? outputDirectory);
 
     /// <summary>Owned means the first line is exactly the marker (LF or CRLF line end, or nothing after it).</summary>
     public static bool IsOwned(ReadOnlySpan<byte> content)

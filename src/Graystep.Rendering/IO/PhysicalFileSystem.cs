@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Graystep.Core.Abstractions;
 
 namespace Graystep.Rendering.IO;
@@ -39,7 +40,32 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public IEnumerable<string> EnumerateFiles(string directory, string searchPattern, bool recursive) =>
         Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, searchPattern, recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-                .Order(StringComparer.Ordinal)
+            ? Walk(directory, searchPattern, recursive, links: false).Order(StringComparer.Ordinal)
             : [];
+
+    // readlink on the entry itself: works for links to files, to folders and to nothing.
+    public string? LinkTarget(string path) => new FileInfo(path).LinkTarget;
+
+    public long FileLength(string path) => new FileInfo(path).Length;
+
+    public IEnumerable<string> EnumerateDirectoryLinks(string directory) =>
+        Directory.Exists(directory) ? Walk(directory, "*", recursive: true, links: true).Order(StringComparer.Ordinal) : [];
+
+    /// <summary>
+    /// Files (or, with <paramref name="links"/>, symbolic links to folders) without descending into linked folders:
+    /// a committed link must neither lead the walk out of the repository nor into a loop.
+    /// </summary>
+    private static IEnumerable<string> Walk(string directory, string searchPattern, bool recursive, bool links)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = recursive, IgnoreInaccessible = false };
+        return new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.ToFullPath(), options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
+                (links ? entry.IsDirectory && IsLink(ref entry) : !entry.IsDirectory) &&
+                FileSystemName.MatchesSimpleExpression(searchPattern, entry.FileName),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !IsLink(ref entry),
+        };
+    }
+
+    private static bool IsLink(ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) != 0;
 }
