@@ -27,10 +27,12 @@ internal static class KubeObject
         ["metadata"] = new YamlMap { ["name"] = name, ["namespace"] = ns },
     };
 
-    public static string Kind(YamlMap obj) => obj.Text("kind") ?? throw new InvalidOperationException("object without kind");
+    // Objects come from the repository's templates, which may lack anything: a missing field is an invalid input (exit 3).
+    public static string Kind(YamlMap obj) => obj.Text("kind") ?? throw Invalid(
+        "a manifest that the rollout copies has no kind", "give every manifest under the spec's folder a kind and metadata.name");
 
-    public static string Name(YamlMap obj) =>
-        obj.Map("metadata")?.Text("name") ?? throw new InvalidOperationException("object without metadata.name");
+    public static string Name(YamlMap obj) => obj.Map("metadata")?.Text("name") ?? throw Invalid(
+        $"a {obj.Text("kind") ?? "manifest"} that the rollout copies has no metadata.name", "give every manifest under the spec's folder a metadata.name");
 
     /// <summary>The conventions' file name: <c>&lt;kind-lowercase&gt;-&lt;metadata.name&gt;.yaml</c>.</summary>
     public static string FileName(YamlMap obj) => $"{Kind(obj).ToLowerInvariant()}-{Name(obj)}.yaml";
