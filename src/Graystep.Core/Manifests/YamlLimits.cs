@@ -82,6 +82,13 @@ public sealed class BoundedParser(IParser inner) : IParser
 
                 break;
             case AnchorAlias alias:
+                // An alias inside the node it names makes a cycle, which every walk of the tree would follow forever.
+                if (_open.Any(open => open.Anchor == alias.Value.Value))
+                {
+                    throw new YamlLimitException(alias.Start,
+                        "alias *" + alias.Value.Value + " is used inside the node &" + alias.Value.Value + " it names, which makes it endless; Graystep refuses recursive aliases: repeat the content instead");
+                }
+
                 // Unknown anchors are YamlDotNet's to report; they stand for nothing here.
                 Count(alias, _anchorSizes.GetValueOrDefault(alias.Value.Value, 1));
                 break;

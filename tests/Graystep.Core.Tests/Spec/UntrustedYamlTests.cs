@@ -41,6 +41,17 @@ public sealed class UntrustedYamlTests
         Assert.True(allocated < 200_000_000, $"reading the bomb allocated {allocated:N0} bytes");
     }
 
+    [Theory]
+    [InlineData("data: &b [*b]\n", "x.yaml:1:11")]
+    [InlineData("a: &m\n  b: *m\n", "x.yaml:2:6")]
+    public void An_alias_inside_the_node_it_names_is_refused_not_followed_forever(string text, string at)
+    {
+        var problem = Assert.Single(ManifestReader.Read(new SourceFile("x.yaml", text)).Problems);
+
+        Assert.Equal(at, problem.Location.ToString());
+        Assert.Contains("Graystep refuses recursive aliases", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Aliases_that_stay_under_the_limit_still_read()
     {
