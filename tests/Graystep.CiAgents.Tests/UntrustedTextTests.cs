@@ -57,11 +57,11 @@ public sealed class UntrustedTextTests
     public void The_agents_that_read_commands_make_lines_inert_and_the_others_leave_them()
     {
         const string Line = "::error::x ##vso[task.complete]";
-        Assert.Equal($"::stop-commands::{Token}\n{Line}\n::{Token}::", new GitHubActionsAgent(newStopToken: () => Token).Inert(Line));
-        Assert.Equal("::error::x ##vso [task.complete]", new AzurePipelinesAgent().Inert(Line));
+        Assert.Equal($"::stop-commands::{Token}\n{Line}\n::{Token}::", ((ICiAgent)new GitHubActionsAgent(newStopToken: () => Token)).Inert(Line));
+        Assert.Equal("::error::x ##vso [task.complete]", ((ICiAgent)new AzurePipelinesAgent()).Inert(Line));
         Assert.Equal(Line, ((ICiAgent)new JenkinsAgent()).Inert(Line));
         Assert.Equal(Line, ((ICiAgent)new LocalAgent()).Inert(Line));
-        Assert.True(new GitHubActionsAgent().HasLogCommands && new AzurePipelinesAgent().HasLogCommands);
+        Assert.True(((ICiAgent)new GitHubActionsAgent()).HasLogCommands && ((ICiAgent)new AzurePipelinesAgent()).HasLogCommands);
         Assert.False(((ICiAgent)new JenkinsAgent()).HasLogCommands || ((ICiAgent)new LocalAgent()).HasLogCommands);
     }
 }

@@ -21,9 +21,9 @@ public sealed class AzurePipelinesAgent : CiAgentBase
     }
 
     /// <summary><c>##vso[</c> and <c>##[</c> broken up (<see cref="CiLogText.Azure"/>).</summary>
-    public string Inert(string line) => CiLogText.Azure(line);
+    public override string Inert(string line) => CiLogText.Azure(line);
 
-    public bool HasLogCommands => true;
+    public override bool HasLogCommands => true;
 
     protected override string? RunUrl(IEnvironment environment) =>
         Value(environment, "SYSTEM_COLLECTIONURI") is { } collection

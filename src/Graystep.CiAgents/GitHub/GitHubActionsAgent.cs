@@ -32,9 +32,9 @@ public sealed class GitHubActionsAgent : CiAgentBase
     }
 
     /// <summary>A line that the runner would read as a command, wrapped in <c>::stop-commands::</c> (<see cref="CiLogText.GitHub"/>).</summary>
-    public string Inert(string line) => CiLogText.GitHub(line, _stopToken.Value);
+    public override string Inert(string line) => CiLogText.GitHub(line, _stopToken.Value);
 
-    public bool HasLogCommands => true;
+    public override bool HasLogCommands => true;
 
     protected override string? RunUrl(IEnvironment environment) =>
         Value(environment, "GITHUB_SERVER_URL") is { } server

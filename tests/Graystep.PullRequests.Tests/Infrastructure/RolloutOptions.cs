@@ -29,6 +29,9 @@ internal sealed record RolloutOptions
     /// <summary>A Flagger <c>rollback</c> webhook: a 2xx answer rolls the canary back at the next check.</summary>
     public string? RollbackHookUrl { get; init; }
 
+    /// <summary>The rollback webhook's name as a YAML scalar (quote it to carry escapes).</summary>
+    public string RollbackHookName { get; init; } = "stop-button";
+
     public string Yaml()
     {
         var yaml = new StringBuilder();
@@ -59,7 +62,7 @@ internal sealed record RolloutOptions
         {
             yaml.Append(CultureInfo.InvariantCulture, $"""
                     webhooks:
-                      - name: stop-button
+                      - name: {RollbackHookName}
                         type: rollback
                         url: {hook}
                         timeout: 5s
