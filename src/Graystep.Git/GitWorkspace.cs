@@ -278,6 +278,13 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
             return "give the CI job's credentials write access to the repository (a token with contents: write, a deploy key that may push) or configure a git credential helper; Graystep never prompts";
         }
 
+        // "cannot lock ref" without "but expected" is no lost race: the remote could not create refs/heads/<branch>.lock
+        // (another git process holds it, or a crashed one left it behind). Hooks and protection play no part in it.
+        if (text.Contains("cannot lock ref", StringComparison.Ordinal) || text.Contains(".lock': File exists", StringComparison.Ordinal))
+        {
+            return "the remote repository could not lock the branch: another process is updating it, or a crashed git process left the ref's .lock file in the remote repository; run again, and if it persists remove that stale .lock file on the server (the remote's message above names it)";
+        }
+
         return text.Contains("[remote rejected]", StringComparison.Ordinal)
             ? "a server-side hook or branch protection refused the commit (see the remote's message above); allow Graystep to push to this branch, or enable pull requests (spec.git.pullRequests: true)"
             : "check that the remote is reachable and that the branch may be pushed to; Graystep never force-pushes";

@@ -210,6 +210,27 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
+    public async Task A_stale_ref_lock_on_the_remote_is_named_as_such_not_blamed_on_branch_protection()
+    {
+        // Issue 13, probe 7: a crashed git on the server leaves refs/heads/main.lock; every push is then refused.
+        using var sandbox = new GitSandbox();
+        var remote = sandbox.CreateRemote();
+        var tip = sandbox.RemoteTip(remote);
+        await using var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { Repo = remote }, None);
+        File.WriteAllText(Path.Combine(remote, "refs", "heads", "main.lock"), string.Empty);
+        GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "weight: 20\n");
+        await workspace.CommitAsync(["apps/reviews/status.yaml"], GitSandbox.Message("reviews: shift 20%"), None);
+
+        var error = await Assert.ThrowsAsync<GitException>(() => workspace.PushAsync(None));
+
+        Assert.Contains("the remote rejected the push to 'main'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not lock the branch", error.Hint, StringComparison.Ordinal);
+        Assert.Contains("stale .lock file", error.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("branch protection", error.Hint, StringComparison.Ordinal);
+        Assert.Equal(tip, sandbox.RemoteTip(remote));
+    }
+
+    [Fact]
     public async Task A_hook_rejection_throws_with_the_hooks_message_and_changes_nothing()
     {
         using var sandbox = new GitSandbox();
