@@ -50,6 +50,9 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
     public GitIdentity Identity { get; }
 
+    /// <summary>Masks commit messages (<see cref="GitSettings.Redactor"/>); null masks nothing.</summary>
+    internal Core.Secrets.Redactor? Redactor { get; init; }
+
     /// <summary>
     /// The top of the working checkout that <c>--repo</c> named (or the current directory was in), when it was one;
     /// null for a URL or a bare repository. A rollout path given relative to that checkout maps onto <see cref="Root"/>.
@@ -85,7 +88,9 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(message);
+        // A commit is an output sink like any other: a secret that came back in a remote's error text stops here.
         var text = CommitMessageFormat.Format(message);
+        text = Redactor?.Apply(text) ?? text;
         var relative = paths.Select(NormalizePath).Distinct(StringComparer.Ordinal).ToList();
         if (relative.Count == 0)
         {

@@ -115,6 +115,25 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
+    public async Task Commit_messages_are_masked_through_the_settings_redactor()
+    {
+        // Issue 13, probe 2: a commit is an output sink; a token echoed in a remote's error must not be committed.
+        using var sandbox = new GitSandbox();
+        var redactor = new Graystep.Core.Secrets.Redactor();
+        redactor.Add("ghp_committed_secret_42");
+        sandbox.Settings = sandbox.Settings with { Redactor = redactor };
+        await using var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { Repo = sandbox.CreateRemote() }, None);
+        GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "x\n");
+        var message = GitSandbox.Message("reviews: roll back") with { Body = "webhook gate failed (HTTP 401 from https://u:p@hooks.example/x: you sent ghp_committed_secret_42)" };
+
+        var sha = await workspace.CommitAsync(["apps/reviews/status.yaml"], message, None);
+
+        var body = GitSandbox.Raw(workspace.Root, "log", "-1", "--format=%B", sha!);
+        Assert.Contains("webhook gate failed (HTTP 401 from https://***@hooks.example/x: you sent ***)", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("ghp_committed_secret_42", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_settings_identity_is_author_and_committer_alike()
     {
         // And the workspace uses it for author and committer alike.

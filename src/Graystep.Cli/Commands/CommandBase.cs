@@ -60,7 +60,7 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     protected async Task<(GitWorkspace Workspace, string SpecPath)> OpenWorkspaceAsync(GraystepProviders providers, string path, CancellationToken ct)
     {
         _ = providers.GitHosts.Forced(Settings.GitHost);
-        var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Context.Environment), Settings.Git, Context.Time);
+        var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Context.Environment), Settings.Git with { Redactor = Context.Redactor }, Context.Time);
         var repo = Settings.Repo;
         string? localRoot = null;
         if (repo is null || !LooksLikeUrl(repo))
