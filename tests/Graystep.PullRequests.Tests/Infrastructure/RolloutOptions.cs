@@ -32,6 +32,9 @@ internal sealed record RolloutOptions
     /// <summary>The rollback webhook's name as a YAML scalar (quote it to carry escapes).</summary>
     public string RollbackHookName { get; init; } = "stop-button";
 
+    /// <summary>The webhook's Flagger type: <c>rollback</c>, or <c>confirm-rollout</c> (a 404 then keeps the gate closed).</summary>
+    public string RollbackHookType { get; init; } = "rollback";
+
     public string Yaml()
     {
         var yaml = new StringBuilder();
@@ -63,7 +66,7 @@ internal sealed record RolloutOptions
             yaml.Append(CultureInfo.InvariantCulture, $"""
                     webhooks:
                       - name: {RollbackHookName}
-                        type: rollback
+                        type: {RollbackHookType}
                         url: {hook}
                         timeout: 5s
 
