@@ -18,6 +18,15 @@ public interface ICiAgent : IProvider<IEnvironment>
     CiContext ReadContext(IEnvironment environment);
 
     ICiWriter CreateWriter(CiSinks sinks);
+
+    /// <summary>
+    /// One line of untrusted text (no LF) as it may appear in this CI system's log without being read as a logging
+    /// command (<see cref="CiLogText"/>). Systems without logging commands return it as it is.
+    /// </summary>
+    string Inert(string line) => line;
+
+    /// <summary>Whether the CI system reads logging commands from the log (its writer's commands then need a trusted channel).</summary>
+    bool HasLogCommands => false;
 }
 
 /// <summary>What a CI agent knows about the run. Null when the CI system does not say.</summary>
@@ -50,6 +59,13 @@ public interface ICiWriter
 
     /// <summary>Publishes the outcome of a run: step outputs, summaries, reports.</summary>
     void ReportRun(RunReport report);
+
+    /// <summary>
+    /// Publishes a run that Graystep itself could not finish (bad spec, unreachable remote, rejected token): the
+    /// outputs say <c>result=failed</c> with the reason, and each problem is annotated, so a pipeline can branch on
+    /// a failure as on any other result.
+    /// </summary>
+    void ReportFailure(string reason, IReadOnlyList<Problem> problems);
 }
 
 /// <summary>Files that CI protocols append to or write, behind a seam so the exact bytes are testable.</summary>
@@ -90,4 +106,11 @@ public static class CiFiles
 /// Where a writer sends its bytes: the log (stdout, where CI systems read logging commands), files, the environment
 /// that names those files, and the working directory used when the CI system names no workspace.
 /// </summary>
-public sealed record CiSinks(TextWriter Log, IEnvironment Environment, ICiFiles Files, string WorkingDirectory);
+public sealed record CiSinks(TextWriter Log, IEnvironment Environment, ICiFiles Files, string WorkingDirectory)
+{
+    /// <summary>
+    /// Where the CI system's own masking command goes: the one line that must hold a secret. The log masks every
+    /// secret it knows, which would leave the command empty. Null: the log.
+    /// </summary>
+    public TextWriter? Masks { get; init; }
+}

@@ -35,6 +35,11 @@ public abstract class CiAgentBase : ICiAgent
 
     public abstract ICiWriter CreateWriter(CiSinks sinks);
 
+    /// <summary>Plain by default; a CI system that reads logging commands overrides it (<see cref="CiLogText"/>).</summary>
+    public virtual string Inert(string line) => line;
+
+    public virtual bool HasLogCommands => false;
+
     /// <summary>The run's page in the CI system, or null when a variable it is made of is missing.</summary>
     protected abstract string? RunUrl(IEnvironment environment);
 

@@ -1,4 +1,5 @@
 using Graystep.Core.Abstractions;
+using Graystep.Core.Secrets;
 
 namespace Graystep.Cli;
 
@@ -10,4 +11,8 @@ public sealed record CliContext(
     IFileSystem Files,
     TimeProvider Time,
     string WorkingDirectory,
-    Func<HttpMessageHandler> HttpHandler);
+    Func<HttpMessageHandler> HttpHandler)
+{
+    /// <summary>Every secret this invocation holds; every output sink masks through it.</summary>
+    public Redactor Redactor { get; init; } = new();
+}

@@ -51,7 +51,21 @@ internal sealed class CommandLine
             Verbose = parse.GetValue(Verbose),
             Secrets = _secrets.ToDictionary(s => s.Option.Name, s => parse.GetValue(s.Option), StringComparer.Ordinal),
         };
-        return GraystepSettings.Read(_context.Environment, values, _secretSettings, CiAgents.CiAgentRegistry.CreateDefault());
+        // The secrets join the redactor before anything can fail, so even an error about the settings is masked.
+        foreach (var secret in values.Secrets.Values)
+        {
+            _context.Redactor.Add(secret);
+        }
+
+        var settings = GraystepSettings.Read(_context.Environment, values, _secretSettings, CiAgents.CiAgentRegistry.CreateDefault());
+        foreach (var secret in settings.SecretValues)
+        {
+            _context.Redactor.Add(secret);
+        }
+
+        _context.Redactor.AddUrlCredentials(settings.Repo);
+        _context.Redactor.AddUrlCredentials(settings.Prometheus);
+        return settings;
     }
 
     internal static Dictionary<string, string> ParseImages(IEnumerable<string>? values)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Graystep.CiAgents;
 using Graystep.Cli.Commands;
+using Graystep.Cli.Output;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
 using Graystep.Cli.Composition;
@@ -34,6 +36,25 @@ public static class GraystepApp
     }
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // Every byte to stdout and stderr goes through one safe writer: secrets masked, control characters stripped,
+        // untrusted lines inert for the CI systems that read this log.
+        var inert = Inert(context);
+        using var stdout = new SafeWriter(context.Out, context.Redactor, inert);
+        using var stderr = new SafeWriter(context.Error, context.Redactor, inert);
+        return await RunSafelyAsync(args, context with { Out = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The CI systems whose runners read this process's log (whatever GRAYSTEP_CI forces for the outputs): each one's inert form, in turn.</summary>
+    private static Func<string, string> Inert(CliContext context)
+    {
+        var readers = CiAgentRegistry.CreateDefault().Agents.Where(a => a.HasLogCommands && a.IsSupported(context.Environment)).ToList();
+        return line => readers.Aggregate(line, (text, agent) => agent.Inert(text));
+    }
+
+    private static async Task<int> RunSafelyAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
         // The registries as declared, before any setting is read: what the command line offers comes from them.
         using var declared = GraystepProviders.Create(context, GraystepSettings.Unread);

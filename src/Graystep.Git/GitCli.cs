@@ -36,12 +36,37 @@ public sealed partial class GitCli
     private readonly IProcessRunner _runner;
     private readonly IEnvironment _environment;
     private readonly Lazy<Task<string>> _executable;
+    private readonly IReadOnlyDictionary<string, string?> _session = new Dictionary<string, string?>(StringComparer.Ordinal);
 
     public GitCli(IProcessRunner runner, IEnvironment environment)
     {
         _runner = runner ?? throw new ArgumentNullException(nameof(runner));
         _environment = environment ?? throw new ArgumentNullException(nameof(environment));
         _executable = new(ResolveAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private GitCli(GitCli from, IReadOnlyDictionary<string, string?> session)
+    {
+        _runner = from._runner;
+        _environment = from._environment;
+        _executable = from._executable;
+        _session = session;
+    }
+
+    /// <summary>
+    /// The same git with <paramref name="variables"/> set for every call it makes: how a credential reaches git
+    /// per command (in the environment, never in argv or a config file).
+    /// </summary>
+    public GitCli WithEnvironment(IReadOnlyDictionary<string, string?> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        var session = new Dictionary<string, string?>(_session, StringComparer.Ordinal);
+        foreach (var (name, value) in variables)
+        {
+            session[name] = value;
+        }
+
+        return new GitCli(this, session);
     }
 
     /// <summary>Variables set for every git call. A null value removes the variable from git's environment.</summary>
@@ -80,6 +105,11 @@ public sealed partial class GitCli
         var executable = await _executable.Value.ConfigureAwait(false);
 
         var environment = new Dictionary<string, string?>(BaseEnvironment, StringComparer.Ordinal);
+        foreach (var (name, value) in _session)
+        {
+            environment[name] = value;
+        }
+
         if (options.Environment is not null)
         {
             foreach (var (name, value) in options.Environment)

@@ -50,6 +50,9 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
     public GitIdentity Identity { get; }
 
+    /// <summary>Masks commit messages (<see cref="GitSettings.Redactor"/>); null masks nothing.</summary>
+    internal Core.Secrets.Redactor? Redactor { get; init; }
+
     /// <summary>
     /// The top of the working checkout that <c>--repo</c> named (or the current directory was in), when it was one;
     /// null for a URL or a bare repository. A rollout path given relative to that checkout maps onto <see cref="Root"/>.
@@ -85,7 +88,9 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(message);
+        // A commit is an output sink like any other: a secret that came back in a remote's error text stops here.
         var text = CommitMessageFormat.Format(message);
+        text = Redactor?.Apply(text) ?? text;
         var relative = paths.Select(NormalizePath).Distinct(StringComparer.Ordinal).ToList();
         if (relative.Count == 0)
         {
@@ -276,6 +281,13 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         if (RemoteErrors.IsAuthFailure(text))
         {
             return "give the CI job's credentials write access to the repository (a token with contents: write, a deploy key that may push) or configure a git credential helper; Graystep never prompts";
+        }
+
+        // "cannot lock ref" without "but expected" is no lost race: the remote could not create refs/heads/<branch>.lock
+        // (another git process holds it, or a crashed one left it behind). Hooks and protection play no part in it.
+        if (text.Contains("cannot lock ref", StringComparison.Ordinal) || text.Contains(".lock': File exists", StringComparison.Ordinal))
+        {
+            return "the remote repository could not lock the branch: another process is updating it, or a crashed git process left the ref's .lock file in the remote repository; run again, and if it persists remove that stale .lock file on the server (the remote's message above names it)";
         }
 
         return text.Contains("[remote rejected]", StringComparison.Ordinal)

@@ -34,7 +34,17 @@ public sealed partial class GitWorkspaceFactory
         string url, string? branch, bool localPath, WorkspaceOptions options, GitIdentity identity, string? localCheckout, CancellationToken cancellationToken)
     {
         var shownUrl = UrlCredentials.Strip(url);
-        branch ??= await DefaultBranchAsync(url, shownUrl, cancellationToken).ConfigureAwait(false);
+
+        // A credential in the URL is passed to each git call in its environment; git itself only ever sees the URL
+        // without it, so the workspace's .git/config never holds it.
+        var git = _git;
+        if (GitCredential.From(url) is { } credential)
+        {
+            git = _git.WithEnvironment(credential.Environment);
+            url = credential.PlainUrl;
+        }
+
+        branch ??= await DefaultBranchAsync(git, url, shownUrl, cancellationToken).ConfigureAwait(false);
         var sparse = NormalizeSparse(options.SparsePaths);
         var root = Path.GetFullPath(options.WorkspaceRoot ?? _settings.WorkspaceRoot);
         Directory.CreateDirectory(root);
@@ -42,14 +52,14 @@ public sealed partial class GitWorkspaceFactory
         var (folder, workspaceLock) = await AcquireSlotAsync(root, WorkspaceName(url, branch), shownUrl, branch, options.LockTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            var workspace = new GitWorkspace(_git, WorkspaceKind.Managed, folder, branch, "origin", url, identity, _time, workspaceLock) { LocalCheckout = localCheckout };
+            var workspace = new GitWorkspace(git, WorkspaceKind.Managed, folder, branch, "origin", url, identity, _time, workspaceLock) { LocalCheckout = localCheckout, Redactor = _settings.Redactor };
             if (Directory.Exists(folder))
             {
-                await ReuseAsync(workspace, url, sparse, cancellationToken).ConfigureAwait(false);
+                await ReuseAsync(git, workspace, url, sparse, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await CloneAsync(folder, url, shownUrl, branch, localPath, sparse, cancellationToken).ConfigureAwait(false);
+                await CloneAsync(git, folder, url, shownUrl, branch, localPath, sparse, cancellationToken).ConfigureAwait(false);
             }
 
             return workspace;
@@ -61,7 +71,7 @@ public sealed partial class GitWorkspaceFactory
         }
     }
 
-    private async Task ReuseAsync(GitWorkspace workspace, string url, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
+    private static async Task ReuseAsync(GitCli git, GitWorkspace workspace, string url, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
     {
         var folder = workspace.Root;
         var gitDir = Path.Combine(folder, ".git");
@@ -83,18 +93,19 @@ public sealed partial class GitWorkspaceFactory
             }
         }
 
-        var current = await _git.RunAsync(folder, ["config", "--get", "remote.origin.url"], new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
+        var current = await git.RunAsync(folder, ["config", "--get", "remote.origin.url"], new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(current.Stdout.Trim(), url, StringComparison.Ordinal))
         {
-            // Same repository (the folder name says so), new credentials in the URL: CI tokens change every run.
-            await _git.RunAsync(folder, ["remote", "set-url", "origin", url], cancellationToken).ConfigureAwait(false);
+            // Same repository (the folder name says so): the URL as given now, without credentials. This also takes a
+            // credential out of a workspace that an older Graystep cloned with it in the URL.
+            await git.RunAsync(folder, ["remote", "set-url", "origin", url], cancellationToken).ConfigureAwait(false);
         }
 
-        await ApplySparseAsync(folder, sparse, cancellationToken).ConfigureAwait(false);
+        await ApplySparseAsync(git, folder, sparse, cancellationToken).ConfigureAwait(false);
         await workspace.RefreshAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CloneAsync(string folder, string url, string shownUrl, string branch, bool localPath, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
+    private static async Task CloneAsync(GitCli git, string folder, string url, string shownUrl, string branch, bool localPath, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
     {
         var parent = Path.GetDirectoryName(folder)!;
         var name = Path.GetFileName(folder);
@@ -122,14 +133,14 @@ public sealed partial class GitWorkspaceFactory
         arguments.AddRange(["--", url, temporary]);
         try
         {
-            var result = await _git.RunAsync(parent, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
+            var result = await git.RunAsync(parent, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
-                throw await RemoteErrors.ClassifyAsync(_git, parent, url, arguments, result, shownUrl, branch, cancellationToken).ConfigureAwait(false);
+                throw await RemoteErrors.ClassifyAsync(git, parent, url, arguments, result, shownUrl, branch, cancellationToken).ConfigureAwait(false);
             }
 
-            await ApplySparseAsync(temporary, sparse, cancellationToken).ConfigureAwait(false);
-            await _git.RunAsync(temporary, ["checkout", "-q", "-f", "-B", branch, $"refs/remotes/origin/{branch}"], cancellationToken).ConfigureAwait(false);
+            await ApplySparseAsync(git, temporary, sparse, cancellationToken).ConfigureAwait(false);
+            await git.RunAsync(temporary, ["checkout", "-q", "-f", "-B", branch, $"refs/remotes/origin/{branch}"], cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(
                 Path.Combine(temporary, ".git", MarkerFile),
                 $"Graystep workspace: its own scratch clone, reset to the remote at every run.\nremote: {shownUrl}\nbranch: {branch}\n",
@@ -143,7 +154,7 @@ public sealed partial class GitWorkspaceFactory
         }
     }
 
-    private async Task ApplySparseAsync(string folder, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
+    private static async Task ApplySparseAsync(GitCli git, string folder, IReadOnlyList<string> sparse, CancellationToken cancellationToken)
     {
         var file = Path.Combine(folder, ".git", SparseFile);
         var wanted = string.Join('\n', sparse);
@@ -155,21 +166,21 @@ public sealed partial class GitWorkspaceFactory
 
         if (sparse.Count == 0)
         {
-            await _git.RunAsync(folder, ["sparse-checkout", "disable"], cancellationToken).ConfigureAwait(false);
+            await git.RunAsync(folder, ["sparse-checkout", "disable"], cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await _git.RunAsync(folder, ["sparse-checkout", "init", "--cone", "--sparse-index"], cancellationToken).ConfigureAwait(false);
-            await _git.RunAsync(folder, ["sparse-checkout", "set", .. sparse], cancellationToken).ConfigureAwait(false);
+            await git.RunAsync(folder, ["sparse-checkout", "init", "--cone", "--sparse-index"], cancellationToken).ConfigureAwait(false);
+            await git.RunAsync(folder, ["sparse-checkout", "set", .. sparse], cancellationToken).ConfigureAwait(false);
         }
 
         await File.WriteAllTextAsync(file, wanted, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string> DefaultBranchAsync(string url, string shownUrl, CancellationToken cancellationToken)
+    private async Task<string> DefaultBranchAsync(GitCli git, string url, string shownUrl, CancellationToken cancellationToken)
     {
         string[] arguments = ["ls-remote", "--symref", "--", url, "HEAD"];
-        var result = await _git.RunAsync(null, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
+        var result = await git.RunAsync(null, arguments, new GitRunOptions { AllowFailure = true }, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw RemoteErrors.Classify(arguments, result, shownUrl, null);

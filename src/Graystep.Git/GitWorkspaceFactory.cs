@@ -146,7 +146,7 @@ public sealed partial class GitWorkspaceFactory
                 ExitCodes.Failure,
                 "check out the repository from its remote in the CI job, or pass --repo with the remote's URL");
 
-        var workspace = new GitWorkspace(_git, WorkspaceKind.CiCheckout, top, branch, remote, checkout.RemoteUrl(remote, top), identity, _time, null) { LocalCheckout = top };
+        var workspace = new GitWorkspace(_git, WorkspaceKind.CiCheckout, top, branch, remote, checkout.RemoteUrl(remote, top), identity, _time, null) { LocalCheckout = top, Redactor = _settings.Redactor };
         await workspace.FetchAsync(cancellationToken).ConfigureAwait(false);
         if (string.Equals(checkout.CurrentBranch, branch, StringComparison.Ordinal))
         {

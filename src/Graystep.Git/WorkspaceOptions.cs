@@ -8,6 +8,9 @@ public sealed record GitSettings
     /// <summary>Where managed workspaces live: <c>GRAYSTEP_WORKSPACE</c>, else the user's cache folder.</summary>
     public required string WorkspaceRoot { get; init; }
 
+    /// <summary>The process's secrets: every commit message is masked through it before git sees it.</summary>
+    public Core.Secrets.Redactor? Redactor { get; init; }
+
     /// <summary>The commit author and committer.</summary>
     public GitIdentity Identity { get; init; } = GitIdentity.Default;
 

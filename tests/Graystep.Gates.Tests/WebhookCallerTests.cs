@@ -234,6 +234,36 @@ public sealed class WebhookCallerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_URL_user_info_is_sent_as_HTTP_Basic_auth_and_masked_when_echoed()
+    {
+        // Issue 13, probe 7: HttpClient drops user-info silently; the receiver must see it as Basic auth.
+        await using var receiver = await LocalServer.StartAsync(async (context, request) =>
+        {
+            context.Response.StatusCode = 403;
+            await context.Response.WriteAsync($"you sent {request.Header("Authorization")}");
+        });
+        var url = new Uri($"http://deploy%40ci:s3cret%3Apw@127.0.0.1:{receiver.BaseUri.Port}/gate");
+        var hook = ReviewsSpecs.Hook("gate", WebhookType.ConfirmRollout, url);
+
+        var result = await _caller.CallAsync(hook, Payload(), CancellationToken.None);
+
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("deploy@ci:s3cret:pw"));
+        Assert.Equal($"Basic {basic}", Assert.Single(receiver.Requests).Header("Authorization"));
+        Assert.Equal("/gate", receiver.Requests[0].PathAndQuery);
+        Assert.Equal($"HTTP 403 Forbidden from {receiver.Base}/gate: you sent Basic ***", result.Detail);
+    }
+
+    [Fact]
+    public async Task A_URL_without_user_info_sends_no_authorization()
+    {
+        await using var receiver = await LocalServer.StartAsync(Answer(200));
+        var hook = ReviewsSpecs.Hook("gate", WebhookType.ConfirmRollout, receiver.Url("/gate"));
+
+        Assert.True((await _caller.CallAsync(hook, Payload(), CancellationToken.None)).Succeeded);
+        Assert.Null(Assert.Single(receiver.Requests).Header("Authorization"));
+    }
+
+    [Fact]
     public async Task Long_error_bodies_are_cut_short()
     {
         await using var receiver = await LocalServer.StartAsync(Answer(500, new string('x', 5000)));

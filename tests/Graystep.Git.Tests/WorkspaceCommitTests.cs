@@ -115,6 +115,25 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
+    public async Task Commit_messages_are_masked_through_the_settings_redactor()
+    {
+        // Issue 13, probe 2: a commit is an output sink; a token echoed in a remote's error must not be committed.
+        using var sandbox = new GitSandbox();
+        var redactor = new Graystep.Core.Secrets.Redactor();
+        redactor.Add("ghp_committed_secret_42");
+        sandbox.Settings = sandbox.Settings with { Redactor = redactor };
+        await using var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { Repo = sandbox.CreateRemote() }, None);
+        GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "x\n");
+        var message = GitSandbox.Message("reviews: roll back") with { Body = "webhook gate failed (HTTP 401 from https://u:p@hooks.example/x: you sent ghp_committed_secret_42)" };
+
+        var sha = await workspace.CommitAsync(["apps/reviews/status.yaml"], message, None);
+
+        var body = GitSandbox.Raw(workspace.Root, "log", "-1", "--format=%B", sha!);
+        Assert.Contains("webhook gate failed (HTTP 401 from https://***@hooks.example/x: you sent ***)", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("ghp_committed_secret_42", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_settings_identity_is_author_and_committer_alike()
     {
         // And the workspace uses it for author and committer alike.
@@ -207,6 +226,27 @@ public sealed class WorkspaceCommitTests
         Assert.Equal(PushOutcome.Pushed, await second.PushAsync(None));
         Assert.Equal(rollback, sandbox.RemoteTip(remote));
         Assert.Equal("reviews: roll back\nreviews: shift 50%\nreviews: shift 20%\nInitial commit", GitSandbox.Raw(remote, "log", "--format=%s", "main"));
+    }
+
+    [Fact]
+    public async Task A_stale_ref_lock_on_the_remote_is_named_as_such_not_blamed_on_branch_protection()
+    {
+        // Issue 13, probe 7: a crashed git on the server leaves refs/heads/main.lock; every push is then refused.
+        using var sandbox = new GitSandbox();
+        var remote = sandbox.CreateRemote();
+        var tip = sandbox.RemoteTip(remote);
+        await using var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { Repo = remote }, None);
+        File.WriteAllText(Path.Combine(remote, "refs", "heads", "main.lock"), string.Empty);
+        GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "weight: 20\n");
+        await workspace.CommitAsync(["apps/reviews/status.yaml"], GitSandbox.Message("reviews: shift 20%"), None);
+
+        var error = await Assert.ThrowsAsync<GitException>(() => workspace.PushAsync(None));
+
+        Assert.Contains("the remote rejected the push to 'main'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not lock the branch", error.Hint, StringComparison.Ordinal);
+        Assert.Contains("stale .lock file", error.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("branch protection", error.Hint, StringComparison.Ordinal);
+        Assert.Equal(tip, sandbox.RemoteTip(remote));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Graystep.GitHubStandIn;
 // Git's smart HTTP protocol, as github.com serves it beside the API: clone, fetch and push over
 // http://127.0.0.1:PORT/OWNER/NAME.git, through the real `git http-backend` (CGI). A remote URL of that shape names
 // the owner and repository the way a GitHub remote does, so a client detects the host and maps the repository as
-// it would on github.com. No authentication: the stand-in trusts loopback.
+// it would on github.com. No authentication unless GitHubStandInOptions.GitBasicCredential asks for HTTP Basic.
 public sealed partial class GitHubStandIn
 {
     private static readonly TimeSpan GitHttpTimeout = TimeSpan.FromSeconds(120);
@@ -20,6 +20,11 @@ public sealed partial class GitHubStandIn
         ArgumentNullException.ThrowIfNull(repository);
         return $"{WebUrl}/{Uri.EscapeDataString(repository.Owner)}/{Uri.EscapeDataString(repository.Name)}.git";
     }
+
+    private int _gitAuthFailures;
+
+    /// <summary>How many git requests were refused for want of the Basic credential.</summary>
+    public int GitAuthFailures => Volatile.Read(ref _gitAuthFailures);
 
     private async Task<bool> TryServeGitAsync(HttpContext context)
     {
@@ -34,6 +39,15 @@ public sealed partial class GitHubStandIn
         if (repository is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return true;
+        }
+
+        if (_options.GitBasicCredential is { } credential
+            && context.Request.Headers.Authorization.ToString() != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credential)))
+        {
+            Interlocked.Increment(ref _gitAuthFailures);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"GitHub\"";
             return true;
         }
 

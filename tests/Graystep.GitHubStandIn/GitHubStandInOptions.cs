@@ -11,6 +11,12 @@ public sealed class GitHubStandInOptions
     /// <summary>The clock for timestamps and rate-limit headers.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// When set (<c>user:password</c>), git over smart HTTP requires this HTTP Basic credential, as github.com
+    /// does for a private repository: anything else gets 401 with a Basic challenge. Null: no authentication.
+    /// </summary>
+    public string? GitBasicCredential { get; init; }
+
     /// <summary>The largest page the stand-in serves, whatever per_page asks; small values exercise pagination.</summary>
     public int MaxPageSize { get; init; } = 100;
 }

@@ -20,6 +20,11 @@ public sealed class AzurePipelinesAgent : CiAgentBase
         return new AzurePipelinesWriter(sinks, ReadContext(sinks.Environment).Workspace);
     }
 
+    /// <summary><c>##vso[</c> and <c>##[</c> broken up (<see cref="CiLogText.Azure"/>).</summary>
+    public override string Inert(string line) => CiLogText.Azure(line);
+
+    public override bool HasLogCommands => true;
+
     protected override string? RunUrl(IEnvironment environment) =>
         Value(environment, "SYSTEM_COLLECTIONURI") is { } collection
         && Value(environment, "SYSTEM_TEAMPROJECT") is { } project

@@ -64,6 +64,15 @@ public static class AzurePipelinesCommands
         return text.ToString();
     }
 
+    /// <summary>
+    /// A run Graystep could not finish: the <c>result</c> (failed) and <c>reason</c> output variables, then
+    /// <c>##vso[task.complete result=Failed;]</c> with the reason.
+    /// </summary>
+    public static string FailureOutputs(string reason) =>
+        SetOutputVariable("result", StepResult.Failed.ToWire())
+        + SetOutputVariable("reason", reason)
+        + Command("task.complete", [new("result", "Failed")], $"graystep failed: {reason}");
+
     /// <summary><c>##vso[task.logissue type=error;sourcepath=F;linenumber=L;columnnumber=C;]message</c>.</summary>
     public static string LogIssue(Problem problem, string? sourcesDirectory)
     {

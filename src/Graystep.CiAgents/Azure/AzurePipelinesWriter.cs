@@ -12,7 +12,7 @@ internal sealed class AzurePipelinesWriter(CiSinks sinks, string? sourcesDirecto
         foreach (var value in _mask.Add(secret))
         {
             // The one place a secret is written: the agent's own masking command.
-            sinks.Log.Write(AzurePipelinesCommands.SetSecret(value));
+            (sinks.Masks ?? sinks.Log).Write(AzurePipelinesCommands.SetSecret(value));
         }
     }
 
@@ -34,6 +34,12 @@ internal sealed class AzurePipelinesWriter(CiSinks sinks, string? sourcesDirecto
         var masked = _mask.Apply(report);
         Log(AzurePipelinesCommands.Outputs(masked));
         Log(AzurePipelinesCommands.Complete(masked));
+    }
+
+    public void ReportFailure(string reason, IReadOnlyList<Problem> problems)
+    {
+        ReportProblems(problems);
+        Log(AzurePipelinesCommands.FailureOutputs(_mask.Apply(reason)));
     }
 
     private void Log(string text) => sinks.Log.Write(_mask.Apply(text));

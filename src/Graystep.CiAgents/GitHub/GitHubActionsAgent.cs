@@ -7,10 +7,15 @@ namespace Graystep.CiAgents.GitHub;
 public sealed class GitHubActionsAgent : CiAgentBase
 {
     private readonly Func<string> _newDelimiter;
+    private readonly Lazy<string> _stopToken;
 
     /// <param name="newDelimiter">Draws heredoc delimiters; tests pass their own to force collisions.</param>
-    public GitHubActionsAgent(Func<string>? newDelimiter = null) =>
+    /// <param name="newStopToken">Draws the stop-commands token of <see cref="Inert"/>; tests pass a fixed one.</param>
+    public GitHubActionsAgent(Func<string>? newDelimiter = null, Func<string>? newStopToken = null)
+    {
         _newDelimiter = newDelimiter ?? GitHubActionsCommands.NewDelimiter;
+        _stopToken = new Lazy<string>(newStopToken ?? CiLogText.NewStopToken);
+    }
 
     public override string Id => "github";
 
@@ -25,6 +30,11 @@ public sealed class GitHubActionsAgent : CiAgentBase
         ArgumentNullException.ThrowIfNull(sinks);
         return new GitHubActionsWriter(sinks, ReadContext(sinks.Environment).Workspace, _newDelimiter);
     }
+
+    /// <summary>A line that the runner would read as a command, wrapped in <c>::stop-commands::</c> (<see cref="CiLogText.GitHub"/>).</summary>
+    public override string Inert(string line) => CiLogText.GitHub(line, _stopToken.Value);
+
+    public override bool HasLogCommands => true;
 
     protected override string? RunUrl(IEnvironment environment) =>
         Value(environment, "GITHUB_SERVER_URL") is { } server

@@ -115,6 +115,10 @@ public static class GitHubActionsCommands
         return text.ToString();
     }
 
+    /// <summary>The step outputs of a run Graystep could not finish: <c>result=failed</c> and the reason.</summary>
+    public static string FailureOutputs(string reason, Func<string> newDelimiter) =>
+        OutputEntry("result", StepResult.Failed.ToWire(), newDelimiter) + OutputEntry("reason", reason, newDelimiter);
+
     /// <summary>The log line that marks the run's end in the job's annotations, when it needs attention.</summary>
     public static string? RunAnnotation(RunReport report)
     {

@@ -16,7 +16,7 @@ internal sealed class GitHubActionsWriter(CiSinks sinks, string? workspace, Func
         foreach (var value in _mask.Add(secret))
         {
             // The one place a secret is written: the runner's own masking command.
-            sinks.Log.Write(GitHubActionsCommands.AddMask(value));
+            (sinks.Masks ?? sinks.Log).Write(GitHubActionsCommands.AddMask(value));
         }
     }
 
@@ -56,6 +56,24 @@ internal sealed class GitHubActionsWriter(CiSinks sinks, string? workspace, Func
         {
             Log(annotation);
         }
+    }
+
+    public void ReportFailure(string reason, IReadOnlyList<Problem> problems)
+    {
+        ReportProblems(problems);
+        var outputFile = sinks.Environment.GetVariable("GITHUB_OUTPUT");
+        if (!string.IsNullOrEmpty(outputFile))
+        {
+            sinks.Files.Append(outputFile, _mask.Apply(GitHubActionsCommands.FailureOutputs(_mask.Apply(reason), newDelimiter)));
+        }
+
+        var summaryFile = sinks.Environment.GetVariable("GITHUB_STEP_SUMMARY");
+        if (!string.IsNullOrEmpty(summaryFile))
+        {
+            sinks.Files.Append(summaryFile, _mask.Apply(GitHubStepSummary.RenderFailure(_mask.Apply(reason))));
+        }
+
+        Log(GitHubActionsCommands.Command("error", [new("title", "Graystep failed")], _mask.Apply(reason)));
     }
 
     private void Log(string text) => sinks.Log.Write(_mask.Apply(text));

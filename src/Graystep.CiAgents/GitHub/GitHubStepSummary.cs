@@ -57,6 +57,10 @@ public static partial class GitHubStepSummary
     }
 
     /// <summary>A fenced Mermaid <c>xychart-beta</c> block: one x label per traffic change, the weight as a line.</summary>
+    /// <summary>The summary of a run Graystep could not finish: the heading and the reason, as a table cell is escaped.</summary>
+    public static string RenderFailure(string reason) =>
+        $"### Graystep: failed\n\n{Cell(reason)}\n";
+
     public static string Chart(string rolloutId, IReadOnlyList<TimelinePoint> timeline)
     {
         ArgumentNullException.ThrowIfNull(timeline);

@@ -57,6 +57,15 @@ internal sealed class JenkinsWriter(CiSinks sinks, string workspace) : ICiWriter
         Write(JenkinsReport.JUnitFileName, JenkinsReport.JUnit(masked));
     }
 
+    /// <summary>The reports say <c>failed</c> with the reason (and the problems); the log already holds the error line.</summary>
+    public void ReportFailure(string reason, IReadOnlyList<Problem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var masked = _log.Mask.Apply(reason);
+        Write(JenkinsReport.ReportFileName, JenkinsReport.Json([.. problems.Select(_log.Mask.Apply)], masked));
+        Write(JenkinsReport.JUnitFileName, JenkinsReport.JUnitFailure(masked));
+    }
+
     private void Write(string fileName, string text)
     {
         var path = Path.Combine(workspace, fileName);

@@ -68,8 +68,11 @@ public static class JenkinsReport
         });
     }
 
-    /// <summary>The report of a run that stopped at validation: no rollout state, result failed, every problem.</summary>
-    public static string Json(IReadOnlyList<Problem> problems)
+    /// <summary>
+    /// The report of a run that stopped before it had a rollout state (a spec problem, a remote that refused):
+    /// result failed, the reason (by default the count of problems), every problem.
+    /// </summary>
+    public static string Json(IReadOnlyList<Problem> problems, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(problems);
         return WriteJson(json =>
@@ -81,7 +84,7 @@ public static class JenkinsReport
             json.WriteNull("stable");
             json.WriteNull("canary");
             json.WriteNull("weight");
-            json.WriteString("reason", problems.Count == 1 ? "1 problem in the input" : $"{problems.Count} problems in the input");
+            json.WriteString("reason", reason ?? (problems.Count == 1 ? "1 problem in the input" : $"{problems.Count} problems in the input"));
             json.WriteStartArray("analysis");
             json.WriteEndArray();
             json.WriteStartArray("timeline");
@@ -156,6 +159,57 @@ public static class JenkinsReport
 
             xml.WriteEndElement();
             xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>The JUnit file of a run Graystep could not finish: one failed testcase, <c>graystep</c>, with the reason.</summary>
+    public static string JUnitFailure(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return WriteXml(xml =>
+        {
+            xml.WriteStartElement("testsuites");
+            xml.WriteAttributeString("name", "graystep");
+            xml.WriteAttributeString("tests", "1");
+            xml.WriteAttributeString("failures", "1");
+            xml.WriteStartElement("testsuite");
+            xml.WriteAttributeString("name", "graystep");
+            xml.WriteAttributeString("tests", "1");
+            xml.WriteAttributeString("failures", "1");
+            xml.WriteAttributeString("errors", "0");
+            xml.WriteAttributeString("skipped", "0");
+            xml.WriteStartElement("testcase");
+            xml.WriteAttributeString("classname", "graystep");
+            xml.WriteAttributeString("name", "run");
+            xml.WriteAttributeString("time", "0");
+            xml.WriteStartElement("failure");
+            xml.WriteAttributeString("type", StepResult.Failed.ToWire());
+            xml.WriteAttributeString("message", reason);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        });
+    }
+
+    private static string WriteXml(Action<XmlWriter> body)
+    {
+        var settings = new XmlWriterSettings
+        {
+            Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+            Indent = true,
+            IndentChars = "  ",
+            NewLineChars = "\n",
+            NewLineHandling = NewLineHandling.Entitize,
+        };
+        using var stream = new MemoryStream();
+        using (var xml = XmlWriter.Create(stream, settings))
+        {
+            xml.WriteStartDocument();
+            body(xml);
             xml.WriteEndDocument();
         }
 

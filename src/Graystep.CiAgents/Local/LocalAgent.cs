@@ -51,5 +51,10 @@ internal sealed class PlainTextWriter(TextWriter log) : ICiWriter
 
     public void ReportRun(RunReport report) => Log(PlainText.Report(Mask.Apply(report)));
 
+    /// <summary>Nothing more: the command's own <c>error:</c> line and problems are the plain-text report.</summary>
+    public void ReportFailure(string reason, IReadOnlyList<Problem> problems)
+    {
+    }
+
     public void Log(string text) => log.Write(Mask.Apply(text));
 }

@@ -1,5 +1,6 @@
 using Graystep.CiAgents;
 using Graystep.Cli.Composition;
+using Graystep.Cli.Output;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
 using Graystep.Core.Hosts;
@@ -34,7 +35,15 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     protected ICiWriter CreateCiWriter(GraystepProviders providers, bool toError = false)
     {
         var agent = providers.CiAgents.Resolve(Settings.Ci, Context.Environment);
-        var writer = agent.CreateWriter(new CiSinks(Json || toError ? Context.Error : Context.Out, Context.Environment, CiFiles.Physical, Context.WorkingDirectory));
+        var log = Json || toError ? Context.Error : Context.Out;
+        var files = new RedactedCiFiles(CiFiles.Physical, Context.Redactor);
+
+        // A protocol writer's commands go through the trusted channel (its values are escaped by the protocol); a
+        // plain-text writer's lines may hold repository text and take the untrusted path like any other line.
+        var sinks = log is SafeWriter safe && agent.HasLogCommands
+            ? new CiSinks(safe.Protocol, Context.Environment, files, Context.WorkingDirectory) { Masks = safe.Masks }
+            : new CiSinks(log, Context.Environment, files, Context.WorkingDirectory);
+        var writer = agent.CreateWriter(sinks);
         foreach (var secret in Settings.SecretValues)
         {
             writer.AddMask(secret);
@@ -51,7 +60,7 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     protected async Task<(GitWorkspace Workspace, string SpecPath)> OpenWorkspaceAsync(GraystepProviders providers, string path, CancellationToken ct)
     {
         _ = providers.GitHosts.Forced(Settings.GitHost);
-        var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Context.Environment), Settings.Git, Context.Time);
+        var factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Context.Environment), Settings.Git with { Redactor = Context.Redactor }, Context.Time);
         var repo = Settings.Repo;
         string? localRoot = null;
         if (repo is null || !LooksLikeUrl(repo))

@@ -5,6 +5,7 @@ using Graystep.Cli.Composition;
 using Graystep.Core.Secrets;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Rollouts;
+using Graystep.Engine.Specs;
 
 namespace Graystep.Cli.Commands;
 
@@ -20,59 +21,77 @@ internal sealed class RunCommand(CliContext context, GraystepSettings settings) 
         bool supersede,
         CancellationToken ct)
     {
-        if (images.Count > 0 && version is null)
-        {
-            throw new GraystepException("--image needs --version: name the version these images make", ExitCodes.Usage, "e.g. --version v2 --image reviews=...:v2");
-        }
-
-        // Checked before the repository is cloned or fetched: bad input fails fast and touches nothing.
-        if (version is not null)
-        {
-            VersionName.CheckOption("--version", version);
-        }
-
+        // The CI writer first: whatever fails after this point is still reported in the CI system's outputs.
         using var providers = Compose();
         var writer = CreateCiWriter(providers);
-        var (workspace, specPath) = await OpenWorkspaceAsync(providers, path, ct).ConfigureAwait(false);
-        await using (workspace.ConfigureAwait(false))
+        try
         {
-            var store = Store(providers, workspace, specPath);
-            var groups = writer.HasGroups ? writer : null;
-            var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time, groups);
-            var preview = await store.LoadAsync(ct).ConfigureAwait(false);
-            var host = ResolveGitHost(providers, workspace);
-            var publisher = CreatePublisher(providers, preview, store, workspace, host, observer);
-            using var disposePublisher = publisher as IDisposable;
-            var runner = CreateRunner(providers, store, observer, publisher);
-
-            var via = preview.Spec.Git.PullRequests ? $" ({host.Id}, a pull request per step)" : string.Empty;
-            observer.Info($"{preview.Spec.Id}: {UrlCredentials.Redact(workspace.RemoteUrl)} branch {workspace.Branch}{via}");
-            var result = await runner.RunAsync(
-                new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede },
-                ct).ConfigureAwait(false);
-
-            observer.EndGroup();
-            var final = await store.LoadAsync(ct).ConfigureAwait(false);
-            var timeline = await HistoryReader.ReadAsync(workspace, final.Loaded, ct).ConfigureAwait(false);
-            var report = Report(final, result, timeline);
-            if (Json)
+            if (images.Count > 0 && version is null)
             {
-                Context.Out.WriteLine(RunJson(report, result, observer.Commits).ToJsonString(JsonOutput.Options));
+                throw new GraystepException("--image needs --version: name the version these images make", ExitCodes.Usage, "e.g. --version v2 --image reviews=...:v2");
             }
 
-            writer.ReportRun(report);
-            if (result.Outcome == RunOutcome.Stopped)
+            // Checked before the repository is cloned or fetched: bad input fails fast and touches nothing.
+            if (version is not null)
             {
-                Context.Error.WriteLine($"error: {result.Reason}");
-                if (result.Hint is { Length: > 0 } hint)
+                VersionName.CheckOption("--version", version);
+            }
+
+            var (workspace, specPath) = await OpenWorkspaceAsync(providers, path, ct).ConfigureAwait(false);
+            await using (workspace.ConfigureAwait(false))
+            {
+                var store = Store(providers, workspace, specPath);
+                var groups = writer.HasGroups ? writer : null;
+                var observer = new TextObserver(Json ? Context.Error : Context.Out, Context.Time, groups);
+                var preview = await store.LoadAsync(ct).ConfigureAwait(false);
+                var host = ResolveGitHost(providers, workspace);
+                var publisher = CreatePublisher(providers, preview, store, workspace, host, observer);
+                using var disposePublisher = publisher as IDisposable;
+                var runner = CreateRunner(providers, store, observer, publisher);
+
+                var via = preview.Spec.Git.PullRequests ? $" ({host.Id}, a pull request per step)" : string.Empty;
+                observer.Info($"{preview.Spec.Id}: {UrlCredentials.Redact(workspace.RemoteUrl)} branch {workspace.Branch}{via}");
+                var result = await runner.RunAsync(
+                    new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede },
+                    ct).ConfigureAwait(false);
+
+                observer.EndGroup();
+                var final = await store.LoadAsync(ct).ConfigureAwait(false);
+                var timeline = await HistoryReader.ReadAsync(workspace, final.Loaded, ct).ConfigureAwait(false);
+                var report = Report(final, result, timeline);
+                if (Json)
                 {
-                    Context.Error.WriteLine($"hint: {hint}");
+                    Context.Out.WriteLine(RunJson(report, result, observer.Commits).ToJsonString(JsonOutput.Options));
                 }
-            }
 
-            return result.ExitCode;
+                writer.ReportRun(report);
+                if (result.Outcome == RunOutcome.Stopped)
+                {
+                    Context.Error.WriteLine($"error: {result.Reason}");
+                    if (result.Hint is { Length: > 0 } hint)
+                    {
+                        Context.Error.WriteLine($"hint: {hint}");
+                    }
+                }
+
+                return result.ExitCode;
+            }
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            var problems = failure is SpecInvalidException invalid ? invalid.Problems.Select(p => Problem.From(p)).ToList() : [];
+            writer.ReportFailure(FailureReason(failure), problems);
+            throw;
         }
     }
+
+    /// <summary>The reason a failed run gives in its outputs: the same words as its <c>error:</c> line.</summary>
+    private static string FailureReason(Exception failure) => failure switch
+    {
+        Git.GitException git => git.Summary,
+        GraystepException known => known.Message,
+        _ => $"unexpected failure: {failure.Message}",
+    };
 
     internal static RunReport Report(RolloutState state, Engine.Rollouts.RunResult result, IReadOnlyList<TimelineEntry> timeline)
     {

@@ -28,7 +28,7 @@ public sealed record AnalysisRound(IReadOnlyList<MetricResult> Results)
         var rows = new List<string[]> { header };
         rows.AddRange(Results.Select(r => new[]
         {
-            r.Name, FormatValue(r.Value), FormatThreshold(r.Threshold), MetricWindow.Format(r.Window), FormatVerdict(r.Verdict),
+            History.UntrustedText.OneLine(r.Name), FormatValue(r.Value), FormatThreshold(r.Threshold), MetricWindow.Format(r.Window), FormatVerdict(r.Verdict),
         }));
 
         var widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(row => row[c].Length)).ToArray();
@@ -50,7 +50,7 @@ public sealed record AnalysisRound(IReadOnlyList<MetricResult> Results)
             text.Append('\n');
             foreach (var result in notes)
             {
-                text.Append(result.Name).Append(": ").Append(result.Detail).Append('\n');
+                text.Append(History.UntrustedText.OneLine(result.Name)).Append(": ").Append(History.UntrustedText.OneLine(result.Detail)).Append('\n');
             }
         }
 

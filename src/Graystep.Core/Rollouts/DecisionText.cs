@@ -1,3 +1,4 @@
+using Graystep.Core.History;
 using System.Globalization;
 using System.Text;
 using Graystep.Core.Analysis;
@@ -20,7 +21,7 @@ public static class DecisionText
     {
         var why = images.Count == 0
             ? $"Started by a pipeline run with the images from {targetFile}."
-            : $"Started by a pipeline run with {string.Join(", ", images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))}.";
+            : $"Started by a pipeline run with {string.Join(", ", images.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => UntrustedText.OneLine($"{p.Key}={p.Value}")))}.";
         return why + $"\nStable: {status.Stable.Name}. Plan: {SpecSummary.Describe(spec)}";
     }
 
@@ -35,10 +36,10 @@ public static class DecisionText
     {
         var parts = results.Where(r => !r.Passed).Select(r => r.Verdict switch
         {
-            Verdict.NoData => $"{r.Name} has no data",
-            Verdict.Error => $"{r.Name} could not be queried ({r.Detail})",
-            _ => $"{r.Name} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)}",
-        }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {h.Name} failed ({h.Detail})"));
+            Verdict.NoData => $"{UntrustedText.OneLine(r.Name)} has no data",
+            Verdict.Error => $"{UntrustedText.OneLine(r.Name)} could not be queried ({UntrustedText.OneLine(r.Detail)})",
+            _ => $"{UntrustedText.OneLine(r.Name)} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)}",
+        }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {UntrustedText.OneLine(h.Name)} failed ({UntrustedText.OneLine(h.Detail)})"));
         return string.Join("; ", parts);
     }
 
@@ -46,10 +47,10 @@ public static class DecisionText
     public static string FailureLines(IReadOnlyList<MetricResult> results, IReadOnlyList<WebhookResult> hooks) =>
         string.Join("; ", results.Where(r => !r.Passed).Select(r => r.Verdict switch
         {
-            Verdict.NoData => $"{r.Name} had no data over {MetricWindow.Format(r.Window)}",
-            Verdict.Error => $"{r.Name} could not be queried ({r.Detail})",
-            _ => $"{r.Name} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)} over {MetricWindow.Format(r.Window)}",
-        }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {h.Name} failed ({h.Detail})")));
+            Verdict.NoData => $"{UntrustedText.OneLine(r.Name)} had no data over {MetricWindow.Format(r.Window)}",
+            Verdict.Error => $"{UntrustedText.OneLine(r.Name)} could not be queried ({UntrustedText.OneLine(r.Detail)})",
+            _ => $"{UntrustedText.OneLine(r.Name)} {AnalysisRound.FormatValue(r.Value)} outside {AnalysisRound.FormatThreshold(r.Threshold)} over {MetricWindow.Format(r.Window)}",
+        }).Concat(hooks.Where(h => !h.Succeeded).Select(h => $"webhook {UntrustedText.OneLine(h.Name)} failed ({UntrustedText.OneLine(h.Detail)})")));
 
     /// <summary>Where the canary stands, for the failed-check log.</summary>
     public static string Position(RolloutStatus status) =>
@@ -79,7 +80,7 @@ public static class DecisionText
         foreach (var check in seen.TakeLast(failedChecks))
         {
             sb.Append("\n  ").Append(check.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
-                .Append(' ').Append(check.Position).Append(": ").Append(check.What);
+                .Append(' ').Append(check.Position).Append(": ").Append(UntrustedText.OneLine(check.What));
         }
 
         return sb.ToString();
@@ -111,7 +112,7 @@ public static class DecisionText
     }
 
     public static string HookLines(IEnumerable<WebhookResult> hooks) =>
-        string.Join("\n", hooks.Select(h => $"  {h.Name} ({WebhookPolicy.FlaggerName(h.Type)}): {(h.Succeeded ? "ok" : "failed")}{(h.Detail.Length > 0 ? " - " + h.Detail : string.Empty)}"));
+        string.Join("\n", hooks.Select(h => $"  {UntrustedText.OneLine(h.Name)} ({WebhookPolicy.FlaggerName(h.Type)}): {(h.Succeeded ? "ok" : "failed")}{(h.Detail.Length > 0 ? " - " + UntrustedText.OneLine(h.Detail) : string.Empty)}"));
 
     public static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
 }

@@ -1,3 +1,4 @@
+using Graystep.Core.History;
 using Graystep.Core.Errors;
 
 namespace Graystep.Core.Rollouts;
@@ -21,6 +22,8 @@ public static class ManualDecider
 
     public static ManualDecision Decide(ManualAction action, RolloutState state, string? reason, DateTimeOffset now)
     {
+        // A person's words on one line: a reason cannot add paragraphs (look-alike trailers) or escape sequences.
+        reason = reason is null ? null : UntrustedText.OneLine(reason) is { Length: > 0 } line ? line : null;
         ArgumentNullException.ThrowIfNull(state);
         var spec = state.Spec;
         var name = Name(action);

@@ -35,6 +35,25 @@ public static partial class UrlCredentials
         return at >= start ? url[..start] + url[(at + 1)..] : url;
     }
 
+    /// <summary>The user-info part of an absolute URL (<c>user:token</c> of <c>https://user:token@host/</c>), or null.</summary>
+    public static string? UserInfo(string? url)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        var stripped = Strip(url);
+        if (stripped.Length == url.Length)
+        {
+            return null;
+        }
+
+        var start = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var info = url[start..(start + url.Length - stripped.Length - 1)];
+        return info.Length == 0 ? null : info;
+    }
+
     /// <summary>A URL as it may be shown when its query may hold tokens too (webhooks): scheme, host, port and path only.</summary>
     public static string WithoutSecrets(Uri url)
     {

@@ -86,8 +86,14 @@ public sealed class WebhookCaller : IWebhookCaller, IDisposable
         var url = UrlCredentials.WithoutSecrets(hook.Url);
         using var timeout = new CancellationTokenSource(hook.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(UrlCredentials.Strip(hook.Url.OriginalString))) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        // HttpClient drops a URL's user-info silently: it is sent as HTTP Basic auth, as curl and Flagger's hooks do.
+        if (BasicCredential(hook.Url) is { } basic)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+        }
 
         try
         {
@@ -115,6 +121,21 @@ public sealed class WebhookCaller : IWebhookCaller, IDisposable
         }
     }
 
+    /// <summary>The base64 <c>user:password</c> of the URL's user-info (percent-decoded), or null when it has none.</summary>
+    internal static string? BasicCredential(Uri url)
+    {
+        var userInfo = url.UserInfo;
+        if (userInfo.Length == 0)
+        {
+            return null;
+        }
+
+        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+        var user = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
+        var password = colon < 0 ? string.Empty : Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+    }
+
     /// <summary>
     /// A webhook's secrets: any metadata value may be a token (Flagger's load tester takes commands and credentials
     /// there), and so may the URL's user info and query values. Receivers often echo the request in their error body.
@@ -135,6 +156,9 @@ public sealed class WebhookCaller : IWebhookCaller, IDisposable
             {
                 secrets.Add(Uri.UnescapeDataString(part), MinimumSecretLength);
             }
+
+            // A receiver that echoes the request shows the header it was sent.
+            secrets.Add(BasicCredential(hook.Url), MinimumSecretLength);
         }
 
         foreach (var pair in hook.Url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))

@@ -40,11 +40,20 @@ internal sealed class GitOpsScenario : IAsyncDisposable
     /// <summary>The managed workspaces; one folder for every run, as a CI runner's cache would be.</summary>
     public string WorkspaceRoot => _root.Combine("workspaces");
 
-    public static async Task<GitOpsScenario> StartAsync(RolloutOptions rollout)
+    /// <summary>A scratch folder of the scenario (deleted with it), for CI files and workspaces of a test's own.</summary>
+    public string Scratch(string name)
+    {
+        var path = _root.Combine(name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <param name="gitBasicCredential">When set (<c>user:password</c>), git over HTTP requires it as Basic auth.</param>
+    public static async Task<GitOpsScenario> StartAsync(RolloutOptions rollout, string? gitBasicCredential = null)
     {
         var root = new TempDirectory("graystep-pr");
         Directory.CreateDirectory(root.Combine("github"));
-        var server = await GitHubStandIn.GitHubStandIn.StartAsync(new GitHubStandInOptions { RootDirectory = root.Combine("github") });
+        var server = await GitHubStandIn.GitHubStandIn.StartAsync(new GitHubStandInOptions { RootDirectory = root.Combine("github"), GitBasicCredential = gitBasicCredential });
         server.AddToken(Token, Bot);
         var repository = await server.CreateRepositoryAsync("acme", "gitops");
         var templates = Path.Combine(RepoPaths.Example("bookinfo"), "templates");

@@ -29,6 +29,12 @@ internal sealed record RolloutOptions
     /// <summary>A Flagger <c>rollback</c> webhook: a 2xx answer rolls the canary back at the next check.</summary>
     public string? RollbackHookUrl { get; init; }
 
+    /// <summary>The rollback webhook's name as a YAML scalar (quote it to carry escapes).</summary>
+    public string RollbackHookName { get; init; } = "stop-button";
+
+    /// <summary>The webhook's Flagger type: <c>rollback</c>, or <c>confirm-rollout</c> (a 404 then keeps the gate closed).</summary>
+    public string RollbackHookType { get; init; } = "rollback";
+
     public string Yaml()
     {
         var yaml = new StringBuilder();
@@ -59,8 +65,8 @@ internal sealed record RolloutOptions
         {
             yaml.Append(CultureInfo.InvariantCulture, $"""
                     webhooks:
-                      - name: stop-button
-                        type: rollback
+                      - name: {RollbackHookName}
+                        type: {RollbackHookType}
                         url: {hook}
                         timeout: 5s
 
