@@ -84,13 +84,15 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     public async Task<string> HeadAsync(CancellationToken cancellationToken) =>
         (await RunAsync(["rev-parse", "--verify", "HEAD"], cancellationToken).ConfigureAwait(false)).Stdout.Trim();
 
+    public string Redact(string text) => Redactor?.Apply(text) ?? text;
+
     public async Task<string?> CommitAsync(IReadOnlyList<string> paths, CommitMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(message);
         // A commit is an output sink like any other: a secret that came back in a remote's error text stops here.
         var text = CommitMessageFormat.Format(message);
-        text = Redactor?.Apply(text) ?? text;
+        text = Redact(text);
         var relative = paths.Select(NormalizePath).Distinct(StringComparer.Ordinal).ToList();
         if (relative.Count == 0)
         {

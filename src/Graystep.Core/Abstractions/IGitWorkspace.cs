@@ -43,4 +43,10 @@ public interface IGitWorkspace
 
     /// <summary>Commits on <see cref="Branch"/> newest first, optionally only those touching <paramref name="path"/>.</summary>
     Task<IReadOnlyList<CommitRecord>> LogAsync(string? path, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <paramref name="text"/> with every secret this process holds masked: what a commit records (its message and
+    /// the status file) is an output sink like any other. The default masks nothing.
+    /// </summary>
+    string Redact(string text) => text;
 }

@@ -78,6 +78,9 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
     /// <summary>Records <paramref name="transition"/> as one commit in the workspace only, without pushing it; returns its SHA.</summary>
     public async Task<string> CommitAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(transition);
+        // The status file is committed like the message: a secret echoed into the reason by a remote stops here.
+        transition = transition with { Status = transition.Status with { Reason = workspace.Redact(transition.Status.Reason) } };
         if (transition.Action == RolloutAction.Rollback && await LastGoodRenderAsync(state, cancellationToken).ConfigureAwait(false) is { } good)
         {
             // A rollback puts back exactly what ran before the canary started, not a fresh render: templates may have
