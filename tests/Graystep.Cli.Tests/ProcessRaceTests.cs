@@ -49,6 +49,50 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Ten_runners_at_once_leave_one_valid_history()
+    {
+        // Issue 13, "held": ten CI machines start the same rollout at the same moment. Every lost race is decided
+        // again on fresh state, so the history has each step once, in order, and nothing is rewritten.
+        using var repo = new GitOpsRepo();
+        string[] args = ["run", "rollout.yaml", "--repo", repo.Remote, "--version", "v2", "--image", "reviews=registry.example/reviews:2.0.0"];
+        var runners = Enumerable.Range(0, 10)
+            .Select(i => GraystepProcess.Start(args, repo.Root, repo.Env(("GRAYSTEP_WORKSPACE", repo.Combine($"ws-{i}")))))
+            .ToList();
+        try
+        {
+            var tips = new List<string>();
+            var watch = Stopwatch.StartNew();
+            while (runners.Any(r => !r.HasExited))
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromMinutes(3), "ten runners did not finish in 3 minutes");
+                tips.Add(repo.Tip());
+                await Task.Delay(50);
+            }
+
+            var results = new List<ChildProcessResult>();
+            foreach (var runner in runners)
+            {
+                results.Add(await runner.WaitAsync(GraystepProcess.DefaultTimeout));
+            }
+
+            Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+            Assert.Equal(GitOpsRepo.Canary("v1", "v2", [10, 20, 50]), repo.Timeline());
+            repo.AssertLinear();
+            repo.AssertOnlyMovedForward(tips);
+            var committed = results.SelectMany(Committed).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            Assert.Equal(repo.RolloutCommits().Select(c => c.Sha[..7]).Order(StringComparer.Ordinal), committed);
+            output.WriteLine($"lost races: {results.Sum(Races)}");
+        }
+        finally
+        {
+            foreach (var runner in runners)
+            {
+                runner.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_pipeline_killed_mid_rollout_is_finished_by_a_rerun()
     {
         using var repo = new GitOpsRepo(tweaks: [("stepWeights: [10, 20, 50]", "stepWeights: [10, 20, 30, 40, 50]")]);
