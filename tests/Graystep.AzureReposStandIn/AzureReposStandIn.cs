@@ -474,9 +474,14 @@ public sealed partial class AzureReposStandIn : IAsyncDisposable
             return Fail(409, "TF401192: The pull request's source branch was updated since it was read; review the new changes and complete again.", "GitPullRequestStaleException");
         }
 
-        if (pull.Refusals.TryDequeue(out var refusal) || repository.BlockingPolicy is { } policy && (refusal = policy) is not null)
+        if (pull.Refusals.TryDequeue(out var refusal))
         {
             return Fail(400, refusal, "GitPullRequestPolicyNotMetException");
+        }
+
+        if (repository.BlockingPolicy is { } policy && pull.Source.Contains(policy.SourceContains, StringComparison.Ordinal))
+        {
+            return Fail(400, policy.Message, "GitPullRequestPolicyNotMetException");
         }
 
         if (pull.Reviewers.Any(r => r.Vote == -10) || pull.Reviewers.Any(r => r.IsRequired && r.Vote < 5))

@@ -15,8 +15,11 @@ public sealed class AzureStandInRepository(string id, string organization, strin
 
     public string Key => $"{Organization}/{Project}/{Name}";
 
-    /// <summary>A branch policy on every target branch: while set, completion is refused with this message.</summary>
-    public string? BlockingPolicy { get; set; }
+    /// <summary>
+    /// A branch policy that is never met for pull requests whose source branch contains <c>SourceContains</c>: their
+    /// completion is refused with <c>Message</c>.
+    /// </summary>
+    public (string SourceContains, string Message)? BlockingPolicy { get; set; }
 
     internal List<AzureStandInPullRequest> PullRequests { get; } = [];
 
