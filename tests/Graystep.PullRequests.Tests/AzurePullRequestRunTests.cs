@@ -102,6 +102,36 @@ public sealed class AzurePullRequestRunTests(ITestOutputHelper output)
         Assert.Equal(3, scenario.PullRequests().Count);
     }
 
+    private CliRun Log(CliRun run)
+    {
+        output.WriteLine(run.ToString());
+        return run;
+    }
+
+    /// <summary>Waits until the run has read the pull request twice more: it has seen what changed.</summary>
+    internal static async Task LooksAgainAsync(AzureScenario scenario, AzureReposStandIn.AzureStandInPullRequest pull, Task run)
+    {
+        bool Reads(AzureReposStandIn.AzureStandInExchange e) => e.Method == "GET" && e.Path.EndsWith("/pullrequests", StringComparison.OrdinalIgnoreCase)
+            && e.Query.Contains(Uri.EscapeDataString(pull.Source), StringComparison.OrdinalIgnoreCase);
+        var before = scenario.Server.Exchanges.Count(Reads);
+        await Eventually.TrueAsync(() => scenario.Server.Exchanges.Count(Reads) >= before + 2, RunLimit, run);
+    }
+
+}
+
+/// <summary>
+/// Azure Repos rollouts that recover: a branch policy that never lets the promotion complete meets the deadline, and a
+/// killed run resumes on its pull request. A class of its own so that it runs beside <see cref="AzurePullRequestRunTests"/>.
+/// </summary>
+public sealed class AzurePullRequestRecoveryTests(ITestOutputHelper output)
+{
+    private const string Initialize = "reviews: initialize v1 at 100%";
+    private const string Start = "reviews: start v2 at 0%";
+    private const string Step = "reviews: shift 50% to v2 (step 1/1)";
+    private const string Promote = "reviews: promote v2 to 100%";
+    private const string Rollback = "reviews: roll back v2, all traffic to v1";
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(3);
+
     [Fact]
     public async Task A_branch_policy_that_blocks_completion_is_waited_on_then_the_deadline_rolls_back()
     {
@@ -163,14 +193,8 @@ public sealed class AzurePullRequestRunTests(ITestOutputHelper output)
         return run;
     }
 
-    /// <summary>Waits until the run has read the pull request twice more: it has seen what changed.</summary>
-    private static async Task LooksAgainAsync(AzureScenario scenario, AzureReposStandIn.AzureStandInPullRequest pull, Task run)
-    {
-        bool Reads(AzureReposStandIn.AzureStandInExchange e) => e.Method == "GET" && e.Path.EndsWith("/pullrequests", StringComparison.OrdinalIgnoreCase)
-            && e.Query.Contains(Uri.EscapeDataString(pull.Source), StringComparison.OrdinalIgnoreCase);
-        var before = scenario.Server.Exchanges.Count(Reads);
-        await Eventually.TrueAsync(() => scenario.Server.Exchanges.Count(Reads) >= before + 2, RunLimit, run);
-    }
+    private static Task LooksAgainAsync(AzureScenario scenario, AzureReposStandIn.AzureStandInPullRequest pull, Task run) =>
+        AzurePullRequestRunTests.LooksAgainAsync(scenario, pull, run);
 
     private sealed record AzureStandInPullRequestSnapshot(int Id, string Branch);
 }
