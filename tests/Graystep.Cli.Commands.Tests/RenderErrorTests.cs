@@ -83,8 +83,10 @@ public sealed class RenderErrorTests : IDisposable
             "error: --timeout soon: not a duration\nhint: use Go duration syntax, e.g. 90s, 15m, 1h30m\n" },
         { ["status", "bookinfo", "--repo", "/nonexistent/gitops.git", "--git-host", "bitbucket"], 2,
             "error: --git-host bitbucket: unknown git host\nhint: use one of: auto, local, github, azure, gitlab\n" },
-        { ["status", "bookinfo", "--repo", "/nonexistent/gitops.git", "--git-host", "azure"], 2,
-            "error: --git-host azure: pull requests on this host are not implemented yet\nhint: use --git-host local (commit and push directly) until the host lands\n" },
+        { ["status", "bookinfo", "--repo", "/nonexistent/gitops.git", "--git-host", "gitlab"], 2,
+            "error: --git-host gitlab: pull requests on this host are not implemented yet\nhint: use --git-host local (commit and push directly) until the host lands\n" },
+        { ["status", "bookinfo", "--repo", "/nonexistent/gitops.git", "--azure-url", "tfs.example.com"], 2,
+            "error: --azure-url tfs.example.com: not an http(s) URL\nhint: pass the collection URL, e.g. --azure-url https://tfs.example.com/tfs/DefaultCollection\n" },
         { ["run", "--version", "v2"], 2,
             "error: run: missing PATH: A rollout spec file, or a folder that holds one\nhint: run 'graystep run --help' for usage\n" },
     };

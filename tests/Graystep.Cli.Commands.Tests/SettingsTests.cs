@@ -150,11 +150,24 @@ public sealed class SettingsTests
             () => throw new InvalidOperationException("declaring providers must not touch the network"));
         using var providers = GraystepProviders.Create(context, GraystepSettings.Unread);
 
-        Assert.Equal(["--github-token", "--prometheus-token"], providers.Secrets.Select(s => s.Option).OfType<string>());
+        Assert.Equal(["--github-token", "--azure-token", "--prometheus-token"], providers.Secrets.Select(s => s.Option).OfType<string>());
         Assert.Contains(KubeApiClient.Token, providers.Secrets);
+        Assert.Contains(providers.Secrets, s => s.Option is null && s.Variables.SequenceEqual(["SYSTEM_ACCESSTOKEN"]));
         Assert.Equal(["auto", "local", "github", "azure", "gitlab"], providers.GitHosts.KnownIds);
         Assert.Equal(["istio", "nginx", "gateway-api", "kubernetes"], providers.Catalogue.TrafficProviders.Select(p => p.Id));
         Assert.Equal(["prometheus"], providers.Catalogue.MetricProviders.Select(m => m.Type));
         Assert.Equal(["none", "delay", "argocd", "flux"], providers.Catalogue.SyncKinds);
+    }
+
+    [Fact]
+    public void The_azure_collection_url_comes_from_the_option_else_its_variable_and_must_be_a_url()
+    {
+        var fromVariable = Read(null, ("GRAYSTEP_AZURE_URL", "https://tfs.example.com/tfs/DefaultCollection"));
+        var none = Read(null);
+
+        Assert.Equal(new Uri("https://tfs.example.com/tfs/DefaultCollection"), fromVariable.AzureUrl);
+        Assert.Null(none.AzureUrl);
+        var error = Assert.Throws<GraystepException>(() => Read(null, ("GRAYSTEP_AZURE_URL", "tfs.example.com")));
+        Assert.Equal("--azure-url tfs.example.com: not an http(s) URL", error.Message);
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Graystep.GitHubStandIn;
 
 /// <summary>The git command line, as the stand-in's storage engine: arguments as a list, no prompts, no user config.</summary>
-internal sealed class StandInGit
+public sealed class StandInGit
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly string _globalConfig;

@@ -27,7 +27,7 @@ internal sealed class GraystepProviders : IDisposable
     {
         Routers = Rendering.Routing.Routers.Default;
         Metrics = MetricProviders.Create(context.HttpHandler, context.Time, new PrometheusClientOptions { BearerToken = settings.Get(PrometheusProvider.Token) });
-        GitHosts = Hosts.GitHosts.Create(settings, context.Environment, () => new Output.RedactingHandler(context.HttpHandler(), context.Redactor), context.Time);
+        GitHosts = Hosts.GitHosts.Create(settings, context.Environment, () => new Output.RedactingHandler(context.HttpHandler(), context.Redactor), context.Time, settings.AzureUrl);
         SyncGates = Gates.SyncGates.Create(() => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files);
         _webhooks = new Lazy<WebhookCallerRegistry>(() => WebhookCallers.Create(context.HttpHandler(), context.Time));
         CiAgents = CiAgentRegistry.CreateDefault();

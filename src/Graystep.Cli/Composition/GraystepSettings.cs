@@ -50,6 +50,9 @@ public sealed class GraystepSettings : ISecretSource
 
     public string? Prometheus { get; private init; }
 
+    /// <summary><c>--azure-url</c>, else <c>GRAYSTEP_AZURE_URL</c>: the Azure DevOps Server collection (the host falls back to SYSTEM_COLLECTIONURI).</summary>
+    public Uri? AzureUrl { get; private init; }
+
     public OutputFormat Output { get; private init; }
 
     public bool Verbose { get; private init; }
@@ -130,6 +133,7 @@ public sealed class GraystepSettings : ISecretSource
             Branch = options.Branch ?? Env("GRAYSTEP_BRANCH"),
             GitHost = (options.GitHost ?? Env("GRAYSTEP_GIT_HOST") ?? "auto").ToLowerInvariant(),
             Prometheus = options.Prometheus ?? Env("GRAYSTEP_PROMETHEUS"),
+            AzureUrl = AbsoluteUrl("--azure-url", options.AzureUrl ?? Env("GRAYSTEP_AZURE_URL")),
             Output = format,
             Verbose = IsVerbose(options.Verbose, environment),
             Ci = ci,
@@ -213,6 +217,11 @@ public sealed class GraystepSettings : ISecretSource
         return Path.Combine(cache, "graystep", "workspaces");
     }
 
+    private static Uri? AbsoluteUrl(string option, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri
+        : throw new GraystepException($"{option} {value}: not an http(s) URL", ExitCodes.Usage, "pass the collection URL, e.g. --azure-url https://tfs.example.com/tfs/DefaultCollection");
+
     private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
@@ -226,6 +235,8 @@ public sealed record GlobalValues
     public string? GitHost { get; init; }
 
     public string? Prometheus { get; init; }
+
+    public string? AzureUrl { get; init; }
 
     public string? Output { get; init; }
 
