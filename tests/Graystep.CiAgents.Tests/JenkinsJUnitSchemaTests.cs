@@ -1,0 +1,81 @@
+using System.Xml;
+using System.Xml.Schema;
+using Graystep.CiAgents.Jenkins;
+using Graystep.TestKit;
+
+namespace Graystep.CiAgents.Tests;
+
+/// <summary>
+/// <c>graystep-junit.xml</c> as the Jenkins agent writes it to the workspace validates against the JUnit XML schema
+/// Jenkins reads (Schemas/jenkins-junit.xsd, with its sources in Schemas/README.md).
+/// </summary>
+public sealed class JenkinsJUnitSchemaTests
+{
+    private static readonly XmlSchemaSet Schema = LoadSchema();
+
+    [Fact]
+    public void The_written_junit_file_validates_with_passing_and_failing_checks()
+    {
+        var errors = Validate(WriteThroughAgent(Samples.Progressing()));
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void The_written_junit_file_validates_with_markup_and_no_checks()
+    {
+        var markup = Samples.Progressing() with
+        {
+            Analysis = [new AnalysisRow("p99 <latency> & \"more\" ]]>", "no data", "<= 500", "no data", false)],
+        };
+        var empty = Samples.Progressing() with { Analysis = [] };
+
+        Assert.Empty(Validate(WriteThroughAgent(markup)));
+        Assert.Empty(Validate(WriteThroughAgent(empty)));
+    }
+
+    [Theory]
+    [InlineData("<testsuites><testsuite name=\"a\" tests=\"1\"><testcase classname=\"c\"/></testsuite></testsuites>", "name")]
+    [InlineData("<testsuites><testsuite name=\"a\" tests=\"one\"/></testsuites>", "tests")]
+    [InlineData("<testsuites><testsuite name=\"a\" tests=\"1\"><testcase name=\"t\" time=\"soon\"/></testsuite></testsuites>", "time")]
+    [InlineData("<testsuites><testsuite name=\"a\" tests=\"1\"><testcase name=\"t\"><failure/><error/></testcase></testsuite></testsuites>", "error")]
+    [InlineData("<testsuites><suite name=\"a\"/></testsuites>", "suite")]
+    public void The_schema_rejects_what_Jenkins_would_misread(string xml, string named)
+    {
+        var errors = Validate(xml);
+
+        Assert.Contains(errors, e => e.Contains(named, StringComparison.Ordinal));
+    }
+
+    private static string WriteThroughAgent(RunReport report)
+    {
+        using var temp = new TempDirectory();
+        var env = FakeEnvironment.Of(("JENKINS_URL", "http://jenkins/"), ("WORKSPACE", temp.Path));
+        new JenkinsAgent().CreateWriter(new CiSinks(new StringWriter(), env, CiFiles.Physical, "/unused")).ReportRun(report);
+        return File.ReadAllText(Path.Combine(temp.Path, JenkinsReport.JUnitFileName));
+    }
+
+    private static List<string> Validate(string xml)
+    {
+        var errors = new List<string>();
+        var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = Schema, DtdProcessing = DtdProcessing.Prohibit };
+        settings.ValidationFlags |= XmlSchemaValidationFlags.ReportValidationWarnings;
+        settings.ValidationEventHandler += (_, e) => errors.Add($"{e.Severity}: {e.Message}");
+        using var reader = XmlReader.Create(new StringReader(xml), settings);
+        while (reader.Read())
+        {
+        }
+
+        return errors;
+    }
+
+    private static XmlSchemaSet LoadSchema()
+    {
+        var set = new XmlSchemaSet();
+        var path = Path.Combine(RepoPaths.Root, "tests", "Graystep.CiAgents.Tests", "Schemas", "jenkins-junit.xsd");
+        using var reader = XmlReader.Create(path);
+        set.Add(null, reader);
+        set.Compile();
+        return set;
+    }
+}
