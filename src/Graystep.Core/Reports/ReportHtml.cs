@@ -41,7 +41,7 @@ public static class ReportHtml
     private const string Script = """
         (function(){var d=document.documentElement;
         window.addEventListener('error',function(e){d.setAttribute('data-report','error: '+e.message);});
-        var charts=document.querySelectorAll('svg.chart'),drawn=0;
+        var charts=document.querySelectorAll('svg.chart:not(.empty)'),drawn=0;
         for(var i=0;i<charts.length;i++){if(charts[i].querySelector('polyline,circle,rect.bar'))drawn++;}
         var rows=document.querySelectorAll('tr[data-sha]');
         for(var j=0;j<rows.length;j++){rows[j].addEventListener('click',function(){var s=this.getAttribute('data-sha');
@@ -197,13 +197,19 @@ public static class ReportHtml
 
         high += (high - low) * 0.08;
         double Y(double v) => Top + ((high - Math.Clamp(v, low, high)) / (high - low) * (ChartHeight - Top - Bottom));
-        Open(html, "metric", metric.Name + " over time, canary and stable");
+        var empty = metric.Canary.Count == 0 && metric.Stable.Count == 0;
+        Open(html, empty ? "metric empty" : "metric", metric.Name + " over time, canary and stable");
         YAxis(html, [low, low + ((high - low) / 2), high], Y, Number);
         XAxis(html, report);
         Marks(html, report, x);
         foreach (var bound in new[] { metric.Threshold?.Min, metric.Threshold?.Max }.OfType<double>())
         {
             html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{ChartWidth - Right}\" y1=\"{F(Y(bound))}\" y2=\"{F(Y(bound))}\" stroke=\"#495057\" stroke-dasharray=\"6 4\"><title>threshold {Escape(Number(bound))}</title></line>");
+        }
+
+        if (empty)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<text x=\"{ChartWidth / 2}\" y=\"{ChartHeight / 2}\" text-anchor=\"middle\">no data</text>");
         }
 
         Series(html, metric.Stable, metric.Step, x, Y, StableColour);
