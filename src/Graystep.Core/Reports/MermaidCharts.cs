@@ -49,7 +49,7 @@ public static class MermaidCharts
 
             var finite = checks.SelectMany(c => new[] { c.Row!.Ratio, c.Row.Lower, c.Row.Upper }).OfType<double>().Where(double.IsFinite).ToList();
             var effect = judged[^1].Judge!.MinimumEffect ?? 1;
-            var top = Math.Ceiling(Math.Max(Math.Max(effect, 2), finite.Max()) * 1.1 * 10) / 10;
+            var top = Math.Ceiling(Math.Round(Math.Max(Math.Max(effect, 2), finite.Max()) * 11, 6)) / 10;
             string V(double? v, double fallback) => Value(v is { } x ? (double.IsPositiveInfinity(x) ? top : Math.Clamp(x, 0, top)) : fallback);
             text.Append("```mermaid\n");
             text.Append("xychart-beta\n");
