@@ -33,7 +33,7 @@ public sealed record RolloutReport(
     IReadOnlyList<MetricSeries> Metrics,
     string? MetricsNote)
 {
-    /// <summary>The span a chart covers: the decisions' span, widened so a single commit still has width.</summary>
+    /// <summary>The span a chart covers: the decisions' span (to now while active), widened so a single commit still has width.</summary>
     public static (DateTimeOffset From, DateTimeOffset To) Span(IReadOnlyList<DecisionRecord> decisions, DateTimeOffset now, bool active)
     {
         ArgumentNullException.ThrowIfNull(decisions);
@@ -42,8 +42,12 @@ public sealed record RolloutReport(
             return (now - TimeSpan.FromMinutes(30), now);
         }
 
+        // An active rollout runs to now, but one left alone for months should not squash its own steps into a line:
+        // at most as long again after its last commit (and at least ten minutes).
         var from = decisions[0].Time;
-        var to = active && now > decisions[^1].Time ? now : decisions[^1].Time;
+        var last = decisions[^1].Time;
+        var tail = TimeSpan.FromTicks(Math.Max((last - from).Ticks, TimeSpan.FromMinutes(10).Ticks));
+        var to = active && now > last ? (now - last < tail ? now : last + tail) : last;
         var pad = TimeSpan.FromTicks(Math.Max((to - from).Ticks / 20, TimeSpan.FromMinutes(1).Ticks));
         return (from - pad, to + pad);
     }

@@ -25,4 +25,17 @@ public sealed class ReportHtmlTests
         // Three points, a 2-minute gap, two points: two lines, not one straight across the gap.
         Assert.Equal(2, html.Split("<polyline").Length - 1);
     }
+
+    [Fact]
+    public void An_active_rollout_runs_to_now_but_an_abandoned_one_does_not_squash_its_steps()
+    {
+        DecisionRecord At(int minute, string action) => new(T0.AddMinutes(minute), action, "v2", 10, "1/3", "r", "sha", "s", null, null);
+        IReadOnlyList<DecisionRecord> decisions = [At(0, "start"), At(20, "step")];
+
+        // Padded by a twentieth of the span (at least a minute) on each side.
+        Assert.Equal(T0.AddMinutes(26.25), RolloutReport.Span(decisions, T0.AddMinutes(25), active: true).To);
+        Assert.Equal(T0.AddMinutes(-1.25), RolloutReport.Span(decisions, T0.AddMinutes(25), active: true).From);
+        Assert.Equal(T0.AddMinutes(42), RolloutReport.Span(decisions, T0.AddDays(90), active: true).To);
+        Assert.Equal(T0.AddMinutes(21), RolloutReport.Span(decisions, T0.AddDays(90), active: false).To);
+    }
 }
