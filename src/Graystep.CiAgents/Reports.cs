@@ -1,5 +1,6 @@
 using System.Globalization;
 using Graystep.Core.Analysis;
+using Graystep.Core.Reports;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 
@@ -108,6 +109,9 @@ public sealed record RunReport(
     IReadOnlyList<TimelinePoint> Timeline)
 {
     public string Version => string.IsNullOrEmpty(Canary) ? Stable : Canary;
+
+    /// <summary>The latest rollout's commits with what their bodies recorded (the judge's tables), for the ratio charts.</summary>
+    public IReadOnlyList<DecisionRecord> Decisions { get; init; } = [];
 
     /// <summary>
     /// The step outputs every agent publishes, in a fixed order: phase, version, weight, result, stable, canary,

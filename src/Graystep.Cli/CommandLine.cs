@@ -138,6 +138,7 @@ internal sealed class CommandLine
         root.Subcommands.Add(StatusCommand("status", "Show the rollout's state as recorded in Git"));
         root.Subcommands.Add(StatusCommand("history", "The timeline of every rollout of the app, rebuilt from git log"));
         root.Subcommands.Add(AnalyzeCommand());
+        root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(ManualCommand("promote", "Promote the version in progress now, skipping the remaining steps"));
         root.Subcommands.Add(ManualCommand("rollback", "Roll back the version in progress: all traffic to stable"));
         root.Subcommands.Add(ManualCommand("pause", "Pause the rollout at its current step"));
@@ -224,6 +225,17 @@ internal sealed class CommandLine
         var path = PathArgument(optional: false);
         command.Arguments.Add(path);
         command.SetAction((parse, ct) => new AnalyzeCommand(_context, Settings(parse)).ExecuteAsync(parse.GetValue(path)!, ct));
+        return command;
+    }
+
+    private Command ReportCommand()
+    {
+        var command = new Command("report", "Write one self-contained HTML page of the latest rollout: weight, metrics, judge and every decision");
+        var path = PathArgument(optional: false);
+        var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: {Commands.ReportCommand.DefaultFile}; - for stdout)" };
+        command.Arguments.Add(path);
+        command.Options.Add(output);
+        command.SetAction((parse, ct) => new ReportCommand(_context, Settings(parse)).ExecuteAsync(parse.GetValue(path)!, parse.GetValue(output), ct));
         return command;
     }
 

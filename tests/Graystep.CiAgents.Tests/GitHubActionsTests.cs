@@ -171,6 +171,36 @@ public sealed class GitHubActionsTests
     }
 
     [Fact]
+    public void With_the_sequential_judge_the_summary_adds_its_ratio_chart_per_metric()
+    {
+        const string Body = "Judge: sequential, alpha 0.01, minimum effect 2x\n" +
+            "METRIC                CANARY         STABLE          RATIO  INTERVAL      OUTCOME\n" +
+            "request-success-rate  3/1200 errors  11/4800 errors  1.09   [0.31, 3.84]  inconclusive\n";
+        var judge = Graystep.Core.Reports.DecisionRecords.ReadJudge(Body.Split('\n'));
+        var report = Samples.Progressing() with
+        {
+            Decisions = [new(Samples.T0.AddMinutes(1), "step", "v2", 10, "1/3", "r", "abc", "s", null, judge)],
+        };
+
+        var md = GitHubStepSummary.Render(report);
+
+        Assert.Contains(
+            "\n### Judge: canary/stable ratio\n\n" +
+            "```mermaid\n" +
+            "xychart-beta\n" +
+            "    title \"request-success-rate: canary/stable ratio and interval (judge)\"\n" +
+            "    x-axis [\"12:01:00\"]\n" +
+            "    y-axis \"ratio\" 0 --> 4.3\n" +
+            "    line [3.84]\n" +
+            "    line [1.09]\n" +
+            "    line [0.31]\n" +
+            "```\n",
+            md,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("### Judge", GitHubStepSummary.Render(Samples.Progressing()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_summary_escapes_table_breakers_and_labels_days_when_a_rollout_spans_them()
     {
         var report = Samples.Progressing("a | b\nc <script>") with

@@ -83,6 +83,29 @@ public sealed class RealPrometheusTests(RealPrometheusFixture fixture)
     }
 
     [PrometheusFact]
+    public async Task A_range_query_returns_the_samples_of_one_series_and_refuses_several()
+    {
+        await fixture.WaitForDataAsync("istio_requests_total{destination_workload_namespace=\"errors\"}");
+        using var handler = new SocketsHttpHandler();
+        using var client = new Prometheus.PrometheusClient(fixture.Prometheus.Address, handler);
+        var end = TimeProvider.System.GetUtcNow();
+        var start = end - TimeSpan.FromSeconds(20);
+        const string Selector = "istio_requests_total{destination_workload_namespace=\"errors\",destination_workload=\"podinfo-v2\"}";
+
+        var points = await client.QueryRangeAsync($"sum(rate({Selector}[5s]))", start, end, TimeSpan.FromSeconds(2));
+
+        // About 100 requests a second (TestExporter's default), a sample every 2 seconds, oldest first.
+        Assert.True(points.Count >= 2, $"{points.Count} points");
+        Assert.All(points, p => Assert.InRange(p.Value, 50, 150));
+        Assert.All(points, p => Assert.InRange(p.Time, start - TimeSpan.FromSeconds(1), end + TimeSpan.FromSeconds(1)));
+        Assert.Equal(points.OrderBy(p => p.Time), points);
+        Assert.Empty(await client.QueryRangeAsync($"sum(rate({Selector.Replace("podinfo-v2", "nobody", StringComparison.Ordinal)}[5s]))", start, end, TimeSpan.FromSeconds(2)));
+
+        var several = await Assert.ThrowsAsync<Prometheus.PrometheusException>(() => client.QueryRangeAsync($"rate({Selector}[5s])", start, end, TimeSpan.FromSeconds(2)));
+        Assert.StartsWith("query returned 2 series; a metric query must return one", several.Message, StringComparison.Ordinal);
+    }
+
+    [PrometheusFact]
     public async Task A_query_returning_several_series_and_a_bad_query_are_errors_with_the_reason()
     {
         var metrics = new[]

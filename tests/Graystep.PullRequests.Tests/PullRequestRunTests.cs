@@ -62,6 +62,11 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
         Assert.Contains($"Previous step: #{pulls[2].Number} ", step2.Body, StringComparison.Ordinal);
         Assert.Contains("A reviewer must approve it (approvals.promotion)", pulls[4].Body, StringComparison.Ordinal);
 
+        // ... and the rollout so far as a Mermaid weight chart GitHub renders, this step included.
+        Assert.Contains("```mermaid\nxychart-beta\n    title \"bookinfo/reviews: canary weight (%)\"\n", step2.Body, StringComparison.Ordinal);
+        Assert.Contains("    line [0, 20, 50]\n```\n", step2.Body, StringComparison.Ordinal);
+        Assert.Contains("    line [0, 20, 50, 100]\n```\n", pulls[4].Body, StringComparison.Ordinal);
+
         // main has exactly one commit per transition, the squash merges, with the trailers history reads.
         var log = await scenario.Server.LogAsync(scenario.Repository, "main");
         Assert.Equal([Promote, "reviews: shift 50% to v2 (step 2/2)", "reviews: shift 20% to v2 (step 1/2)", Start, Initialize, "Add the reviews rollout", "Initial commit"], log);

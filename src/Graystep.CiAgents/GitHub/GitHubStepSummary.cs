@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Graystep.Core.Reports;
 
 namespace Graystep.CiAgents.GitHub;
 
@@ -44,6 +45,11 @@ public static partial class GitHubStepSummary
         {
             md.Append("\n### Canary weight\n\n");
             md.Append(Chart(report.RolloutId, report.Timeline));
+            if (MermaidCharts.JudgeRatios(report.Decisions) is { Length: > 0 } ratios)
+            {
+                md.Append("\n### Judge: canary/stable ratio\n\n").Append(ratios);
+            }
+
             md.Append("\n| Time (UTC) | Action | Version | Weight |\n");
             md.Append("|---|---|---|---|\n");
             foreach (var point in report.Timeline)
@@ -64,19 +70,7 @@ public static partial class GitHubStepSummary
     public static string Chart(string rolloutId, IReadOnlyList<TimelinePoint> timeline)
     {
         ArgumentNullException.ThrowIfNull(timeline);
-        var sameDay = timeline.Select(p => p.Time.UtcDateTime.Date).Distinct().Count() <= 1;
-        var format = sameDay ? "HH:mm:ss" : "MM-dd HH:mm";
-        var labels = timeline.Select(p => $"\"{p.Time.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)}\"");
-        var weights = timeline.Select(p => Math.Clamp(p.Weight, 0, 100).ToString(CultureInfo.InvariantCulture));
-        var chart = new StringBuilder();
-        chart.Append("```mermaid\n");
-        chart.Append("xychart-beta\n");
-        chart.Append(CultureInfo.InvariantCulture, $"    title \"{Label(rolloutId)}: canary weight (%)\"\n");
-        chart.Append(CultureInfo.InvariantCulture, $"    x-axis [{string.Join(", ", labels)}]\n");
-        chart.Append("    y-axis \"weight (%)\" 0 --> 100\n");
-        chart.Append(CultureInfo.InvariantCulture, $"    line [{string.Join(", ", weights)}]\n");
-        chart.Append("```\n");
-        return chart.ToString();
+        return MermaidCharts.Weight(rolloutId, [.. timeline.Select(p => (p.Time, p.Weight))]);
     }
 
     /// <summary>
@@ -93,8 +87,4 @@ public static partial class GitHubStepSummary
 
     [GeneratedRegex("<(?=[A-Za-z/!?])")]
     private static partial Regex TagStart();
-
-    /// <summary>A Mermaid quoted string cannot hold a double quote or a line break.</summary>
-    private static string Label(string text) =>
-        text.Replace('"', '\'').Replace('\r', ' ').Replace('\n', ' ');
 }

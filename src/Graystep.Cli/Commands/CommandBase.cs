@@ -100,7 +100,11 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
         Publishers.For(state, store, host, providers.GitHosts, workspace.RemoteUrl, workspace, observer);
 
     /// <summary>One analysis round over the registered metric providers: what <c>run</c> and <c>analyze</c> both use.</summary>
-    protected MetricAnalysisRunner AnalysisRunner(GraystepProviders providers)
+    protected MetricAnalysisRunner AnalysisRunner(GraystepProviders providers) =>
+        new(providers.Metrics, Context.Time, new AnalysisOptions { MetricsServerOverride = PrometheusOverride() });
+
+    /// <summary><c>--prometheus</c> as a URL, or null; a value that is not an absolute URL is a usage error.</summary>
+    protected Uri? PrometheusOverride()
     {
         Uri? prometheus = null;
         if (Settings.Prometheus is { } url && !Uri.TryCreate(url, UriKind.Absolute, out prometheus))
@@ -108,7 +112,7 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
             throw new GraystepException($"--prometheus {url}: not an absolute URL", ExitCodes.Usage, "e.g. --prometheus http://127.0.0.1:9090");
         }
 
-        return new MetricAnalysisRunner(providers.Metrics, Context.Time, new AnalysisOptions { MetricsServerOverride = prometheus });
+        return prometheus;
     }
 
     protected RolloutRunner CreateRunner(GraystepProviders providers, RolloutStore store, IRolloutObserver observer, ITransitionPublisher publisher)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Graystep.CiAgents;
 using Graystep.Core.Errors;
+using Graystep.Core.Reports;
 using Graystep.Cli.Composition;
 using Graystep.Core.Secrets;
 using Graystep.Core.Rollouts;
@@ -57,8 +58,12 @@ internal sealed class RunCommand(CliContext context, GraystepSettings settings) 
 
                 observer.EndGroup();
                 var final = await store.LoadAsync(ct).ConfigureAwait(false);
-                var timeline = await HistoryReader.ReadAsync(workspace, final.Loaded, ct).ConfigureAwait(false);
-                var report = Report(final, result, timeline);
+                var log = await workspace.LogAsync(final.Loaded.OutputPath, HistoryReader.MaxCommits, ct).ConfigureAwait(false);
+                var timeline = HistoryReader.Timeline(log, final.Spec.Id);
+                var report = Report(final, result, timeline) with
+                {
+                    Decisions = DecisionRecords.Latest(DecisionRecords.From(log, final.Spec.Id)).Records,
+                };
                 if (Json)
                 {
                     Context.Out.WriteLine(RunJson(report, result, observer.Commits).ToJsonString(JsonOutput.Options));

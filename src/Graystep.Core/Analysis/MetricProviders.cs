@@ -57,6 +57,15 @@ public interface IMetricProvider : IProvider<string>
     Task<MetricReading> QueryAsync(Uri address, string query, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// An optional capability of a metric provider: the same query over a time range, for <c>graystep report</c>'s charts.
+/// Throws <see cref="MetricQueryException"/> when it cannot answer.
+/// </summary>
+public interface IMetricRangeQuery
+{
+    Task<IReadOnlyList<Reports.SeriesPoint>> QueryRangeAsync(Uri address, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken);
+}
+
 /// <summary>The metric providers by <c>provider.type</c>. Validation refuses a type that is not registered.</summary>
 public sealed class MetricProviderRegistry() : ProviderRegistry<IMetricProvider, string>("metric provider", auto: null)
 {

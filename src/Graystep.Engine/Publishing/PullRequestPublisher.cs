@@ -3,6 +3,7 @@ using System.Text;
 using Graystep.Core.Abstractions;
 using Graystep.Core.History;
 using Graystep.Core.Hosts;
+using Graystep.Core.Reports;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Engine.Rollouts;
@@ -98,11 +99,15 @@ public sealed class PullRequestPublisher : ITransitionPublisher, IDisposable
         var workspace = _store.Workspace;
         var sha = await _store.CommitAsync(state, transition, ct).ConfigureAwait(false);
 
+        // The rollout so far, this commit included: the charts of the description.
+        var log = await workspace.LogAsync(state.Loaded.OutputPath, HistoryReader.MaxCommits, ct).ConfigureAwait(false);
+        var decisions = DecisionRecords.Latest(DecisionRecords.From(log, state.Spec.Id)).Records;
+
         // BranchMoved: the branch is there already, pushed by a run that was killed before it opened the pull request.
         // Its commit was decided on this same state (the branch name says so), so it is opened as it is.
         _ = await _branches.PushBranchAsync(sha, branch, ct).ConfigureAwait(false);
         var pull = await _host.OpenOrReuseAsync(
-            new PullRequestRequest(workspace.Branch, branch, sha, transition.Message.Subject, Body(state, transition)),
+            new PullRequestRequest(workspace.Branch, branch, sha, transition.Message.Subject, Body(state, transition, decisions)),
             ct).ConfigureAwait(false);
 
         // The step's commit lives on its own branch; the workspace goes back to the rollout's branch as it is.
@@ -199,11 +204,24 @@ public sealed class PullRequestPublisher : ITransitionPublisher, IDisposable
         return new PublishResult.Stopped(reason, hint);
     }
 
-    private static string Body(RolloutState state, Transition transition)
+    /// <summary>
+    /// The pull request's description: the commit's body, the charts of the rollout so far (the canary weight and,
+    /// with the sequential judge, its ratio and interval per metric, as Mermaid that GitHub renders), the link to the
+    /// previous step, and what the pull request waits for.
+    /// </summary>
+    internal static string Body(RolloutState state, Transition transition, IReadOnlyList<DecisionRecord> decisions)
     {
         var spec = state.Spec;
         var text = new StringBuilder();
         text.Append("```text\n").Append(transition.Message.Body.TrimEnd()).Append("\n```\n");
+        if (decisions.Count > 0)
+        {
+            text.Append('\n').Append(MermaidCharts.Weight(spec.Id, [.. decisions.Select(d => (d.Time, d.Weight))]));
+            if (MermaidCharts.JudgeRatios(decisions) is { Length: > 0 } ratios)
+            {
+                text.Append('\n').Append(ratios);
+            }
+        }
         if (PreviousPullRequest(state) is { } previous)
         {
             text.Append("\nPrevious step: ").Append(previous).Append('\n');

@@ -15,6 +15,7 @@ public sealed class PrometheusClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri _queryUri;
+    private readonly Uri _rangeUri;
     private readonly PrometheusClientOptions _options;
     private readonly TimeProvider _time;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
@@ -49,6 +50,8 @@ public sealed class PrometheusClient : IDisposable
         var basePath = builder.Path.EndsWith('/') ? builder.Path : builder.Path + "/";
         builder.Path = basePath + "api/v1/query";
         _queryUri = builder.Uri;
+        builder.Path = basePath + "api/v1/query_range";
+        _rangeUri = builder.Uri;
 
         var (user, password) = (_options.Username, _options.Password);
         if (user is null && !string.IsNullOrEmpty(address.UserInfo))
@@ -93,9 +96,39 @@ public sealed class PrometheusClient : IDisposable
     /// NaN. Throws <see cref="PrometheusException"/> when the query cannot give a value; honours
     /// <paramref name="cancellationToken"/> by throwing <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task<PrometheusQueryResult> QueryAsync(string query, CancellationToken cancellationToken = default)
+    public Task<PrometheusQueryResult> QueryAsync(string query, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        return SendAsync(_queryUri, [new("query", query)], query, (body, status) => Parse(body, query, status), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a range query (<c>/api/v1/query_range</c>) from <paramref name="start"/> to <paramref name="end"/> every
+    /// <paramref name="step"/>, with the same retries and errors as <see cref="QueryAsync"/>. Returns the samples of
+    /// the one series (empty when there is none; NaN samples are left out); more than one series is an error.
+    /// </summary>
+    public Task<IReadOnlyList<(DateTimeOffset Time, double Value)>> QueryRangeAsync(
+        string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        if (end <= start || step <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("a range query needs start < end and a positive step", nameof(step));
+        }
+
+        static string Unix(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+        var seconds = Math.Max(1, step.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
+        return SendAsync(
+            _rangeUri,
+            [new("query", query), new("start", Unix(start)), new("end", Unix(end)), new("step", seconds)],
+            query,
+            (body, status) => ParseRange(body, query, status),
+            cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(
+        Uri endpoint, IReadOnlyList<KeyValuePair<string, string>> parameters, string query, Func<string, int, T> parse, CancellationToken cancellationToken)
+    {
         var policy = _options.Retry;
         var maxAttempts = Math.Max(1, policy.MaxAttempts);
         var started = _time.GetUtcNow();
@@ -110,14 +143,14 @@ public sealed class PrometheusClient : IDisposable
                 timeout.CancelAfter(_options.QueryTimeout);
                 try
                 {
-                    using var request = CreateRequest(query);
+                    using var request = CreateRequest(endpoint, parameters);
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
                     var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
                     var status = (int)response.StatusCode;
                     lastStatus = status;
                     if (status < 400)
                     {
-                        return Parse(body, query, status);
+                        return parse(body, status);
                     }
 
                     var reason = DescribeError(body, status, response.ReasonPhrase);
@@ -170,23 +203,24 @@ public sealed class PrometheusClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private HttpRequestMessage CreateRequest(string query)
+    private HttpRequestMessage CreateRequest(Uri endpoint, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
         var timeout = FormatSpan(_options.QueryTimeout);
+        var all = parameters.Append(new("timeout", timeout)).ToList();
         HttpRequestMessage request;
         if (_options.UseGet)
         {
-            var uri = new UriBuilder(_queryUri)
+            var uri = new UriBuilder(endpoint)
             {
-                Query = "query=" + Uri.EscapeDataString(query) + "&timeout=" + Uri.EscapeDataString(timeout),
+                Query = string.Join('&', all.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))),
             }.Uri;
             request = new HttpRequestMessage(HttpMethod.Get, uri);
         }
         else
         {
-            request = new HttpRequestMessage(HttpMethod.Post, _queryUri)
+            request = new HttpRequestMessage(HttpMethod.Post, endpoint)
             {
-                Content = new FormUrlEncodedContent([new("query", query), new("timeout", timeout)]),
+                Content = new FormUrlEncodedContent(all),
             };
         }
 
@@ -253,6 +287,62 @@ public sealed class PrometheusClient : IDisposable
                         $"query returned a {resultType}; a metric query must return one instant value (a vector with one series, or a scalar): {query}",
                         status);
             }
+        }
+    }
+
+    private IReadOnlyList<(DateTimeOffset Time, double Value)> ParseRange(string body, string query, int status)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw new PrometheusException(Redact($"Prometheus at {Address} answered {status} with a body that is not JSON: {Snippet(body)}"), status);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object ||
+                !root.TryGetProperty("status", out var statusElement) || statusElement.GetString() != "success" ||
+                !root.TryGetProperty("data", out var data) ||
+                !data.TryGetProperty("resultType", out var typeElement) || typeElement.GetString() != "matrix" ||
+                !data.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
+            {
+                throw new PrometheusException(Redact($"Prometheus at {Address} answered {status} to a range query with an unexpected body: {Snippet(body)}"), status);
+            }
+
+            var count = result.GetArrayLength();
+            if (count == 0)
+            {
+                return [];
+            }
+
+            if (count > 1)
+            {
+                throw new PrometheusException(
+                    $"query returned {count.ToString(CultureInfo.InvariantCulture)} series; a metric query must return one: aggregate with sum(): {query}",
+                    status);
+            }
+
+            var points = new List<(DateTimeOffset, double)>();
+            foreach (var sample in result[0].GetProperty("values").EnumerateArray())
+            {
+                if (sample.ValueKind != JsonValueKind.Array || sample.GetArrayLength() != 2 || sample[0].ValueKind != JsonValueKind.Number)
+                {
+                    throw new PrometheusException($"Prometheus at {Address} answered {status} with a malformed sample: {Snippet(sample.GetRawText())}", status);
+                }
+
+                var value = FromSample(sample, status);
+                if (value.Value is double v)
+                {
+                    points.Add((DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(sample[0].GetDouble() * 1000)), v));
+                }
+            }
+
+            return points;
         }
     }
 

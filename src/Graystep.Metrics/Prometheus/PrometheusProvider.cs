@@ -1,5 +1,6 @@
 using Graystep.Core.Analysis;
 using Graystep.Core.Providers;
+using Graystep.Core.Reports;
 
 namespace Graystep.Metrics.Prometheus;
 
@@ -8,7 +9,7 @@ namespace Graystep.Metrics.Prometheus;
 /// <see cref="PrometheusClient"/>, one client per address for the provider's life. The bearer token comes from
 /// <c>--prometheus-token</c> (<c>GRAYSTEP_PROMETHEUS_TOKEN</c>) and is never printed.
 /// </summary>
-public sealed class PrometheusProvider : IMetricProvider, IReadsSecrets, IDisposable
+public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IReadsSecrets, IDisposable
 {
     public const string Type = "prometheus";
 
@@ -48,6 +49,13 @@ public sealed class PrometheusProvider : IMetricProvider, IReadsSecrets, IDispos
     {
         var answer = await Client(address).QueryAsync(query, cancellationToken).ConfigureAwait(false);
         return answer.Value is double value ? MetricReading.Of(value) : MetricReading.NoData(answer.NoDataReason ?? "no data");
+    }
+
+    public async Task<IReadOnlyList<SeriesPoint>> QueryRangeAsync(Uri address, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+    {
+        // A PrometheusException is a MetricQueryException: the caller shows its message.
+        var points = await Client(address).QueryRangeAsync(query, start, end, step, cancellationToken).ConfigureAwait(false);
+        return [.. points.Select(p => new SeriesPoint(p.Time, p.Value))];
     }
 
     public void Dispose()
