@@ -12,6 +12,11 @@ namespace Graystep.GitHubStandIn;
 // it would on github.com. No authentication unless GitHubStandInOptions.GitBasicCredential asks for HTTP Basic.
 public sealed partial class GitHubStandIn
 {
+    private int _gitAuthFailures;
+
+    /// <summary>Git requests refused for a missing or wrong HTTP Basic credential.</summary>
+    public int GitAuthFailures => Volatile.Read(ref _gitAuthFailures);
+
     /// <summary>The repository's clone URL over smart HTTP, as GitHub's <c>clone_url</c>: <c>http://127.0.0.1:PORT/OWNER/NAME.git</c>.</summary>
     public string CloneUrl(StandInRepository repository)
     {
