@@ -8,6 +8,8 @@ namespace Graystep.TestKit;
 /// <param name="SpecPath">The spec's path in the repository, e.g. <c>apps/bookinfo/rollout.yaml</c>.</param>
 public sealed record ExampleRemote(string Remote, string Seed, string App, string SpecPath, string SeedSha)
 {
+    private static readonly string[] PipelineFiles = [".github", "Jenkinsfile", "azure-pipelines.yml"];
+
     /// <summary>
     /// Creates <c>remote.git</c> and <c>seed</c> under <paramref name="root"/>: <c>examples/EXAMPLE</c> copied to
     /// <c>apps/EXAMPLE</c>, the spec edited by <paramref name="tweaks"/> (each must match), a README and
@@ -29,6 +31,21 @@ public sealed record ExampleRemote(string Remote, string Seed, string App, strin
         RawGit.Run(root, "clone", "-q", remote, seed);
         var app = "apps/" + example;
         RepoPaths.CopyDirectory(RepoPaths.Example(example), Path.Combine(seed, app));
+        // The examples' CI pipeline definitions are not what a rollout reads; leaving them out keeps the seed (and
+        // every commit hash the golden transcripts pin) the same when a pipeline example is edited.
+        foreach (var pipeline in PipelineFiles)
+        {
+            var full = Path.Combine(seed, app, pipeline);
+            if (Directory.Exists(full))
+            {
+                Directory.Delete(full, recursive: true);
+            }
+            else
+            {
+                File.Delete(full);
+            }
+        }
+
         var specFull = Path.Combine(seed, app, specFile);
         var text = File.ReadAllText(specFull);
         foreach (var (find, replace) in tweaks)
