@@ -65,11 +65,12 @@ public sealed partial class CiLogInjectionTests
     private static List<string> AzureCommands(string log) =>
         [.. log.Split('\n').Where(l => AzureCommand().IsMatch(l) || l.TrimStart().StartsWith("##[", StringComparison.Ordinal))];
 
-    [GeneratedRegex("^::(add-mask|group|endgroup|warning|notice|error title=Graystep%3A bookinfo/reviews rolled back)::")]
-    // (the run ends in progress at --timeout: groups, the mask and the missing-outputs warning are its commands)
+    [GeneratedRegex("^::(add-mask|group|endgroup|warning|notice|error title=Graystep%3A bookinfo/reviews rolled back|error file=apps/reviews/rollout\\.yaml,line=\\d+,col=\\d+|error title=Graystep failed)::")]
+    // (the run ends in progress at --timeout: groups, the mask and the missing-outputs warning are its commands; or
+    // validate refuses the name first: its annotation on the spec's line and the failed-run error are)
     private static partial Regex OwnGitHubCommand();
 
-    [GeneratedRegex(@"^(##vso\[task\.(setsecret|setvariable variable=\w+;isOutput=true;issecret=false;|complete result=(Failed|SucceededWithIssues);)\]|##\[(group|endgroup)\])")]
+    [GeneratedRegex(@"^(##vso\[task\.(setsecret|setvariable variable=\w+;isOutput=true;issecret=false;|complete result=(Failed|SucceededWithIssues);|logissue type=error;sourcepath=apps/reviews/rollout\.yaml;linenumber=\d+;columnnumber=\d+;)\]|##\[(group|endgroup)\])")]
     private static partial Regex OwnAzureCommand();
 
     [GeneratedRegex("##vso\\[", RegexOptions.IgnoreCase)]
