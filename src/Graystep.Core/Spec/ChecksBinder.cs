@@ -45,7 +45,7 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
             {
                 Name = name,
                 Interval = interval,
-                ThresholdRange = BindThresholdRange(item, itemPath, name, judge.IsSequential),
+                ThresholdRange = BindThresholdRange(item, itemPath, name, judge.IsSequential && builtin),
                 TemplateRef = Scalar(templateRef, "name"),
                 TemplateNamespace = Scalar(templateRef, "namespace"),
                 TemplateVariables = StringMap(Map(item, "templateVariables")),
