@@ -43,11 +43,14 @@ foreach (var name in selected)
         case "e2e":
             await E2eBench.RunAsync(Report);
             break;
+        case "e2e-judge":
+            await E2eBench.RunAsync(Report, E2eBench.SequentialJudge);
+            break;
         case "decisions":
             DecisionBench.Run(Report);
             break;
         default:
-            Console.Error.WriteLine($"error: unknown benchmark '{name}' (validate, bulk, analysis, rollout, git, e2e, decisions)");
+            Console.Error.WriteLine($"error: unknown benchmark '{name}' (validate, bulk, analysis, rollout, git, e2e, e2e-judge, decisions)");
             return 2;
     }
 }
