@@ -121,9 +121,14 @@ public static class SequentialJudge
         return new JudgeVerdict(outcome, ratio, lower, upper);
     }
 
-    /// <summary>The maximum-likelihood ratio of the rates, canary/stable: 0 or infinity when one side has no events.</summary>
+    /// <summary>The maximum-likelihood ratio of the rates, canary/stable: 0 or infinity when one side has no events, NaN when neither has.</summary>
     public static double Estimate(VersionCounts canary, VersionCounts stable)
     {
+        if (canary.Events <= 0 && stable.Events <= 0)
+        {
+            return double.NaN;
+        }
+
         if (canary.Events <= 0)
         {
             return 0;
