@@ -140,7 +140,13 @@ int Test(string[] filter)
 int Bench(string[] benchArgs)
 {
     Deps();
-    Publish();
+
+    // The decision benchmark simulates counters with the judge's code: it needs no published CLI.
+    if (benchArgs.Length == 0 || benchArgs.Any(a => a != "decisions"))
+    {
+        Publish();
+    }
+
     var project = Path.Combine(root, "tests", "Graystep.Benchmarks", "Graystep.Benchmarks.csproj");
     Run("dotnet", ["run", "-c", "Release", "--project", project, "--", .. benchArgs]);
     return 0;

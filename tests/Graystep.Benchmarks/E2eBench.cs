@@ -10,13 +10,17 @@ namespace Graystep.Benchmarks;
 /// </summary>
 internal static class E2eBench
 {
-    public static async Task RunAsync(Action<string> report)
+    /// <summary>The judge the <c>e2e-judge</c> runs add to every example (healthy versions have no errors to compare, so they pass on maxDuration).</summary>
+    public const string SequentialJudge = "{kind: sequential, alpha: 0.01, minimumEffect: 2, maxDuration: 3s, onInconclusive: promote}";
+
+    public static async Task RunAsync(Action<string> report, string? judge = null)
     {
+        var label = judge is null ? "e2e" : "e2e-judge";
         report(string.Create(CultureInfo.InvariantCulture,
-            $"e2e: analysis interval {ExampleCase.StepInterval}, metric windows {ExampleCase.MetricInterval}, sandbox sync delay {Rig.SyncDelay.TotalSeconds:0}s, {Rig.UserRps:0} user req/s, faulty version fails {Rig.FaultyErrorRate * 100:0}% of requests; load average before: {LoadAverage()}"));
+            $"{label}: judge {judge ?? "threshold"}; analysis interval {ExampleCase.StepInterval}, metric windows {ExampleCase.MetricInterval}, sandbox sync delay {Rig.SyncDelay.TotalSeconds:0}s, {Rig.UserRps:0} user req/s, faulty version fails {Rig.FaultyErrorRate * 100:0}% of requests; load average before: {LoadAverage()}"));
         foreach (var example in ExampleCase.All)
         {
-            await using var rig = await Rig.StartAsync(example);
+            await using var rig = await Rig.StartAsync(example, judge);
             var run = await ExampleScenario.RunAsync(rig);
             if (run.Healthy.ExitCode != 0 || run.Faulty.ExitCode != 4 || run.Rollback is null)
             {
@@ -29,7 +33,7 @@ internal static class E2eBench
                 : example.StepWeights.Count.ToString(CultureInfo.InvariantCulture) + (example.Strategy == ExampleStrategy.ABTesting ? " A/B iterations" : " blue/green iterations");
             var steps = run.CommitsOf(example.FaultyVersion).Count(c => c.Action == "step");
             report(string.Create(CultureInfo.InvariantCulture,
-                $"e2e {example.Name} ({plan}, threshold {example.Threshold}): {example.HealthyVersion} promoted in {run.Healthy.Elapsed.TotalSeconds:0.0} s; {example.FaultyVersion} rolled back in {run.Faulty.Elapsed.TotalSeconds:0.0} s (after {steps} step{(steps == 1 ? string.Empty : "s")}); {run.FaultyRequestsBeforeRollback} user requests ({run.FaultyErrorsBeforeRollback} errors) reached {example.FaultyVersion} before the rollback was applied, {run.FaultyAfterRollback.Requests} after; applied ~{(applied - run.Rollback.CommittedAt).TotalSeconds:0} s after its commit"));
+                $"{label} {example.Name} ({plan}, threshold {example.Threshold}): {example.HealthyVersion} promoted in {run.Healthy.Elapsed.TotalSeconds:0.0} s; {example.FaultyVersion} rolled back in {run.Faulty.Elapsed.TotalSeconds:0.0} s (after {steps} step{(steps == 1 ? string.Empty : "s")}); {run.FaultyRequestsBeforeRollback} user requests ({run.FaultyErrorsBeforeRollback} errors) reached {example.FaultyVersion} before the rollback was applied, {run.FaultyAfterRollback.Requests} after; applied ~{(applied - run.Rollback.CommittedAt).TotalSeconds:0} s after its commit"));
         }
 
         report($"load average after: {LoadAverage()}");

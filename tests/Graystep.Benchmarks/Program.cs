@@ -4,7 +4,7 @@ using System.Text;
 using Graystep.Benchmarks;
 using Graystep.TestKit;
 
-// ./build.sh bench [validate|bulk|git|analysis|rollout|e2e ...]: measures the figures the issues name and writes them to
+// ./build.sh bench [validate|bulk|git|analysis|rollout|e2e|decisions ...]: measures the figures the issues name and writes them to
 // artifacts/bench/results.md. Every loop is bounded in count; servers are started on loopback and stopped.
 var selected = args.Length == 0 ? ["validate", "bulk", "analysis", "rollout", "git"] : args;
 var results = new List<string>();
@@ -15,7 +15,7 @@ void Report(string line)
 }
 
 var graystep = RepoPaths.GraystepExecutable;
-if (!File.Exists(graystep))
+if (!selected.All(s => s == "decisions") && !File.Exists(graystep))
 {
     Console.Error.WriteLine($"error: {graystep} is missing; run ./build.sh publish first");
     return 1;
@@ -43,8 +43,14 @@ foreach (var name in selected)
         case "e2e":
             await E2eBench.RunAsync(Report);
             break;
+        case "e2e-judge":
+            await E2eBench.RunAsync(Report, E2eBench.SequentialJudge);
+            break;
+        case "decisions":
+            DecisionBench.Run(Report);
+            break;
         default:
-            Console.Error.WriteLine($"error: unknown benchmark '{name}' (validate, bulk, analysis, rollout, git, e2e)");
+            Console.Error.WriteLine($"error: unknown benchmark '{name}' (validate, bulk, analysis, rollout, git, e2e, e2e-judge, decisions)");
             return 2;
     }
 }

@@ -16,17 +16,44 @@ internal static class JsonOutput
     };
 
     /// <summary>One metric check, the same shape in <c>run</c> and <c>analyze</c>.</summary>
-    public static JsonObject Metric(MetricResult result) => new()
+    public static JsonObject Metric(MetricResult result)
     {
-        ["name"] = result.Name,
-        ["query"] = result.Query,
-        ["value"] = result.Value is { } v && double.IsFinite(v) ? v : null,
-        ["min"] = result.Threshold.Min,
-        ["max"] = result.Threshold.Max,
-        ["window"] = MetricWindow.Format(result.Window),
-        ["verdict"] = Verdict(result.Verdict),
-        ["detail"] = result.Detail,
+        var json = new JsonObject
+        {
+            ["name"] = result.Name,
+            ["query"] = result.Query,
+            ["value"] = result.Value is { } v && double.IsFinite(v) ? v : null,
+            ["min"] = result.Threshold.Min,
+            ["max"] = result.Threshold.Max,
+            ["window"] = MetricWindow.Format(result.Window),
+            ["verdict"] = Verdict(result.Verdict),
+            ["detail"] = result.Detail,
+        };
+
+        // Only with the sequential judge: the threshold judge's output keeps its shape.
+        if (result.Judged is { } judged)
+        {
+            json["judge"] = Judge(judged);
+        }
+
+        return json;
+    }
+
+    /// <summary>What the sequential judge compared and said for one metric (docs/cli-json.md).</summary>
+    public static JsonObject Judge(JudgeEvidence judged) => new()
+    {
+        ["kind"] = judged.Noun,
+        ["canary"] = new JsonObject { ["events"] = judged.Canary.Events, ["total"] = judged.Canary.Total },
+        ["stable"] = new JsonObject { ["events"] = judged.Stable.Events, ["total"] = judged.Stable.Total },
+        ["ratio"] = Finite(judged.Verdict.Ratio),
+        ["lower"] = Finite(judged.Verdict.Lower),
+        ["upper"] = Finite(judged.Verdict.Upper),
+        ["alpha"] = judged.Alpha,
+        ["window"] = MetricWindow.Format(judged.Window),
+        ["outcome"] = JudgeVerdict.FormatOutcome(judged.Verdict.Outcome),
     };
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     public static string Verdict(Verdict verdict) => verdict switch
     {

@@ -22,7 +22,8 @@ public sealed record MetricResult(
     ThresholdRange Threshold,
     TimeSpan Window,
     Verdict Verdict,
-    string? Detail = null)
+    string? Detail = null,
+    JudgeEvidence? Judged = null)
 {
     public bool Passed => Verdict == Verdict.Pass;
 }
@@ -33,7 +34,8 @@ public sealed record AnalysisContext(
     IReadOnlyList<MetricTemplate> Templates,
     string CanaryWorkload,
     string StableWorkload,
-    DateTimeOffset AppliedAt);
+    DateTimeOffset AppliedAt,
+    DateTimeOffset? JudgeSince = null);
 
 /// <summary>Runs every metric of the spec once. Implemented by the metrics adapter.</summary>
 public interface IAnalysisRunner

@@ -82,6 +82,12 @@ public sealed record BuiltinQueries(string RequestSuccessRate, string RequestDur
 
     public static bool IsBuiltin(string name) => name is SuccessRateName or DurationName;
 
+    /// <summary>
+    /// Per-version counter queries for the sequential judge; null when the provider has none. Rendered once with
+    /// <c>{{ target }}</c> set to the canary's workload and once with the stable's.
+    /// </summary>
+    public CounterQueries? Counters { get; init; }
+
     /// <summary>The template of a built-in metric; null for any other name.</summary>
     public string? For(string name) => name switch
     {
@@ -90,3 +96,19 @@ public sealed record BuiltinQueries(string RequestSuccessRate, string RequestDur
         _ => null,
     };
 }
+
+/// <summary>
+/// The counters the sequential judge compares, as PromQL templates over <c>[{{ interval }}]</c> (the judged window):
+/// one set for the canary and one for the stable version (the same text for providers that tell versions apart by
+/// <c>{{ target }}</c>). <c>{{ variables.slow_le }}</c> is the histogram bucket bound of a slow request, in
+/// milliseconds when <see cref="BucketsInMilliseconds"/>, else in seconds.
+/// </summary>
+public sealed record CounterQueries(VersionCounterQueries Canary, VersionCounterQueries Stable, bool BucketsInMilliseconds)
+{
+    public const string SlowBucketVariable = "slow_le";
+
+    public VersionCounterQueries For(bool canary) => canary ? Canary : Stable;
+}
+
+/// <summary>One version's counters: requests and 5xx errors; requests observed by the latency histogram and those slower than the bucket.</summary>
+public sealed record VersionCounterQueries(string Requests, string Errors, string Observed, string Slow);

@@ -101,6 +101,10 @@ public static class DecisionText
         else
         {
             sb.Append("Analysis:\n").Append(new AnalysisRound(results).ToTable().TrimEnd());
+            if (spec.Analysis.Judge.IsSequential && results.Any(r => r.Judged is not null))
+            {
+                sb.Append("\n\n").Append(JudgePlanner.Table(spec.Analysis.Judge, results).TrimEnd());
+            }
         }
 
         if (hooks.Count > 0)

@@ -231,7 +231,8 @@ public static class RolloutDecider
                             _state.Loaded.Templates,
                             VersionName.Workload(_spec.TargetRef.Name, canary.Name),
                             VersionName.Workload(_spec.TargetRef.Name, status.Stable.Name),
-                            syncedAt)));
+                            syncedAt,
+                            status.JudgeSince)));
                     }
 
                     results = _seen.Metrics;
@@ -242,6 +243,15 @@ public static class RolloutDecider
             failed |= !new AnalysisRound(results).Passed;
             var failedChecks = _memory.FailedChecksOn(status) + (failed ? 1 : 0);
             _report = new AnalysisReport(results, hookResults, failedChecks, _spec.Analysis.Threshold);
+
+            // The sequential judge: a canary found worse than the stable version is rolled back at once (its alpha
+            // already bounds the chance of doing that to a healthy one over the whole rollout).
+            if (JudgeText(results, JudgeOutcome.Fail) is { } worse)
+            {
+                return Rollback(_spec, status, _now, $"the sequential judge found {canary.Name} worse than {status.Stable.Name}: {worse}",
+                    DecisionText.Body(results, hookResults, _spec));
+            }
+
             var nextCheck = NextTick(checkAt, _spec.Analysis.Interval, _now);
             if (failed)
             {
@@ -257,7 +267,36 @@ public static class RolloutDecider
                 return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{_spec.Analysis.Threshold}: {DecisionText.FailureSummary(results, hookResults)}; checking again"), nextCheck);
             }
 
-            var carried = status with { FailedChecks = failedChecks };
+            // Inconclusive is not a failed check: the step waits for more traffic, up to maxDuration, then onInconclusive decides.
+            if (JudgeText(results, JudgeOutcome.Inconclusive) is { } unsure)
+            {
+                var judge = _spec.Analysis.Judge;
+                var waited = _now - syncedAt;
+                if (waited < judge.MaxDuration)
+                {
+                    _memory = _memory.ScheduleNext(nextCheck);
+                    return new Decision.Wait($"the sequential judge is inconclusive ({unsure}); checking again", nextCheck);
+                }
+
+                var after = $"the sequential judge was still inconclusive after maxDuration {GoDuration.Format(judge.MaxDuration)} ({unsure})";
+                if (judge.OnInconclusive == InconclusiveAction.Rollback)
+                {
+                    return Rollback(_spec, status, _now, after + "; onInconclusive: rollback", DecisionText.Body(results, hookResults, _spec));
+                }
+
+                if (judge.OnInconclusive == InconclusiveAction.Hold)
+                {
+                    return new Decision.Finish(RunOutcome.InProgress, after + $"; onInconclusive: hold keeps {canary.Name} at this step: run again to check again, or promote or roll back by hand");
+                }
+            }
+
+            var carried = status with
+            {
+                FailedChecks = failedChecks,
+
+                // The judge's evidence runs from the first weighted step on (recorded in the status file).
+                JudgeSince = _spec.Analysis.Judge.IsSequential && status.StepIndex >= 1 ? status.JudgeSince ?? syncedAt : status.JudgeSince,
+            };
             var why = DecisionText.Body(results, hookResults, _spec) + FailedChecksSection(canary, failedChecks);
             if (status.StepIndex < status.StepCount)
             {
@@ -392,6 +431,14 @@ public static class RolloutDecider
         }
 
         private static Decision.Observe Ask(HookMoment moment, HookContext context) => new(new Need.Hooks(moment, context));
+
+        /// <summary>The judged metrics with this outcome, with their ratio and interval; null when there are none.</summary>
+        private static string? JudgeText(IReadOnlyList<MetricResult> results, JudgeOutcome outcome)
+        {
+            var found = results.Where(r => r.Judged?.Verdict.Outcome == outcome).ToList();
+            return found.Count == 0 ? null : string.Join("; ", found.Select(r =>
+                $"{r.Name} ratio {JudgeVerdict.FormatNumber(r.Judged!.Verdict.Ratio)} {r.Judged.Verdict.Interval}"));
+        }
 
         private string FailedChecksSection(VersionRef canary, int failedChecks) =>
             DecisionText.FailedChecksSection(_memory.FailedChecksOf(canary.Name), failedChecks, _spec.Analysis.Threshold);

@@ -59,5 +59,11 @@ public sealed record RolloutStatus
 
     public required DateTimeOffset LastTransitionTime { get; init; }
 
+    /// <summary>
+    /// With the sequential judge: when the canary's first weighted step was applied. Its evidence window starts there
+    /// (kept in Git, so a re-run recomputes the same evidence); null before, and with the threshold judge.
+    /// </summary>
+    public DateTimeOffset? JudgeSince { get; init; }
+
     public required string Reason { get; init; }
 }

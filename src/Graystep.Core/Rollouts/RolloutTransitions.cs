@@ -53,6 +53,7 @@ public static class RolloutTransitions
             FailedChecks = 0,
             Paused = false,
             LastTransitionTime = now,
+            JudgeSince = null,
             Reason = $"started {canary.Name}",
         };
         var how = spec.Analysis.Strategy switch
@@ -98,6 +99,7 @@ public static class RolloutTransitions
             StepIndex = current.StepCount,
             Paused = false,
             LastTransitionTime = now,
+            JudgeSince = null,
             Reason = $"promoted {canary.Name}",
         };
         return Make(spec, RolloutAction.Promote, status, $"promote {canary.Name} to 100%", why, canary.Name, 100);

@@ -49,6 +49,11 @@ public static class StatusDocument
         sb.Append("  paused: ").Append(Bool(status.Paused)).Append('\n');
         sb.Append("  lastTransitionTime: ").Append(Quote(status.LastTransitionTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append('\n');
         sb.Append("  reason: ").Append(Quote(status.Reason)).Append('\n');
+        if (status.JudgeSince is { } since)
+        {
+            sb.Append("  judgeSince: ").Append(Quote(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append('\n');
+        }
+
         return sb.ToString();
     }
 
@@ -94,6 +99,9 @@ public static class StatusDocument
                     CultureInfo.InvariantCulture,
                     DateTimeStyles.AssumeUniversal),
                 Reason = Scalar(status, "reason") ?? string.Empty,
+                JudgeSince = Scalar(status, "judgeSince") is { } since
+                    ? DateTimeOffset.Parse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+                    : null,
             };
         }
         catch (YamlException ex)

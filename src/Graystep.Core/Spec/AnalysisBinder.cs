@@ -66,6 +66,7 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
             CheckStrategy(map, provider, strategy, hasSteps, analysisAt);
         }
 
+        var judge = BindJudge(Map(map, "judge"));
         var checks = new ChecksBinder(Sink);
         return new AnalysisSpec
         {
@@ -78,8 +79,80 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
             Match = match,
             Mirror = mirror,
             MirrorWeight = mirrorWeight is > 0 ? mirrorWeight : null,
-            Metrics = checks.BindMetrics(Seq(map, "metrics"), Path + ".metrics"),
+            Metrics = checks.BindMetrics(Seq(map, "metrics"), Path + ".metrics", judge),
+            Judge = judge,
             Webhooks = checks.BindWebhooks(Seq(map, "webhooks"), Path + ".webhooks"),
+        };
+    }
+
+    /// <summary><c>analysis.judge</c>: absent means today's threshold rule; every value is checked with its place.</summary>
+    private JudgeSpec BindJudge(YamlMappingNode? node)
+    {
+        if (node is null)
+        {
+            return JudgeSpec.Threshold;
+        }
+
+        const string path = Path + ".judge";
+        var kind = JudgeKind.Threshold;
+        switch (Scalar(node, "kind"))
+        {
+            case null or "threshold":
+                break;
+            case "sequential":
+                kind = JudgeKind.Sequential;
+                break;
+            case var other:
+                Sink.Report(Child(node, "kind")!, path + ".kind", "judge kind " + Quote(other) + " is unknown; use threshold or sequential");
+                break;
+        }
+
+        var alpha = Number(node, "alpha") ?? JudgeSpec.Threshold.Alpha;
+        if (Has(node, "alpha") && Number(node, "alpha") is not null && !(alpha > 0 && alpha <= 0.2))
+        {
+            Sink.Report(Child(node, "alpha")!, path + ".alpha", Invariant($"alpha is the chance of rolling back a healthy canary and must be above 0 and at most 0.2, got {alpha}"));
+        }
+
+        var effect = Number(node, "minimumEffect") ?? JudgeSpec.Threshold.MinimumEffect;
+        if (Has(node, "minimumEffect") && Number(node, "minimumEffect") is not null && !(effect > 1 && effect <= 100))
+        {
+            Sink.Report(Child(node, "minimumEffect")!, path + ".minimumEffect", Invariant($"minimumEffect is the smallest canary/stable ratio worth catching and must be above 1 and at most 100, got {effect}"));
+        }
+
+        var maxDuration = Duration(node, "maxDuration") ?? JudgeSpec.Threshold.MaxDuration;
+        PositiveDuration(node, "maxDuration", path, maxDuration);
+        var slow = Duration(node, "slowRequest") ?? JudgeSpec.Threshold.SlowRequest;
+        PositiveDuration(node, "slowRequest", path, slow);
+
+        var onInconclusive = InconclusiveAction.Hold;
+        switch (Scalar(node, "onInconclusive"))
+        {
+            case null or "hold":
+                break;
+            case "promote":
+                onInconclusive = InconclusiveAction.Promote;
+                break;
+            case "rollback":
+                onInconclusive = InconclusiveAction.Rollback;
+                break;
+            case var other:
+                Sink.Report(Child(node, "onInconclusive")!, path + ".onInconclusive", "onInconclusive " + Quote(other) + " is unknown; use hold, promote or rollback");
+                break;
+        }
+
+        if (kind == JudgeKind.Threshold && node.Children.Count > (Has(node, "kind") ? 1 : 0))
+        {
+            Sink.Report(node, path, "alpha, minimumEffect, maxDuration, onInconclusive and slowRequest apply to the sequential judge; set kind: sequential");
+        }
+
+        return new JudgeSpec
+        {
+            Kind = kind,
+            Alpha = alpha,
+            MinimumEffect = effect,
+            MaxDuration = maxDuration,
+            OnInconclusive = onInconclusive,
+            SlowRequest = slow,
         };
     }
 

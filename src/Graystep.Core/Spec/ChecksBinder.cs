@@ -11,7 +11,7 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
     /// <summary>Webhook types in the order the spec reference lists them (Flagger's spellings come from the policy).</summary>
     private static readonly IReadOnlyList<WebhookRule> WebhookTypes = [.. WebhookPolicy.Rules.OrderBy(r => r.Type)];
 
-    public List<MetricSpec> BindMetrics(YamlSequenceNode? seq, string path)
+    public List<MetricSpec> BindMetrics(YamlSequenceNode? seq, string path, JudgeSpec judge)
     {
         var metrics = new List<MetricSpec>();
         for (var i = 0; seq is not null && i < seq.Children.Count; i++)
@@ -46,7 +46,7 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
             {
                 Name = name,
                 Interval = interval,
-                ThresholdRange = BindThresholdRange(item, itemPath, name),
+                ThresholdRange = BindThresholdRange(item, itemPath, name, judge.IsSequential && builtin),
                 TemplateRef = Scalar(templateRef, "name"),
                 TemplateNamespace = Scalar(templateRef, "namespace"),
                 TemplateVariables = StringMap(Map(item, "templateVariables")),
@@ -65,7 +65,7 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
         }
     }
 
-    private ThresholdRange BindThresholdRange(YamlMappingNode item, string path, string name)
+    private ThresholdRange BindThresholdRange(YamlMappingNode item, string path, string name, bool optional)
     {
         var range = Map(item, "thresholdRange");
         if (range is not null)
@@ -90,7 +90,8 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
             return name == "request-success-rate" ? new ThresholdRange(threshold, null) : new ThresholdRange(null, threshold);
         }
 
-        if (!Has(item, "threshold"))
+        // With the sequential judge, thresholdRange is an optional absolute guard.
+        if (!Has(item, "threshold") && !optional)
         {
             Sink.Report(item, path + ".thresholdRange", "required field is missing; set thresholdRange: {min: ..., max: ...}");
         }

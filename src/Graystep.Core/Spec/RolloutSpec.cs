@@ -144,8 +144,51 @@ public sealed record AnalysisSpec
 
     public IReadOnlyList<WebhookSpec> Webhooks { get; init; } = [];
 
+    /// <summary><c>analysis.judge</c>: how metrics are judged; today's threshold rule unless the spec says otherwise.</summary>
+    public JudgeSpec Judge { get; init; } = JudgeSpec.Threshold;
+
     /// <summary>The number of analysis steps before promotion: weight steps or iterations.</summary>
     public int StepCount => Strategy == Strategy.Canary ? StepWeights.Count : Iterations;
+}
+
+public enum JudgeKind
+{
+    /// <summary>Flagger's rule: each metric against its thresholdRange, rolled back after <c>threshold</c> failed checks.</summary>
+    Threshold,
+
+    /// <summary>The canary against the stable version, anytime-valid (<see cref="Analysis.SequentialJudge"/>).</summary>
+    Sequential,
+}
+
+public enum InconclusiveAction
+{
+    Hold,
+    Promote,
+    Rollback,
+}
+
+/// <summary><c>analysis.judge</c>.</summary>
+public sealed record JudgeSpec
+{
+    public static JudgeSpec Threshold { get; } = new();
+
+    public JudgeKind Kind { get; init; } = JudgeKind.Threshold;
+
+    /// <summary>The chance of rolling back a healthy canary, over the whole rollout.</summary>
+    public double Alpha { get; init; } = 0.01;
+
+    /// <summary>The smallest canary/stable ratio worth catching.</summary>
+    public double MinimumEffect { get; init; } = 2;
+
+    /// <summary>How long an inconclusive step may wait before <see cref="OnInconclusive"/> decides.</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(30);
+
+    public InconclusiveAction OnInconclusive { get; init; } = InconclusiveAction.Hold;
+
+    /// <summary>For request-duration: a request slower than this is a slow request (the histogram bucket's bound).</summary>
+    public TimeSpan SlowRequest { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public bool IsSequential => Kind == JudgeKind.Sequential;
 }
 
 public enum StringMatchKind

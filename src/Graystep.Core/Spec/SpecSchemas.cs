@@ -162,7 +162,14 @@ internal static class SpecSchemas
         new Field("metrics", ListOf(Of(Metric))),
         new Field("alerts", ListOf(Of(Alert))),
         new Field("webhooks", ListOf(Of(Webhook))),
-        new Field("sessionAffinity", Of(SessionAffinity)));
+        new Field("sessionAffinity", Of(SessionAffinity)),
+        new Field("judge", Of(new ObjectSchema(
+            new Field("kind", Text),
+            new Field("alpha", Number),
+            new Field("minimumEffect", Number),
+            new Field("maxDuration", Duration),
+            new Field("onInconclusive", Text),
+            new Field("slowRequest", Duration)))));
 
     private static readonly Field[] CanarySpecFields =
     [

@@ -32,7 +32,51 @@ public sealed class MetricAnalysisRunner(MetricProviderRegistry providers, TimeP
             .Select(metric => MetricPlanner.Plan(context, metric, now, _options.MetricsServerOverride, providers))
             .ToList();
         using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentQueries));
-        return await Task.WhenAll(checks.Select(check => RunAsync(check, gate, cancellationToken))).ConfigureAwait(false);
+        var spec = context.Spec;
+        var alpha = JudgePlanner.AlphaPerMetric(spec);
+        return await Task.WhenAll(checks.Select(check => JudgePlanner.IsJudged(spec, check.Metric)
+            ? JudgeAsync(context, check, now, alpha, gate, cancellationToken)
+            : RunAsync(check, gate, cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A metric of the sequential judge: its four counters (events and requests, canary and stable, over the judged
+    /// window), judged in Core; the thresholdRange, when set, is also checked as an absolute guard.
+    /// </summary>
+    private async Task<MetricResult> JudgeAsync(AnalysisContext context, PlannedCheck check, DateTimeOffset now, double alpha, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        var metric = check.Metric;
+        var (plan, decided) = JudgePlanner.Plan(context, metric, now, _options.MetricsServerOverride, providers);
+        if (decided is not null)
+        {
+            return decided;
+        }
+
+        var guarded = metric.ThresholdRange.Min is not null || metric.ThresholdRange.Max is not null;
+        var guard = guarded ? await RunAsync(check, gate, cancellationToken).ConfigureAwait(false) : null;
+        double?[] counts = new double?[4];
+        string[] queries = [plan!.CanaryEvents, plan.CanaryTotal, plan.StableEvents, plan.StableTotal];
+        for (var i = 0; i < queries.Length; i++)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                counts[i] = (await plan.Provider.QueryAsync(plan.Address, queries[i], cancellationToken).ConfigureAwait(false)).Value;
+            }
+            catch (MetricQueryException ex)
+            {
+                return new MetricResult(metric.Name, queries[i], null, metric.ThresholdRange, plan.Window, Verdict.Error, ex.Message);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        var judged = JudgePlanner.Judge(plan, counts[0], counts[1], counts[2], counts[3], alpha, context.Spec.Analysis.Judge.MinimumEffect);
+        return guard is not null
+            ? guard with { Judged = judged }
+            : new MetricResult(metric.Name, plan.CanaryEvents, null, metric.ThresholdRange, plan.Window, Verdict.Pass, null, judged);
     }
 
     private static async Task<MetricResult> RunAsync(PlannedCheck check, SemaphoreSlim gate, CancellationToken cancellationToken)

@@ -168,7 +168,8 @@ internal sealed partial record ExampleCase
     /// sandbox serves, and, for podinfo-flagger, the MetricTemplate's address and the webhooks' URLs pointed at the
     /// local Prometheus and receiver. Thresholds, steps, matches and metrics stay as written.
     /// </summary>
-    public string Tweak(string path, string text, Uri sandbox, Uri prometheus, Uri? webhooks)
+    /// <param name="judge">An <c>analysis.judge</c> value to add (the decision benchmark's sequential runs); null keeps the example's.</param>
+    public string Tweak(string path, string text, Uri sandbox, Uri prometheus, Uri? webhooks, string? judge = null)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(prometheus);
@@ -177,6 +178,10 @@ internal sealed partial record ExampleCase
         {
             text = AnalysisInterval().Replace(text, "${1}interval: " + StepInterval);
             text = MetricIntervals().Replace(text, "${1}interval: " + MetricInterval);
+            if (judge is not null)
+            {
+                text = AnalysisInterval().Replace(text, "$0\n    judge: " + judge, 1);
+            }
             if (Iterations is { } iterations)
             {
                 text = IterationsLine().Replace(text, "${1}iterations: " + iterations.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -52,7 +52,7 @@ internal sealed class Rig : IAsyncDisposable
 
     public string SeedSha { get; private set; } = string.Empty;
 
-    public static async Task<Rig> StartAsync(ExampleCase example)
+    public static async Task<Rig> StartAsync(ExampleCase example, string? judge = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (!File.Exists(RepoPaths.GraystepExecutable))
@@ -96,7 +96,7 @@ internal sealed class Rig : IAsyncDisposable
             }
 
             var rig = new Rig(example, temp, remote, sandbox, prometheus, webhooks);
-            rig.SeedSha = await remote.SeedAsync(temp.Path, example.Name, (path, text) => example.Tweak(path, text, sandbox.Address, prometheus.Address, webhooks?.Address)).ConfigureAwait(false);
+            rig.SeedSha = await remote.SeedAsync(temp.Path, example.Name, (path, text) => example.Tweak(path, text, sandbox.Address, prometheus.Address, webhooks?.Address, judge)).ConfigureAwait(false);
             return rig;
         }
         catch

@@ -77,4 +77,29 @@ public sealed class RouterContractCoverage
 
         Assert.All(Routers.Default.Providers, router => Assert.Contains(router.GetType(), covered));
     }
+
+    /// <summary>
+    /// The sequential judge needs each provider's per-version counters: request and 5xx counts and the latency
+    /// histogram's buckets, selected per version (by {{ target }} or, for NGINX, by the canary label), over the window.
+    /// </summary>
+    [Fact]
+    public void Every_registered_router_has_per_version_counter_queries()
+    {
+        Assert.All(Routers.Default.Providers, router =>
+        {
+            var counters = router.Descriptor.Queries.Counters;
+            Assert.NotNull(counters);
+            foreach (var version in new[] { counters.Canary, counters.Stable })
+            {
+                Assert.All(new[] { version.Requests, version.Errors, version.Observed, version.Slow }, q => Assert.Contains("increase(", q, StringComparison.Ordinal));
+                Assert.Contains("[{{ interval }}]", version.Requests, StringComparison.Ordinal);
+                Assert.Contains("=~\"5.*\"", version.Errors, StringComparison.Ordinal);
+                Assert.Contains("le=\"+Inf\"", version.Observed, StringComparison.Ordinal);
+                Assert.Contains("le=\"{{ variables.slow_le }}\"", version.Slow, StringComparison.Ordinal);
+            }
+
+            // The two versions must differ somewhere: by the workload ({{ target }}) or by their own selectors.
+            Assert.True(counters.Canary != counters.Stable || counters.Canary.Requests.Contains("{{ target }}", StringComparison.Ordinal), router.Id);
+        });
+    }
 }

@@ -22,7 +22,7 @@ public sealed class GatewayApiRouter : Router
             QueryParams = new HashSet<StringMatchKind> { StringMatchKind.Exact, StringMatchKind.Regex },
         },
         NeedsGatewayRefs = true,
-        Queries = new BuiltinQueries(AppQueries.RequestSuccessRate, AppQueries.RequestDuration),
+        Queries = new BuiltinQueries(AppQueries.RequestSuccessRate, AppQueries.RequestDuration) { Counters = CounterTemplates.App },
     };
 
     public override TrafficProvider Descriptor => Provider;

@@ -1,3 +1,5 @@
+using Graystep.Core.Providers;
+
 namespace Graystep.Rendering.Routing.Istio;
 
 /// <summary>Flagger's built-in checks on the Istio proxy's metrics (destination reporter); the duration is the P99 in milliseconds.</summary>
@@ -41,4 +43,12 @@ internal static class IstioQueries
           ) by (le)
         )
         """;
+
+    /// <summary>Per-version counters for the sequential judge (destination reporter, by workload).</summary>
+    public static CounterQueries Counters { get; } = CounterTemplates.Same(CounterTemplates.Version(
+        "istio_requests_total",
+        "reporter=\"destination\", destination_workload_namespace=\"{{ namespace }}\", destination_workload=~\"{{ target }}\"",
+        "response_code",
+        "istio_request_duration_milliseconds",
+        "reporter=\"destination\", destination_workload_namespace=\"{{ namespace }}\", destination_workload=~\"{{ target }}\""), milliseconds: true);
 }

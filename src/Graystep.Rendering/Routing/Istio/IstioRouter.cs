@@ -23,7 +23,7 @@ public sealed class IstioRouter : Router
             QueryParams = new HashSet<StringMatchKind> { StringMatchKind.Exact, StringMatchKind.Prefix, StringMatchKind.Regex },
             SuffixAsRegex = true,
         },
-        Queries = new BuiltinQueries(IstioQueries.RequestSuccessRate, IstioQueries.RequestDuration),
+        Queries = new BuiltinQueries(IstioQueries.RequestSuccessRate, IstioQueries.RequestDuration) { Counters = IstioQueries.Counters },
     };
 
     public override TrafficProvider Descriptor => Provider;

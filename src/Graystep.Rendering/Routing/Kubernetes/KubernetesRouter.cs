@@ -16,7 +16,7 @@ public sealed class KubernetesRouter : Router
         Id = "kubernetes",
         Strategies = new HashSet<Strategy> { Strategy.BlueGreen },
         Limitation = "only switches Services (blue/green)",
-        Queries = new BuiltinQueries(AppQueries.RequestSuccessRate, AppQueries.RequestDuration),
+        Queries = new BuiltinQueries(AppQueries.RequestSuccessRate, AppQueries.RequestDuration) { Counters = CounterTemplates.App },
     };
 
     public override TrafficProvider Descriptor => Provider;

@@ -1,3 +1,5 @@
+using Graystep.Core.Providers;
+
 namespace Graystep.Rendering.Routing.Nginx;
 
 /// <summary>Flagger's built-in checks on the ingress-nginx controller's metrics for the canary Ingress; the duration is the P99 in milliseconds.</summary>
@@ -42,4 +44,16 @@ internal static class NginxQueries
         )
         * 1000
         """;
+
+    /// <summary>
+    /// Per-version counters for the sequential judge: the controller labels a request with <c>canary</c> when the
+    /// canary Ingress served it, so the canary is <c>canary!=""</c> and the stable version <c>canary=""</c>.
+    /// </summary>
+    public static CounterQueries Counters { get; } = new(Version("canary!=\"\""), Version("canary=\"\""), BucketsInMilliseconds: false);
+
+    private static VersionCounterQueries Version(string canary)
+    {
+        var selector = "namespace=\"{{ namespace }}\", ingress=\"{{ ingress }}\", " + canary;
+        return CounterTemplates.Version("nginx_ingress_controller_requests", selector, "status", "nginx_ingress_controller_request_duration_seconds", selector);
+    }
 }

@@ -32,7 +32,7 @@ public sealed class NginxRouter : Router
             LimitsText = "one header and one cookie condition (canary-by-header, canary-by-cookie)",
         },
         NeedsIngress = true,
-        Queries = new BuiltinQueries(NginxQueries.RequestSuccessRate, NginxQueries.RequestDuration),
+        Queries = new BuiltinQueries(NginxQueries.RequestSuccessRate, NginxQueries.RequestDuration) { Counters = NginxQueries.Counters },
     };
 
     public override TrafficProvider Descriptor => Provider;

@@ -60,6 +60,12 @@ internal sealed class DecisionLoop
     /// <summary>Whether the metrics of an analysis round (1-based) pass.</summary>
     public Func<int, bool> MetricsPass { get; set; } = _ => true;
 
+    /// <summary>With a sequential judge: the judge's outcome of round N (null: none), attached to every metric.</summary>
+    public Func<int, JudgeOutcome?> JudgeSays { get; set; } = _ => null;
+
+    /// <summary>The analysis contexts the decider asked metrics for, in order.</summary>
+    public List<AnalysisContext> MetricContexts { get; } = [];
+
     /// <summary>
     /// Whether the first hook of a moment succeeds on its n-th call (1-based). By default every hook succeeds but the
     /// rollback hooks, whose success would mean "roll back now".
@@ -130,6 +136,13 @@ internal sealed class DecisionLoop
         throw new InvalidOperationException($"no end after {MaxDecisions} decisions");
     }
 
+    private static JudgeEvidence Evidence(JudgeOutcome outcome, TimeSpan window) => outcome switch
+    {
+        JudgeOutcome.Fail => new("errors", new(50, 5000), new(5, 5000), new(outcome, 10, 4.1, 27), 0.01, window),
+        JudgeOutcome.Pass => new("errors", new(100, 20000), new(98, 20000), new(outcome, 1.02, 0.71, 1.5), 0.01, window),
+        _ => new("errors", new(3, 1200), new(11, 4800), new(outcome, 1.09, 0.31, 3.84), 0.01, window),
+    };
+
     /// <summary>Records a transition as the state's new commit, as a push would.</summary>
     public void Apply(Transition transition)
     {
@@ -186,8 +199,10 @@ internal sealed class DecisionLoop
                         m.ThresholdRange,
                         MetricWindow.Compute(m.Interval, metrics.Context.AppliedAt, Now),
                         pass ? Verdict.Pass : Verdict.Fail,
-                        pass ? null : "90 is below the minimum 99")),
+                        pass ? null : "90 is below the minimum 99",
+                        JudgeSays(_rounds) is { } outcome ? Evidence(outcome, Now - (metrics.Context.JudgeSince ?? metrics.Context.AppliedAt)) : null)),
                 ];
+                MetricContexts.Add(metrics.Context);
                 return seen with { Metrics = results };
 
             default:
