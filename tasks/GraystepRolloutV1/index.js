@@ -62,7 +62,11 @@ async function resolveGraystep() {
 }
 
 function accessToken() {
-  return process.env.SYSTEM_ACCESSTOKEN || tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true) || '';
+  if (process.env.SYSTEM_ACCESSTOKEN) return process.env.SYSTEM_ACCESSTOKEN;
+  // getEndpointAuthorization, not getEndpointAuthorizationParameter: the latter prints the value in a debug line
+  // (before any setsecret could cover a token the agent did not register itself).
+  const auth = tl.getEndpointAuthorization('SystemVssConnection', true);
+  return auth?.parameters?.AccessToken || '';
 }
 
 async function run() {
@@ -98,13 +102,15 @@ async function run() {
   const { result, message } = taskResult(code, allowPending);
   if (reported === result) {
     tl.debug(`graystep exited with ${code} and reported ${result} itself`);
-    if (result === 'Failed') process.exitCode = 1;
   } else {
     tl.setResult(tl.TaskResult[result], message);
   }
+  // The agent reads the result from task.complete; the exit code says the same to anyone else who runs this file.
+  if (result === 'Failed') process.exitCode = 1;
 }
 
 run().catch((error) => {
   const message = error instanceof InputError || error instanceof TaskFailure ? error.message : String(error?.stack ?? error);
   tl.setResult(tl.TaskResult.Failed, message);
+  process.exitCode = 1;
 });

@@ -26,7 +26,7 @@ const AGENT_ENV = {
   TF_BUILD: 'True',
   AGENT_TEMPDIRECTORY: AGENT_TEMP,
   SYSTEM_DEFAULTWORKINGDIRECTORY: '/home/vsts/work/1/s',
-  ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: TOKEN,
+  ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ parameters: { AccessToken: TOKEN }, scheme: 'OAuth' }),
 };
 
 /** What graystep itself prints under TF_BUILD at the end of a run (src/Graystep.CiAgents/Azure/AzurePipelinesCommands.cs). */
@@ -164,7 +164,7 @@ test('the job token reaches graystep through the environment: masked first, neve
   const setSecretLine = r.lines.findIndex((l) => l.startsWith('##vso[task.setsecret]'));
   const graystepLine = r.lines.findIndex((l) => l.startsWith('[command]'));
   assert.ok(setSecretLine >= 0 && setSecretLine < graystepLine, 'the secret is registered before graystep starts');
-  const leaks = r.lines.filter((l) => l.includes(TOKEN) && !l.startsWith('##vso[task.setsecret]') && !l.startsWith('##vso[task.debug]'));
+  const leaks = r.lines.filter((l) => l.includes(TOKEN) && !l.startsWith('##vso[task.setsecret]'));
   assert.deepEqual(leaks, []);
   assert.ok(!r.started.some((c) => c.includes(TOKEN)));
 });
@@ -178,7 +178,7 @@ test('a SYSTEM_ACCESSTOKEN mapped by the pipeline (a PAT) wins over the endpoint
 
 test('without any token nothing is masked and graystep still runs', async () => {
   const r = await runTask({
-    env: { ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: undefined },
+    env: { ENDPOINT_AUTH_SYSTEMVSSCONNECTION: undefined },
     exec: { [run('run .')]: { code: 0, stdout: graystepReport('ok', 'Succeeded') } },
   });
   assert.equal(r.commands.filter((c) => c.command === 'task.setsecret').length, 0);
