@@ -4,6 +4,9 @@ using System.Xml.Linq;
 
 // The build program behind build.sh and build.ps1. Plain C#: Cake.Frosting is not served by this machine's mirror.
 var root = FindRoot();
+
+// Marketplace and Azure DevOps Server refuse extension packages over 25 MiB.
+const long VsixLimit = 26_214_400;
 var target = args.Length > 0 ? args[0] : "build";
 var rest = args.Skip(1).ToArray();
 
@@ -13,6 +16,7 @@ try
     {
         "build" => Build(),
         "publish" => Publish(),
+        "package" => Package(),
         "deps" => Deps(),
         "test" => Test(rest),
         "bench" => Bench(rest),
@@ -32,7 +36,8 @@ int Help(int code)
     Console.WriteLine("usage: ./build.sh <target> [args]");
     Console.WriteLine("  build     compile the solution (Release)");
     Console.WriteLine("  publish   publish the CLI to artifacts/graystep/graystep (ReadyToRun)");
-    Console.WriteLine("  deps      install what the tests and the demo need (prometheus, npm validators)");
+    Console.WriteLine("  package   publish + the Graystep.Cli .nupkg (artifacts/nupkg) + the Azure DevOps .vsix (artifacts/extension)");
+    Console.WriteLine("  deps      install what the tests and the demo need (prometheus, npm validators, the task's packages)");
     Console.WriteLine("  test      deps + publish + every test; ends with 'N passed, N failed'");
     Console.WriteLine("  bench     run the benchmarks; figures go to artifacts/bench/");
     Console.WriteLine("  demo      the main job: a rollout on a throwaway GitOps repo with the sandbox");
@@ -77,19 +82,76 @@ int Deps()
     }
 
     // Debian's package starts a system Prometheus on :9090; the tests start their own on free ports.
-    var js = Path.Combine(root, "tests", "js");
-    if (Directory.Exists(js) && !Directory.Exists(Path.Combine(js, "node_modules")))
-    {
-        if (!OnPath("npm"))
-        {
-            throw new BuildFailure("npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)");
-        }
+    NpmCi(Path.Combine(root, "tests", "js"), "the npm schema validators");
+    NpmCi(Path.Combine(root, "tasks", "GraystepRolloutV1"), "the Azure Pipelines task's packages");
+    NpmCi(Path.Combine(root, "tasks"), "the extension's packaging and test tools (tfx-cli, ajv)");
+    return 0;
+}
 
-        Console.WriteLine("installing the npm schema validators (npm ci)...");
-        Run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], js);
+void NpmCi(string folder, string what)
+{
+    if (!Directory.Exists(folder) || Directory.Exists(Path.Combine(folder, "node_modules")))
+    {
+        return;
     }
 
+    if (!OnPath("npm"))
+    {
+        throw new BuildFailure("npm is missing; install Node.js 20+ (Debian: apt-get install nodejs npm)");
+    }
+
+    Console.WriteLine($"installing {what} (npm ci)...");
+    Run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], folder);
+}
+
+int Package()
+{
+    Deps();
+    Publish();
+    var nupkgs = Path.Combine(root, "artifacts", "nupkg");
+    if (Directory.Exists(nupkgs))
+    {
+        Directory.Delete(nupkgs, recursive: true);
+    }
+
+    Run("dotnet", ["pack", "src/Graystep.Cli/Graystep.Cli.csproj", "-c", "Release", "-nologo", "-v", "q", "-o", nupkgs, "-clp:ErrorsOnly"]);
+    foreach (var nupkg in Directory.EnumerateFiles(nupkgs, "*.nupkg"))
+    {
+        Console.WriteLine($"packed {nupkg} ({new FileInfo(nupkg).Length} bytes)");
+    }
+
+    var vsix = Vsix(Path.Combine(root, "artifacts", "extension"));
+    Console.WriteLine($"packed {vsix} ({new FileInfo(vsix).Length} bytes, limit {VsixLimit})");
     return 0;
+}
+
+// The Azure DevOps extension: tasks/vss-extension.json with the task folder and its runtime node_modules, by tfx.
+string Vsix(string output)
+{
+    var tasks = Path.Combine(root, "tasks");
+    var tfx = Path.Combine(tasks, "node_modules", "tfx-cli", "_build", "tfx-cli.js");
+    if (!File.Exists(tfx))
+    {
+        throw new BuildFailure($"tfx-cli is missing at {tfx}; run ./build.sh deps (npm ci in tasks/)");
+    }
+
+    if (Directory.Exists(output))
+    {
+        Directory.Delete(output, recursive: true);
+    }
+
+    Directory.CreateDirectory(output);
+    Run("node", [tfx, "extension", "create", "--root", tasks, "--manifest-globs", "vss-extension.json",
+        "--output-path", output, "--no-prompt", "--no-color"]);
+    var vsix = Directory.EnumerateFiles(output, "*.vsix").SingleOrDefault()
+        ?? throw new BuildFailure($"tfx extension create left no .vsix in {output}");
+    var size = new FileInfo(vsix).Length;
+    if (size > VsixLimit)
+    {
+        throw new BuildFailure($"{vsix} is {size} bytes; Marketplace and Azure DevOps Server refuse packages over {VsixLimit} bytes");
+    }
+
+    return vsix;
 }
 
 int Test(string[] filter)
@@ -124,6 +186,10 @@ int Test(string[] filter)
         skipped += Count(counters, "notExecuted");
     }
 
+    var (jsPassed, jsFailed) = TaskTests(results);
+    passed += jsPassed;
+    failed += jsFailed;
+
     if (exit != 0 && failed == 0)
     {
         // The build or a test host failed before any result was written: count it, never report green.
@@ -135,6 +201,39 @@ int Test(string[] filter)
         ? $"{passed} passed, {failed} failed, {skipped} skipped"
         : $"{passed} passed, {failed} failed");
     return failed == 0 ? 0 : 1;
+}
+
+// The Azure Pipelines task's tests (node:test: mock runner, schemas, the real entry point against the published CLI),
+// counted from node's JUnit report. A run that leaves no report counts as one failure.
+(int Passed, int Failed) TaskTests(string results)
+{
+    var tests = Path.Combine(root, "tasks", "tests");
+    if (!Directory.Exists(tests))
+    {
+        return (0, 0);
+    }
+
+    Directory.CreateDirectory(results);
+    var report = Path.Combine(results, "tasks-junit.xml");
+    var exit = Run("node", ["--test", "--test-reporter=spec", "--test-reporter-destination=stdout",
+        "--test-reporter=junit", $"--test-reporter-destination={report}", tests], Path.Combine(root, "tasks"), throwOnFailure: false);
+    if (!File.Exists(report))
+    {
+        Console.Error.WriteLine($"error: node --test left no report (exit code {exit})");
+        return (0, 1);
+    }
+
+    var cases = XDocument.Load(report).Descendants("testcase").ToList();
+    var failed = cases.Count(c => c.Element("failure") is not null);
+    var skipped = cases.Count(c => c.Element("skipped") is not null);
+    if (exit != 0 && failed == 0)
+    {
+        Console.Error.WriteLine($"error: node --test exited with {exit} without a failing test");
+        failed = 1;
+    }
+
+    Console.WriteLine($"task tests: {cases.Count - failed - skipped} passed, {failed} failed");
+    return (cases.Count - failed - skipped, failed);
 }
 
 int Bench(string[] benchArgs)

@@ -1,7 +1,9 @@
 using System.Xml;
+using System.Xml.Linq;
 using System.Xml.Schema;
 using Graystep.CiAgents.Jenkins;
 using Graystep.TestKit;
+using Graystep.TestKit.Processes;
 
 namespace Graystep.CiAgents.Tests;
 
@@ -45,6 +47,31 @@ public sealed class JenkinsJUnitSchemaTests
         var errors = Validate(xml);
 
         Assert.Contains(errors, e => e.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_published_CLI_under_Jenkins_leaves_a_valid_file_in_WORKSPACE()
+    {
+        using var temp = new TempDirectory("graystep-junit");
+        var remote = ExampleRemote.Create(temp.Path, "bookinfo", "rollout.yaml", [("http://prometheus.istio-system:9090", "http://127.0.0.1:9")]);
+        var workspace = temp.Combine("jenkins-workspace");
+        Directory.CreateDirectory(workspace);
+        var environment = new Dictionary<string, string?>
+        {
+            ["JENKINS_URL"] = "http://jenkins.example/",
+            ["WORKSPACE"] = workspace,
+            ["GRAYSTEP_WORKSPACE"] = temp.Combine("clones"),
+            ["GRAYSTEP_GIT_AUTHOR_NAME"] = "Jenkins",
+            ["GRAYSTEP_GIT_AUTHOR_EMAIL"] = "jenkins@example.com",
+        };
+
+        var run = await GraystepProcess.RunAsync(["run", remote.SpecPath, "--repo", remote.Remote, "--once"], workspace, environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(run.ExitCode == 0, run.Describe("graystep run --once under Jenkins"));
+        var file = Path.Combine(workspace, JenkinsReport.JUnitFileName);
+        Assert.True(File.Exists(file), run.Describe("graystep run (no graystep-junit.xml)"));
+        Assert.Empty(Validate(File.ReadAllText(file)));
+        Assert.Equal("bookinfo/reviews", XDocument.Load(file).Descendants("testsuite").Single().Attribute("name")!.Value);
     }
 
     private static string WriteThroughAgent(RunReport report)
