@@ -317,6 +317,20 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
         Assert.Empty(scenario.PullRequests());
     }
 
+    [Fact]
+    public async Task A_merge_method_GitHub_does_not_have_is_refused_before_anything_is_pushed()
+    {
+        await using var scenario = await GitOpsScenario.StartAsync(new RolloutOptions { MergeMethod = "rebaseMerge" });
+
+        var result = await scenario.RunAsync().WaitAsync(RunLimit);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("git.mergeMethod rebaseMerge is not a merge GitHub pull requests can complete with", result.Error, StringComparison.Ordinal);
+        Assert.Contains("hint: use merge, squash, rebase for a GitHub repository", result.Error, StringComparison.Ordinal);
+        Assert.Single(await scenario.Server.LogAsync(scenario.Repository, "main"), s => s == "Add the reviews rollout");
+        Assert.Empty(scenario.PullRequests());
+    }
+
     private CliRun Log(CliRun run)
     {
         output.WriteLine(run.ToString());

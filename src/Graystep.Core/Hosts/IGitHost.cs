@@ -22,6 +22,9 @@ public interface IGitHost : IProvider<string>
     /// (plain git). Opening them makes no network call; dispose what is returned.
     /// </summary>
     IPullRequestHost? PullRequests(string remoteUrl);
+
+    /// <summary>The <c>git.mergeMethod</c> values its pull requests can complete with.</summary>
+    IReadOnlyCollection<MergeMethod> MergeMethods => [MergeMethod.Merge, MergeMethod.Squash, MergeMethod.Rebase];
 }
 
 public enum ReviewDecision

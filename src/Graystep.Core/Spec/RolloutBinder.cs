@@ -253,8 +253,9 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
                 case "merge": method = MergeMethod.Merge; break;
                 case "squash": method = MergeMethod.Squash; break;
                 case "rebase": method = MergeMethod.Rebase; break;
+                case "rebaseMerge": method = MergeMethod.RebaseMerge; break;
                 default:
-                    Sink.Report(node, "spec.git.mergeMethod", "unknown mergeMethod " + Quote(node.Value ?? "") + "; use merge, squash or rebase");
+                    Sink.Report(node, "spec.git.mergeMethod", "unknown mergeMethod " + Quote(node.Value ?? "") + "; use merge, squash, rebase or rebaseMerge (Azure Repos only)");
                     break;
             }
         }

@@ -38,6 +38,9 @@ public enum MergeMethod
     Merge,
     Squash,
     Rebase,
+
+    /// <summary>Rebase, then a merge commit (Azure Repos' semi-linear <c>rebaseMerge</c>); GitHub has no such merge.</summary>
+    RebaseMerge,
 }
 
 /// <summary>The rollout spec after parsing and validation. Every field has its default filled in.</summary>

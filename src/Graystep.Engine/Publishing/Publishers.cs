@@ -3,6 +3,7 @@ using Graystep.Core.Errors;
 using Graystep.Core.Hosts;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Secrets;
+using Graystep.Core.Spec;
 using Graystep.Engine.Rollouts;
 
 namespace Graystep.Engine.Publishing;
@@ -33,6 +34,16 @@ public static class Publishers
                 $"{state.Spec.File}: git.pullRequests is true, but pull requests need a git host that has them: {UrlCredentials.Redact(remoteUrl)} is used as plain git (--git-host {host.Id})",
                 ExitCodes.Usage,
                 string.Join(", or ", alternatives) + ", or set git.pullRequests: false to commit each step straight to the branch");
+        }
+
+        if (!host.MergeMethods.Contains(state.Spec.Git.MergeMethod))
+        {
+            pullRequests.Dispose();
+            var method = state.Spec.Git.MergeMethod;
+            throw new GraystepException(
+                $"{state.Spec.File}: git.mergeMethod {MergeMethodNames.Of(method)} is not a merge {host.Name} pull requests can complete with",
+                ExitCodes.InvalidSpec,
+                "use " + string.Join(", ", host.MergeMethods.Select(MergeMethodNames.Of)) + " for a " + host.Name + " repository");
         }
 
         return new PullRequestPublisher(store, pullRequests, branches, observer);

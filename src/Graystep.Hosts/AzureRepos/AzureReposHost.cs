@@ -1,6 +1,7 @@
 using Graystep.Core.Abstractions;
 using Graystep.Core.Hosts;
 using Graystep.Core.Providers;
+using Graystep.Core.Spec;
 
 namespace Graystep.Hosts.AzureRepos;
 
@@ -36,6 +37,8 @@ public sealed class AzureReposHost(ISecretSource secrets, IEnvironment environme
     public string Name => "Azure Repos";
 
     public bool HasPullRequests => true;
+
+    public IReadOnlyCollection<MergeMethod> MergeMethods => [MergeMethod.Merge, MergeMethod.Squash, MergeMethod.Rebase, MergeMethod.RebaseMerge];
 
     public IReadOnlyList<SecretSetting> Secrets => [Token, AccessToken];
 

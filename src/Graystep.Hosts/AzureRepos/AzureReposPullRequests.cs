@@ -282,6 +282,7 @@ public sealed class AzureReposPullRequests : IPullRequestHost
         MergeMethod.Merge => "noFastForward",
         MergeMethod.Squash => "squash",
         MergeMethod.Rebase => "rebase",
+        MergeMethod.RebaseMerge => "rebaseMerge",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 

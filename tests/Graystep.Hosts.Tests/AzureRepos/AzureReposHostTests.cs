@@ -122,6 +122,7 @@ public sealed class AzureReposHostTests(AzureStandInFixture fixture) : IClassFix
     [InlineData(MergeMethod.Squash, "squash")]
     [InlineData(MergeMethod.Merge, "noFastForward")]
     [InlineData(MergeMethod.Rebase, "rebase")]
+    [InlineData(MergeMethod.RebaseMerge, "rebaseMerge")]
     public async Task Completion_sends_the_merge_strategy_and_deletes_the_source_branch(MergeMethod method, string strategy)
     {
         var repository = await fixture.NewRepositoryAsync();
