@@ -148,7 +148,7 @@ public sealed class ValidateProblemTests
             Spec.Edit("interval: 1m\n    threshold", "interval: 1 minute\n    threshold") + "  git:\n    mergeMethod: fast-forward\n    pullRequests: maybe\n  sync:\n    kind: argo\n",
             """
             app/rollout.yaml:16:15: error: spec.analysis.interval: invalid duration "1 minute"; use Go syntax such as 30s, 1m, 1m30s, 500ms or 1h
-            app/rollout.yaml:26:18: error: spec.git.mergeMethod: unknown mergeMethod "fast-forward"; use merge, squash or rebase
+            app/rollout.yaml:26:18: error: spec.git.mergeMethod: unknown mergeMethod "fast-forward"; use merge, squash, rebase or rebaseMerge (Azure Repos only)
             app/rollout.yaml:27:19: error: spec.git.pullRequests: expected true or false, got "maybe"
             app/rollout.yaml:29:11: error: spec.sync.kind: unknown sync kind "argo"; did you mean "argocd"?
             error: 4 problems in 1 file; fix them and run graystep validate again
