@@ -113,6 +113,19 @@ public sealed class FailureReportTests
     }
 
     [Fact]
+    public void Azure_lists_a_failure_without_a_place_as_one_error_issue()
+    {
+        var capture = new Capture(FakeEnvironment.Of(("TF_BUILD", "True")));
+
+        new AzurePipelinesAgent().CreateWriter(capture.Sinks).ReportFailure("remote unreachable;]\n##vso[task.complete result=Succeeded;]", []);
+
+        var lines = capture.Log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("##vso[task.logissue type=error;]remote unreachable;]%0A##vso[task.complete result=Succeeded;]", lines[0]);
+        Assert.Single(lines, l => l.StartsWith("##vso[task.logissue", StringComparison.Ordinal));
+        Assert.Equal("##vso[task.complete result=Failed;]graystep failed: remote unreachable;]%0A##vso[task.complete result=Succeeded;]", lines[^1]);
+    }
+
+    [Fact]
     public void Jenkins_writes_a_failed_report_and_a_failed_junit_case()
     {
         var capture = new Capture(FakeEnvironment.Of(("JENKINS_URL", "http://jenkins/"), ("WORKSPACE", "/ws")));

@@ -73,6 +73,9 @@ public static class AzurePipelinesCommands
         + SetOutputVariable("reason", reason)
         + Command("task.complete", [new("result", "Failed")], $"graystep failed: {reason}");
 
+    /// <summary><c>##vso[task.logissue type=error;]message</c>: a failure that is not about a place in a file.</summary>
+    public static string ErrorIssue(string message) => Command("task.logissue", [new("type", "error")], message);
+
     /// <summary><c>##vso[task.logissue type=error;sourcepath=F;linenumber=L;columnnumber=C;]message</c>.</summary>
     public static string LogIssue(Problem problem, string? sourcesDirectory)
     {

@@ -38,7 +38,14 @@ internal sealed class AzurePipelinesWriter(CiSinks sinks, string? sourcesDirecto
 
     public void ReportFailure(string reason, IReadOnlyList<Problem> problems)
     {
+        ArgumentNullException.ThrowIfNull(problems);
         ReportProblems(problems);
+        if (problems.Count == 0)
+        {
+            // The agent lists issues on the run's summary; stderr alone would leave the failure without one.
+            Log(AzurePipelinesCommands.ErrorIssue(_mask.Apply(reason)));
+        }
+
         Log(AzurePipelinesCommands.FailureOutputs(_mask.Apply(reason)));
     }
 
