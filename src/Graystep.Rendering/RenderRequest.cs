@@ -17,10 +17,11 @@ public sealed record RenderRequest(
     TrafficSplit Traffic)
 {
     /// <summary>
-    /// Folders (relative, '/'-separated, "" for the root) that hold another rollout's spec: their manifests belong to
-    /// that rollout (or to both), so they are never passed through into this one's output.
+    /// Folders (relative, '/'-separated, "" for the root) whose manifests are not this rollout's templates, so they
+    /// are never passed through into its output: the output folder itself (files others put there), and the folders
+    /// that hold another rollout's spec (their manifests belong to that rollout, or to both).
     /// </summary>
-    public IReadOnlyList<string> OtherRolloutFolders { get; init; } = [];
+    public IReadOnlyList<string> NotTemplateFolders { get; init; } = [];
 }
 
 /// <summary>One file of the output folder: a name relative to that folder, and its exact text.</summary>

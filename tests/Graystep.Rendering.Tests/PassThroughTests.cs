@@ -160,7 +160,7 @@ public sealed class PassThroughTests
         var theirs = Manifests.Parse("ratings/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ratings, namespace: bookinfo}\ndata: {a: b}\n");
         var mine = Manifests.Parse("templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: reviews, namespace: bookinfo}\ndata: {a: b}\n");
 
-        var output = _renderer.Render(request with { Manifests = [.. request.Manifests, .. theirs, .. mine], OtherRolloutFolders = ["ratings"] });
+        var output = _renderer.Render(request with { Manifests = [.. request.Manifests, .. theirs, .. mine], NotTemplateFolders = ["ratings"] });
 
         Assert.Equal(["ConfigMap reviews"], output.PassedThrough.Select(p => $"{p.Kind} {p.Name}"));
     }

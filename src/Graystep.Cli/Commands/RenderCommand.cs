@@ -67,7 +67,8 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
             var what = canary is null ? $"{stable.Name} at 100%" : $"{stable.Name} (stable) and {canary.Name} (canary, {Describe(spec, traffic)})";
             Context.Out.WriteLine($"rendered {spec.Id}: {what} into {loaded.OutputPath}/");
             Context.Out.WriteLine(changed.Count == 0 ? "  no file changed" : string.Join(Environment.NewLine, changed.Select(c => "  " + c)));
-            foreach (var passed in output.PassedThrough)
+            // Said when it is news (its file changed) or asked for, so that rendering again stays quiet.
+            foreach (var passed in output.PassedThrough.Where(p => Settings.Verbose || changed.Contains(p.OutputFile)))
             {
                 Context.Out.WriteLine($"  passed through as written: {passed.Kind} {passed.Name} ({passed.File}:{passed.Line})");
             }

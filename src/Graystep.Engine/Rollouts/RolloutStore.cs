@@ -151,9 +151,10 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
         ArgumentNullException.ThrowIfNull(loaded);
         output = renderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic)
         {
-            OtherRolloutFolders = [.. loaded.Set.RolloutFiles
+            NotTemplateFolders = [.. loaded.Set.RolloutFiles
                 .Where(f => !string.Equals(f, loaded.Spec.File, StringComparison.Ordinal))
                 .Select(f => (Path.GetDirectoryName(f) ?? string.Empty).Replace('\\', '/'))
+                .Append(loaded.OutputPath)
                 .Distinct(StringComparer.Ordinal)],
         });
         return new OutputWriter(files, WorkTree(files, root, loaded)).Write(Path.Combine(root, loaded.OutputPath), output);

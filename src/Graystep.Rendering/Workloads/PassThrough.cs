@@ -5,7 +5,8 @@ using Graystep.Rendering.Yaml;
 namespace Graystep.Rendering.Workloads;
 
 /// <summary>One object of the templates that reaches the output as the user wrote it.</summary>
-public sealed record PassedThrough(string Kind, string Name, string File, int Line);
+/// <param name="OutputFile">Its file in the output folder.</param>
+public sealed record PassedThrough(string Kind, string Name, string File, int Line, string OutputFile);
 
 /// <summary>
 /// Every object under the spec's folder that Graystep does not render its own objects from (a ServiceAccount, a
@@ -24,7 +25,7 @@ internal static class PassThrough
         {
             if (doc.IsRendered || doc.Kind is null || doc.ApiVersion is null || app.Consumed(doc) ||
                 ToolGroups.Any(g => doc.ApiVersion.StartsWith(g, StringComparison.Ordinal)) ||
-                request.OtherRolloutFolders.Any(f => f.Length == 0 || doc.File.StartsWith(f + "/", StringComparison.Ordinal)))
+                request.NotTemplateFolders.Any(f => f.Length == 0 || doc.File.StartsWith(f + "/", StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -38,7 +39,7 @@ internal static class PassThrough
             }
 
             KubeObject.Normalize(obj);
-            yield return (obj, new PassedThrough(doc.Kind, doc.Name ?? string.Empty, doc.File, doc.Line));
+            yield return (obj, new PassedThrough(doc.Kind, doc.Name ?? string.Empty, doc.File, doc.Line, KubeObject.FileName(obj)));
         }
     }
 }
