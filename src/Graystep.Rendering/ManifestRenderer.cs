@@ -59,6 +59,8 @@ public sealed class ManifestRenderer
 
         var context = new RoutingContext(spec, app, request.Stable, request.Canary, request.Traffic);
         objects.AddRange(router.Render(context));
+        var passed = PassThrough.Objects(request, app, router, context).ToList();
+        objects.AddRange(passed.Select(p => p.Object));
 
         var files = new List<RenderedFile>();
         foreach (var obj in objects)
@@ -77,7 +79,7 @@ public sealed class ManifestRenderer
 
         files.Add(new RenderedFile(KustomizationFile, Kustomization(files.Select(f => f.RelativePath))));
         files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return new RenderedOutput(files);
+        return new RenderedOutput(files) { PassedThrough = [.. passed.Select(p => p.Source)] };
     }
 
     private static string Document(YamlNode node) =>

@@ -14,7 +14,15 @@ public sealed record RenderRequest(
     IReadOnlyList<ManifestDocument> Manifests,
     VersionRef Stable,
     VersionRef? Canary,
-    TrafficSplit Traffic);
+    TrafficSplit Traffic)
+{
+    /// <summary>
+    /// Folders (relative, '/'-separated, "" for the root) whose manifests are not this rollout's templates, so they
+    /// are never passed through into its output: the output folder itself (files others put there), and the folders
+    /// that hold another rollout's spec (their manifests belong to that rollout, or to both).
+    /// </summary>
+    public IReadOnlyList<string> NotTemplateFolders { get; init; } = [];
+}
 
 /// <summary>One file of the output folder: a name relative to that folder, and its exact text.</summary>
 public sealed record RenderedFile(string RelativePath, string Content);
@@ -22,6 +30,9 @@ public sealed record RenderedFile(string RelativePath, string Content);
 /// <summary>The whole output folder, sorted by path (ordinal). Includes <c>kustomization.yaml</c>.</summary>
 public sealed record RenderedOutput(IReadOnlyList<RenderedFile> Files)
 {
+    /// <summary>The template objects written to the output as the user wrote them.</summary>
+    public IReadOnlyList<Workloads.PassedThrough> PassedThrough { get; init; } = [];
+
     public RenderedFile? Find(string relativePath) =>
         Files.FirstOrDefault(f => string.Equals(f.RelativePath, relativePath, StringComparison.Ordinal));
 

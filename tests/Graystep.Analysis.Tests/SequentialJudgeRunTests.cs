@@ -86,6 +86,87 @@ public sealed class SequentialJudgeRunTests
         Expect.Contains("failedChecks: 0", repo.ReadFile(Bookinfo.StatusFile)!);
     }
 
+    /// <summary>
+    /// Two MetricTemplates that count the app's own requests (here: the sidecar's, by workload); each selects the
+    /// version with {{ target }}, so the judge runs them once for the canary and once for the stable version.
+    /// </summary>
+    private static readonly Dictionary<string, string> CounterTemplates = new()
+    {
+        ["judge-counters.yaml"] = """
+            apiVersion: flagger.app/v1beta1
+            kind: MetricTemplate
+            metadata:
+              name: server-errors
+              namespace: bookinfo
+            spec:
+              provider:
+                type: prometheus
+              query: |
+                sum(increase(istio_requests_total{destination_workload_namespace="{{ namespace }}",
+                  destination_workload="{{ target }}", response_code=~"5.."}[{{ interval }}]))
+            ---
+            apiVersion: flagger.app/v1beta1
+            kind: MetricTemplate
+            metadata:
+              name: all-requests
+              namespace: bookinfo
+            spec:
+              provider:
+                type: prometheus
+              query: |
+                sum(increase(istio_requests_total{destination_workload_namespace="{{ namespace }}",
+                  destination_workload="{{ target }}"}[{{ interval }}]))
+            """,
+    };
+
+    private const string TemplateJudged = """
+        interval: 3s
+        threshold: 2
+        stepWeights: [50]
+        judge: {kind: sequential, alpha: 0.01, minimumEffect: 2, maxDuration: 60s, onInconclusive: hold}
+        metrics:
+          - name: checkout-errors
+            counters:
+              events: {name: server-errors}
+              total: {name: all-requests}
+        """;
+
+    [PrometheusFact]
+    public async Task A_templated_metric_is_judged_per_version_and_a_shared_incident_is_promoted()
+    {
+        await using var rig = await MetricsRig.StartAsync(Bookinfo.Namespace, Bookinfo.Service,
+            (Bookinfo.StableWorkload, Traffic.WithErrors(0.10, 100)), (Bookinfo.CanaryWorkload, Traffic.WithErrors(0.10, 100)));
+        using var repo = Bookinfo.Repo(TemplateJudged, sync: "kind: delay\ndelay: 1s", files: CounterTemplates);
+
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var commits = repo.RolloutCommits();
+        Assert.Equal("promote", commits[^1].Action);
+        var row = JudgeRow(commits[^1].Body, "checkout-errors");
+        Assert.Equal("pass", row[^1]);
+        Assert.Matches(@"^\d+/\d+ events$", row[1]);
+        Assert.Matches(@"^\d+/\d+ events$", row[2]);
+    }
+
+    [PrometheusFact]
+    public async Task A_templated_metric_with_ten_times_the_errors_on_the_canary_fails_the_judge()
+    {
+        await using var rig = await MetricsRig.StartAsync(Bookinfo.Namespace, Bookinfo.Service,
+            (Bookinfo.StableWorkload, Traffic.WithErrors(0.01, 100)), (Bookinfo.CanaryWorkload, Traffic.WithErrors(0.10, 100)));
+        using var repo = Bookinfo.Repo(TemplateJudged, sync: "kind: delay\ndelay: 1s", files: CounterTemplates);
+
+        var result = await repo.GraystepAsync(Bookinfo.RunV2(repo, rig.Address), Bookinfo.RunBound);
+
+        Assert.True(result.ExitCode == 4, result.ToString());
+        var rollback = repo.RolloutCommits()[^1];
+        Assert.Equal("rollback", rollback.Action);
+        Expect.Matches(@"^Reason: the sequential judge found v2 worse than v1: checkout-errors ratio \d+\.\d\d \[\d+\.\d\d, (\d+\.\d\d|inf)\]$", rollback.Body);
+        var row = JudgeRow(rollback.Body, "checkout-errors");
+        Assert.Equal("fail", row[^1]);
+        Assert.InRange(double.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture), 4, 25);
+    }
+
     /// <summary>The judge block's row for <paramref name="metric"/>, split on runs of two or more spaces.</summary>
     private static string[] JudgeRow(string body, string metric)
     {

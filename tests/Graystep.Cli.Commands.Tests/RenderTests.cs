@@ -34,7 +34,7 @@ public sealed class RenderTests : IDisposable
         ["bookinfo"] = ["deployment-reviews-v1.yaml", "deployment-reviews-{0}.yaml", "destinationrule-reviews.yaml", "kustomization.yaml", "service-reviews.yaml", "virtualservice-reviews.yaml"],
         ["gateway-api"] = ["deployment-podinfo-v1.yaml", "deployment-podinfo-{0}.yaml", "httproute-podinfo.yaml", "kustomization.yaml", "service-podinfo-v1.yaml", "service-podinfo-{0}.yaml", "service-podinfo.yaml"],
         ["k8sdemo-nginx"] = ["deployment-hello-v1.yaml", "deployment-hello-{0}.yaml", "ingress-hello-canary.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-v1.yaml", "service-hello-{0}.yaml", "service-hello.yaml"],
-        ["k8sdemo-nginx-bluegreen"] = ["deployment-hello-v1.yaml", "deployment-hello-{0}.yaml", "kustomization.yaml", "service-hello-canary.yaml", "service-hello.yaml"],
+        ["k8sdemo-nginx-bluegreen"] = ["deployment-hello-v1.yaml", "deployment-hello-{0}.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-canary.yaml", "service-hello.yaml"],
         ["podinfo-flagger"] = ["deployment-podinfo-6-0-0.yaml", "deployment-podinfo-{0}.yaml", "destinationrule-podinfo.yaml", "horizontalpodautoscaler-podinfo-6-0-0.yaml", "horizontalpodautoscaler-podinfo-{0}.yaml", "kustomization.yaml", "service-podinfo.yaml", "virtualservice-podinfo.yaml"],
     };
 
@@ -67,7 +67,8 @@ public sealed class RenderTests : IDisposable
         var stable = Stable.GetValueOrDefault(example, "v1");
         Assert.Equal(
             $"rendered {Ids[example]}: {stable} (stable) and {version} (canary, {Traffic(example, weight)}) into {example}/rendered/\n" +
-            string.Concat(files.Select(f => "  " + f + "\n")),
+            string.Concat(files.Select(f => "  " + f + "\n")) +
+            (example == "k8sdemo-nginx-bluegreen" ? $"  passed through as written: Ingress hello ({example}/templates/hello-ingress.yaml:2)\n" : string.Empty),
             result.Out);
         Assert.Equal(files.Select(f => $"{example}/rendered/{f}"), FolderState.Of(_temp.Path).ChangedSince(before));
         var after = FolderState.Of(_temp.Path);
@@ -252,7 +253,8 @@ public sealed class RenderTests : IDisposable
                 "service-podinfo-v1.yaml",
                 "service-podinfo-v2.yaml",
                 "service-podinfo.yaml"
-              ]
+              ],
+              "passedThrough": []
             }
 
             """,

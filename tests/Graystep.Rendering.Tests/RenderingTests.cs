@@ -197,7 +197,9 @@ public sealed class RenderingTests
             Assert.Equal(version, (string)selector["version"]!);
         }
 
-        Assert.DoesNotContain(output.Paths, p => p.Contains("other-budget", StringComparison.Ordinal));
+        // A budget for other pods is not the app's: it is not copied per version, but passed through as written.
+        Assert.Single(output.Paths, p => p.Contains("other-budget", StringComparison.Ordinal));
+        Assert.Equal(["PodDisruptionBudget other-budget"], output.PassedThrough.Select(p => $"{p.Kind} {p.Name}"));
     }
 
     [Fact]

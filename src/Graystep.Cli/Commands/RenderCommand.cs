@@ -45,7 +45,7 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
             throw new GraystepException($"--weight {w}: blue/green switches all traffic at once", ExitCodes.Usage, "use --weight 0 (stable) or --weight 100 (switched)");
         }
 
-        var changed = RolloutStore.RenderOutput(Context.Files, providers.Renderer, Context.WorkingDirectory, loaded, stable, canary, traffic);
+        var changed = RolloutStore.RenderOutput(Context.Files, providers.Renderer, Context.WorkingDirectory, loaded, stable, canary, traffic, out var output);
         if (Json)
         {
             Context.Out.WriteLine(new JsonObject
@@ -56,6 +56,10 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
                 ["canary"] = canary?.Name,
                 ["weight"] = canary is null ? 0 : w,
                 ["changed"] = new JsonArray([.. changed.Select(c => (JsonNode)c)]),
+                ["passedThrough"] = new JsonArray([.. output.PassedThrough.Select(p => (JsonNode)new JsonObject
+                {
+                    ["kind"] = p.Kind, ["name"] = p.Name, ["file"] = p.File, ["line"] = p.Line,
+                })]),
             }.ToJsonString(JsonOutput.Options));
         }
         else
@@ -63,6 +67,11 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
             var what = canary is null ? $"{stable.Name} at 100%" : $"{stable.Name} (stable) and {canary.Name} (canary, {Describe(spec, traffic)})";
             Context.Out.WriteLine($"rendered {spec.Id}: {what} into {loaded.OutputPath}/");
             Context.Out.WriteLine(changed.Count == 0 ? "  no file changed" : string.Join(Environment.NewLine, changed.Select(c => "  " + c)));
+            // Said when it is news (its file changed) or asked for, so that rendering again stays quiet.
+            foreach (var passed in output.PassedThrough.Where(p => Settings.Verbose || changed.Contains(p.OutputFile)))
+            {
+                Context.Out.WriteLine($"  passed through as written: {passed.Kind} {passed.Name} ({passed.File}:{passed.Line})");
+            }
         }
 
         return ExitCodes.Success;

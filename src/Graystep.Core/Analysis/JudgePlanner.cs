@@ -29,13 +29,16 @@ public sealed record CounterPlan(
 /// </summary>
 public static class JudgePlanner
 {
-    /// <summary>True when the sequential judge compares this metric (the built-ins of a provider with counters).</summary>
+    /// <summary>
+    /// True when the sequential judge compares this metric: a metric with its own <c>counters</c> templates, or a
+    /// built-in of a provider with counter queries.
+    /// </summary>
     public static bool IsJudged(RolloutSpec spec, MetricSpec metric)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(metric);
-        return spec.Analysis.Judge.IsSequential && metric.TemplateRef is null && string.IsNullOrWhiteSpace(metric.Query) &&
-            BuiltinQueries.IsBuiltin(metric.Name) && spec.Provider.Queries.Counters is not null;
+        return spec.Analysis.Judge.IsSequential && (metric.Counters is not null || (metric.TemplateRef is null && string.IsNullOrWhiteSpace(metric.Query) &&
+            BuiltinQueries.IsBuiltin(metric.Name) && spec.Provider.Queries.Counters is not null));
     }
 
     /// <summary>The alpha of each judged metric: the rollout's alpha split evenly across them.</summary>
@@ -52,7 +55,6 @@ public static class JudgePlanner
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(providers);
         var spec = context.Spec;
-        var counters = spec.Provider.Queries.Counters ?? throw new InvalidOperationException($"provider {spec.Provider.Id} has no counter queries");
         var since = context.JudgeSince ?? context.AppliedAt;
         var window = now - since <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Floor((now - since).TotalSeconds));
         var duration = metric.Name == BuiltinQueries.DurationName;
@@ -62,6 +64,13 @@ public static class JudgePlanner
         {
             return (null, Decided(Verdict.NoData, "the step was applied less than a second ago: there is no window to measure yet"));
         }
+
+        if (metric.Counters is { } own)
+        {
+            return TemplateCounters.Plan(context, metric, own, window, metricsServerOverride, providers);
+        }
+
+        var counters = spec.Provider.Queries.Counters ?? throw new InvalidOperationException($"provider {spec.Provider.Id} has no counter queries");
 
         var addressText = metricsServerOverride?.OriginalString ?? spec.MetricsServer;
         if (string.IsNullOrWhiteSpace(addressText))

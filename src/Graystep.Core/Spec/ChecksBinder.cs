@@ -29,12 +29,13 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
             var templateRef = Map(item, "templateRef");
             var query = Scalar(item, "query");
             var builtin = BuiltinQueries.IsBuiltin(name);
+            var counters = BindCounters(item, itemPath, judge);
 
             if (templateRef is not null && query is not null)
             {
                 Sink.Report(KeyAt(item, "query", item.Start), itemPath + ".query", "query cannot be combined with templateRef; keep the templateRef");
             }
-            else if (!builtin && templateRef is null && query is null && name.Length > 0)
+            else if (!builtin && templateRef is null && query is null && counters is null && name.Length > 0)
             {
                 var suggestion = Suggest.Closest(name, BuiltinQueries.Names);
                 Sink.Report(Child(item, "name")!, itemPath + ".name", "metric " + Quote(name) + " is not built in; " +
@@ -46,15 +47,47 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
             {
                 Name = name,
                 Interval = interval,
-                ThresholdRange = BindThresholdRange(item, itemPath, name, judge.IsSequential && builtin),
+                ThresholdRange = BindThresholdRange(item, itemPath, name, judge.IsSequential && (builtin || counters is not null)),
                 TemplateRef = Scalar(templateRef, "name"),
                 TemplateNamespace = Scalar(templateRef, "namespace"),
                 TemplateVariables = StringMap(Map(item, "templateVariables")),
                 Query = query,
+                Counters = counters,
             });
+
+            if (counters is not null && templateRef is null && query is null && !builtin && Has(item, "thresholdRange"))
+            {
+                // Nothing would compute the value a threshold bounds: the counters are compared, not bounded.
+                Sink.Report(KeyAt(item, "thresholdRange", item.Start), itemPath + ".thresholdRange",
+                    "thresholdRange needs a templateRef or query to check; the counters are judged canary against stable. Add a templateRef for an absolute guard, or remove thresholdRange");
+            }
         }
 
         return metrics;
+    }
+
+    /// <summary>
+    /// Graystep's <c>counters</c> of a metric: two MetricTemplates the sequential judge runs once per version. Only
+    /// the sequential judge reads them; under the threshold rule they would be silently ignored, so they are refused.
+    /// </summary>
+    private MetricCounters? BindCounters(YamlMappingNode item, string path, JudgeSpec judge)
+    {
+        if (Map(item, "counters") is not { } counters)
+        {
+            return null;
+        }
+
+        if (!judge.IsSequential)
+        {
+            Sink.Report(KeyAt(item, "counters", item.Start), path + ".counters",
+                "counters are read by the sequential judge only; set analysis.judge.kind: sequential, or remove counters");
+        }
+
+        var events = Map(counters, "events");
+        var total = Map(counters, "total");
+        return Scalar(events, "name") is { Length: > 0 } eventsName && Scalar(total, "name") is { Length: > 0 } totalName
+            ? new MetricCounters(new MetricTemplateRef(eventsName, Scalar(events, "namespace")), new MetricTemplateRef(totalName, Scalar(total, "namespace")))
+            : null;
     }
 
     private void CheckName(YamlMappingNode item, string path, string what)

@@ -159,7 +159,7 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
                 continue;
             }
 
-            if (Has(m, "templateRef"))
+            if (Has(m, "templateRef") || Has(m, "counters"))
             {
                 draft.TemplateMetrics.Add((bound, i, m));
             }

@@ -239,7 +239,27 @@ public sealed record MetricSpec
 
     /// <summary>The MetricTemplate <see cref="TemplateRef"/> resolved to; null for built-in metrics and inline queries.</summary>
     public MetricTemplate? Template { get; init; }
+
+    /// <summary>
+    /// Graystep's <c>counters</c>: the two MetricTemplates the sequential judge runs once per version (events and
+    /// total); null when the metric is judged by its threshold only, or is a built-in with the provider's counters.
+    /// </summary>
+    public MetricCounters? Counters { get; init; }
 }
+
+/// <summary>A reference to a MetricTemplate by name (and namespace, else the rollout's).</summary>
+public sealed record MetricTemplateRef(string Name, string? Namespace)
+{
+    /// <summary>The MetricTemplate it resolved to during validation; null before.</summary>
+    public MetricTemplate? Template { get; init; }
+}
+
+/// <summary>
+/// The counters the sequential judge compares for a templated metric: <see cref="Events"/> counts the bad events
+/// (errors, slow requests) and <see cref="Total"/> every request, each over <c>{{ interval }}</c> for the workload
+/// <c>{{ target }}</c>. Both are run once with the canary's workload and once with the stable's.
+/// </summary>
+public sealed record MetricCounters(MetricTemplateRef Events, MetricTemplateRef Total);
 
 public enum WebhookType
 {

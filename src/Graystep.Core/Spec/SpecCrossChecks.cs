@@ -81,7 +81,7 @@ internal sealed class SpecCrossChecks
         var metrics = spec.Analysis.Metrics.ToList();
         foreach (var (bound, item, node) in draft.TemplateMetrics)
         {
-            metrics[bound] = ResolveTemplate(draft, metrics[bound], item, node);
+            metrics[bound] = ResolveCounters(draft, ResolveTemplate(draft, metrics[bound], item, node), item, node);
         }
 
         draft.Spec = spec with
@@ -175,26 +175,10 @@ internal sealed class SpecCrossChecks
 
         var path = "spec.analysis.metrics[" + index.ToString(CultureInfo.InvariantCulture) + "]";
         var ns = metric.TemplateNamespace ?? draft.Spec.Namespace;
-        var candidates = templatesByName.TryGetValue(name, out var named)
-            ? named.Where(t => !t.NamespaceGiven || t.Template.Namespace == ns).ToList()
-            : [];
-        if (candidates.Count == 0)
+        var template = Lookup(draft, name, ns, Key(node, "templateRef")!.Start, path + ".templateRef", "templateRef");
+        if (template is null)
         {
-            var suggestion = Suggest.Closest(name, templatesByName.Keys);
-            var fix = named is { Count: > 0 } ? "; one is defined in namespace " + named[0].Template.Namespace + " at " + At(named[0].Document) + "; set templateRef.namespace to it"
-                : suggestion is not null ? "; did you mean " + Quote(suggestion) + "?"
-                : "; add a flagger.app/v1beta1 MetricTemplate named " + Quote(name) + " in a YAML file under " +
-                  (draft.Folder.Length == 0 ? "the repository" : draft.Folder) + ", or fix templateRef";
-            draft.Report(Key(node, "templateRef")!.Start, path + ".templateRef",
-                "MetricTemplate " + Quote(name) + " not found in namespace " + ns + fix);
             return metric;
-        }
-
-        // The nearest definition wins: the one sharing the longest folder with the spec.
-        var template = candidates.OrderByDescending(t => CommonPrefix(RolloutBinder.FolderOf(t.Document.File), draft.Folder)).First();
-        if (!template.Valid)
-        {
-            draft.Valid = false;
         }
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
@@ -208,6 +192,83 @@ internal sealed class SpecCrossChecks
         }
 
         return metric with { Template = template.Template, TemplateNamespace = ns };
+    }
+
+    /// <summary>
+    /// The MetricTemplate <paramref name="name"/> in <paramref name="ns"/> as the spec in <paramref name="draft"/>
+    /// sees it (the nearest definition wins: the one sharing the longest folder with the spec), or null after
+    /// reporting why it was not found.
+    /// </summary>
+    private TemplateDraft? Lookup(RolloutDraft draft, string name, string ns, YamlDotNet.Core.Mark at, string path, string field)
+    {
+        var candidates = templatesByName.TryGetValue(name, out var named)
+            ? named.Where(t => !t.NamespaceGiven || t.Template.Namespace == ns).ToList()
+            : [];
+        if (candidates.Count == 0)
+        {
+            var suggestion = Suggest.Closest(name, templatesByName.Keys);
+            var fix = named is { Count: > 0 } ? "; one is defined in namespace " + named[0].Template.Namespace + " at " + At(named[0].Document) + "; set " + field + ".namespace to it"
+                : suggestion is not null ? "; did you mean " + Quote(suggestion) + "?"
+                : "; add a flagger.app/v1beta1 MetricTemplate named " + Quote(name) + " in a YAML file under " +
+                  (draft.Folder.Length == 0 ? "the repository" : draft.Folder) + ", or fix " + field;
+            draft.Report(at, path, "MetricTemplate " + Quote(name) + " not found in namespace " + ns + fix);
+            return null;
+        }
+
+        var template = candidates.OrderByDescending(t => CommonPrefix(RolloutBinder.FolderOf(t.Document.File), draft.Folder)).First();
+        if (!template.Valid)
+        {
+            draft.Valid = false;
+        }
+
+        return template;
+    }
+
+    /// <summary>
+    /// Resolves a metric's <c>counters</c> templates. Each must select the version with <c>{{ target }}</c>: the judge
+    /// runs it once for the canary's workload and once for the stable's, and a query that ignores the target would
+    /// count the same requests twice and never tell the versions apart.
+    /// </summary>
+    private MetricSpec ResolveCounters(RolloutDraft draft, MetricSpec metric, int index, YamlMappingNode node)
+    {
+        if (metric.Counters is not { } counters || Map(node, "counters") is not { } countersNode)
+        {
+            return metric;
+        }
+
+        var path = "spec.analysis.metrics[" + index.ToString(CultureInfo.InvariantCulture) + "].counters";
+        MetricTemplateRef? Resolve(MetricTemplateRef reference, string key)
+        {
+            var at = Key(countersNode, key)!.Start;
+            var ns = reference.Namespace ?? draft.Spec.Namespace;
+            var found = Lookup(draft, reference.Name, ns, at, path + "." + key, "counters." + key);
+            if (found is null)
+            {
+                return null;
+            }
+
+            if (!TemplateQuery.Tokens(found.Template.Query, out _).Any(t => t.Name == "target"))
+            {
+                draft.Report(at, path + "." + key,
+                    "MetricTemplate " + Quote(reference.Name) + " (" + At(found.Document) + ") does not use {{ target }}; the judge runs it once per version, " +
+                    "so its query must select the version's workload, e.g. destination_workload=\"{{ target }}\"");
+            }
+
+            foreach (var (variable, text) in found.Variables)
+            {
+                if (!metric.TemplateVariables.ContainsKey(variable))
+                {
+                    draft.Report(at, path + "." + key,
+                        "MetricTemplate " + Quote(reference.Name) + " uses " + text + ", but templateVariables has no " + Quote(variable));
+                }
+            }
+
+            return reference with { Namespace = ns, Template = found.Template };
+        }
+
+        var events = Resolve(counters.Events, "events");
+        var total = Resolve(counters.Total, "total");
+        return events is null || total is null ? metric : metric with { Counters = new MetricCounters(events, total) };
     }
 
     public void CheckUnique(List<RolloutDraft> rollouts)

@@ -105,6 +105,10 @@ internal static class SpecSchemas
         new Field("queryParams", MapOf(Of(QueryParamMatch))),
         new Field("sourceLabels", StringMap));
 
+    private static readonly ObjectSchema TemplateRef = new(
+        new Field("name", Text, Required: true),
+        new Field("namespace", Text));
+
     private static readonly ObjectSchema Metric = new(
         new Field("name", Text, Required: true),
         new Field("interval", Duration),
@@ -116,7 +120,10 @@ internal static class SpecSchemas
         new Field("templateRef", Of(new ObjectSchema(
             new Field("name", Text, Required: true),
             new Field("namespace", Text)))),
-        new Field("templateVariables", StringMap));
+        new Field("templateVariables", StringMap),
+        new Field("counters", Of(new ObjectSchema(
+            new Field("events", Of(TemplateRef), Required: true),
+            new Field("total", Of(TemplateRef), Required: true)))));
 
     private static readonly ObjectSchema Alert = new(
         new Field("name", Text, Required: true),

@@ -141,9 +141,22 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
     }
 
     /// <summary>Renders the manifests into the output folder only; returns the changed paths inside it.</summary>
-    public static IReadOnlyList<string> RenderOutput(IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic)
+    public static IReadOnlyList<string> RenderOutput(IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic) =>
+        RenderOutput(files, renderer, root, loaded, stable, canary, traffic, out _);
+
+    /// <summary>As above, and what was rendered (which template objects were passed through).</summary>
+    public static IReadOnlyList<string> RenderOutput(
+        IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic, out RenderedOutput output)
     {
-        var output = renderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic));
+        ArgumentNullException.ThrowIfNull(loaded);
+        output = renderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic)
+        {
+            NotTemplateFolders = [.. loaded.Set.RolloutFiles
+                .Where(f => !string.Equals(f, loaded.Spec.File, StringComparison.Ordinal))
+                .Select(f => (Path.GetDirectoryName(f) ?? string.Empty).Replace('\\', '/'))
+                .Append(loaded.OutputPath)
+                .Distinct(StringComparer.Ordinal)],
+        });
         return new OutputWriter(files, WorkTree(files, root, loaded)).Write(Path.Combine(root, loaded.OutputPath), output);
     }
 

@@ -25,6 +25,12 @@ public abstract class Router : IProvider<string>
     public bool IsSupported(string input) => Descriptor.IsNamed(input);
 
     internal abstract IEnumerable<YamlMap> Render(RoutingContext context);
+
+    /// <summary>
+    /// Why a routing object the user wrote cannot be passed through beside this router's own (it routes the
+    /// service Graystep routes, so the two would fight over the traffic), or null when it can.
+    /// </summary>
+    internal virtual string? Conflict(YamlMap obj, RoutingContext context) => null;
 }
 
 /// <summary>What a router needs: the spec, the templates, the live versions and the traffic split.</summary>

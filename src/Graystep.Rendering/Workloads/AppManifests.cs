@@ -17,8 +17,10 @@ internal sealed class AppManifests
         IReadOnlyList<YamlMap> otherServices,
         YamlMap? autoscaler,
         IReadOnlyList<YamlMap> disruptionBudgets,
-        IReadOnlyList<ManifestDocument> candidates)
+        IReadOnlyList<ManifestDocument> candidates,
+        IEnumerable<ManifestDocument> consumed)
     {
+        _consumed.UnionWith(consumed);
         Target = target;
         ServiceName = serviceName;
         Service = service;
@@ -52,6 +54,11 @@ internal sealed class AppManifests
 
     private IReadOnlyList<ManifestDocument> Candidates { get; }
 
+    private readonly HashSet<ManifestDocument> _consumed = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Whether Graystep renders its own objects from <paramref name="doc"/> (the target, its Services, ...).</summary>
+    public bool Consumed(ManifestDocument doc) => _consumed.Contains(doc);
+
     public static AppManifests Find(RolloutSpec spec, IReadOnlyList<ManifestDocument> manifests)
     {
         // The output folder holds Graystep's own render of these objects; it is never a template.
@@ -82,6 +89,7 @@ internal sealed class AppManifests
         }
 
         var serviceName = spec.Service.Name ?? spec.TargetRef.Name;
+        var consumed = new List<ManifestDocument> { targetDoc };
         YamlMap? service = null;
         var others = new List<YamlMap>();
         foreach (var doc in candidates.Where(d => d.Kind == "Service").OrderBy(d => d.Name, StringComparer.Ordinal))
@@ -100,22 +108,30 @@ internal sealed class AppManifests
                 }
 
                 service = map;
+                consumed.Add(doc);
             }
             else if (selects)
             {
                 others.Add(map);
+                consumed.Add(doc);
             }
         }
 
-        var autoscaler = FindAutoscaler(spec, candidates);
-        var budgets = candidates
+        var (autoscalerDoc, autoscaler) = FindAutoscaler(spec, candidates);
+        if (autoscalerDoc is not null)
+        {
+            consumed.Add(autoscalerDoc);
+        }
+
+        var budgetDocs = candidates
             .Where(d => d.Kind == "PodDisruptionBudget")
             .OrderBy(d => d.Name, StringComparer.Ordinal)
-            .Select(d => YamlImport.FromMapping(d.Root))
-            .Where(pdb => SelectorMatches(pdb.Map("spec")?.Map("selector"), podLabels))
+            .Select(d => (Doc: d, Map: YamlImport.FromMapping(d.Root)))
+            .Where(pdb => SelectorMatches(pdb.Map.Map("spec")?.Map("selector"), podLabels))
             .ToList();
+        consumed.AddRange(budgetDocs.Select(b => b.Doc));
 
-        return new AppManifests(target, serviceName, service, others, autoscaler, budgets, candidates);
+        return new AppManifests(target, serviceName, service, others, autoscaler, [.. budgetDocs.Select(b => b.Map)], candidates, consumed);
     }
 
     /// <summary>The Ingress to split: spec.ingressRef, else the one Ingress whose backend is the service.</summary>
@@ -127,6 +143,7 @@ internal sealed class AppManifests
                 ?? throw KubeObject.Invalid(
                     $"Ingress {reference.Name} (spec.ingressRef) was not found among the manifests under the folder of {spec.File}",
                     "add the Ingress manifest beside the rollout spec, or fix spec.ingressRef.name");
+            _consumed.Add(doc);
             return YamlImport.FromMapping(doc.Root);
         }
 
@@ -135,6 +152,11 @@ internal sealed class AppManifests
             .Select(d => (Doc: d, Map: YamlImport.FromMapping(d.Root)))
             .Where(x => IngressBackends(x.Map).Any(b => b.Text("name") == ServiceName))
             .ToList();
+        if (matches.Count == 1)
+        {
+            _consumed.Add(matches[0].Doc);
+        }
+
         return matches.Count switch
         {
             1 => matches[0].Map,
@@ -168,7 +190,7 @@ internal sealed class AppManifests
         }
     }
 
-    private static YamlMap? FindAutoscaler(RolloutSpec spec, IReadOnlyList<ManifestDocument> candidates)
+    private static (ManifestDocument? Doc, YamlMap? Map) FindAutoscaler(RolloutSpec spec, IReadOnlyList<ManifestDocument> candidates)
     {
         const string Kind = "HorizontalPodAutoscaler";
         if (spec.AutoscalerRef is { } reference)
@@ -184,7 +206,7 @@ internal sealed class AppManifests
                 ?? throw KubeObject.Invalid(
                     $"HorizontalPodAutoscaler {reference.Name} (spec.autoscalerRef) was not found among the manifests under the folder of {spec.File}",
                     "add the HorizontalPodAutoscaler manifest beside the rollout spec, or fix spec.autoscalerRef.name");
-            return YamlImport.FromMapping(doc.Root);
+            return (doc, YamlImport.FromMapping(doc.Root));
         }
 
         var scaling = candidates
@@ -195,8 +217,8 @@ internal sealed class AppManifests
             .ToList();
         return scaling.Count switch
         {
-            0 => null,
-            1 => scaling[0].Map,
+            0 => (null, null),
+            1 => (scaling[0].Doc, scaling[0].Map),
             _ => throw KubeObject.Invalid(
                 $"several HorizontalPodAutoscalers scale Deployment {spec.TargetRef.Name}: {string.Join(", ", scaling.Select(s => s.Doc.Name))}",
                 "keep one, or set spec.autoscalerRef"),

@@ -22,8 +22,21 @@ public static partial class Bookinfo
     /// <param name="analysis">The <c>analysis</c> block, unindented.</param>
     /// <param name="sync">The <c>sync</c> block, unindented.</param>
     /// <param name="metricsServer">spec.metricsServer; null keeps the example's (unreachable here) address.</param>
-    public static GitOpsRepo Repo(string analysis, string sync = "kind: none", string? metricsServer = null, int? progressDeadlineSeconds = null) =>
-        GitOpsRepo.FromExample("bookinfo", Spec, seed => SpecEdits.Edit(Path.Combine(seed, Spec), text =>
+    /// <param name="files">More files for the seed, by path relative to it (MetricTemplates).</param>
+    public static GitOpsRepo Repo(string analysis, string sync = "kind: none", string? metricsServer = null, int? progressDeadlineSeconds = null,
+        IReadOnlyDictionary<string, string>? files = null) =>
+        GitOpsRepo.FromExample("bookinfo", Spec, seed =>
+        {
+            foreach (var (path, content) in files ?? new Dictionary<string, string>())
+            {
+                File.WriteAllText(Path.Combine(seed, path), content);
+            }
+
+            EditSpec(seed, analysis, sync, metricsServer, progressDeadlineSeconds);
+        });
+
+    private static void EditSpec(string seed, string analysis, string sync, string? metricsServer, int? progressDeadlineSeconds) =>
+        SpecEdits.Edit(Path.Combine(seed, Spec), text =>
         {
             text = SpecEdits.SetBlock(text, "analysis", analysis);
             text = SpecEdits.SetBlock(text, "sync", sync);
@@ -38,7 +51,7 @@ public static partial class Bookinfo
             }
 
             return text;
-        }));
+        });
 
     /// <summary><c>graystep run rollout.yaml --repo R [--prometheus P] --version v2 --image reviews=...:v2</c>.</summary>
     public static string[] RunV2(GitOpsRepo repo, string? prometheus, params string[] extra)

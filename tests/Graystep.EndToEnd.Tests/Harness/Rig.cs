@@ -52,7 +52,10 @@ internal sealed class Rig : IAsyncDisposable
 
     public string SeedSha { get; private set; } = string.Empty;
 
-    public static async Task<Rig> StartAsync(ExampleCase example, string? judge = null)
+    /// <param name="judge">An <c>analysis.judge</c> value for the example's spec; null keeps the example's.</param>
+    /// <param name="behaviour">How each version answers; null: the faulty version fails <see cref="FaultyErrorRate"/>, the others never.</param>
+    /// <param name="edit">One more edit of each seeded file (path, text), after the example's tweaks.</param>
+    public static async Task<Rig> StartAsync(ExampleCase example, string? judge = null, BehaviourConfig? behaviour = null, Func<string, string, string>? edit = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (!File.Exists(RepoPaths.GraystepExecutable))
@@ -65,7 +68,7 @@ internal sealed class Rig : IAsyncDisposable
         try
         {
             var remote = await GitOpsRemote.CreateAsync(temp.Path).ConfigureAwait(false);
-            var behaviour = new BehaviourConfig(new Dictionary<string, VersionBehaviour>
+            behaviour ??= new BehaviourConfig(new Dictionary<string, VersionBehaviour>
             {
                 [example.FaultyVersion] = new() { ErrorRate = FaultyErrorRate, ErrorStatus = 500 },
             });
@@ -96,7 +99,11 @@ internal sealed class Rig : IAsyncDisposable
             }
 
             var rig = new Rig(example, temp, remote, sandbox, prometheus, webhooks);
-            rig.SeedSha = await remote.SeedAsync(temp.Path, example.Name, (path, text) => example.Tweak(path, text, sandbox.Address, prometheus.Address, webhooks?.Address, judge)).ConfigureAwait(false);
+            rig.SeedSha = await remote.SeedAsync(temp.Path, example.Name, (path, text) =>
+            {
+                var tweaked = example.Tweak(path, text, sandbox.Address, prometheus.Address, webhooks?.Address, judge);
+                return edit is null ? tweaked : edit(path, tweaked);
+            }).ConfigureAwait(false);
             return rig;
         }
         catch

@@ -27,6 +27,14 @@ public sealed class GatewayApiRouter : Router
 
     public override TrafficProvider Descriptor => Provider;
 
+    internal override string? Conflict(YamlMap obj, RoutingContext context) =>
+        KubeObject.Kind(obj) is "HTTPRoute" or "GRPCRoute" &&
+        (obj.Map("spec")?.Seq("rules")?.OfType<YamlMap>() ?? [])
+            .SelectMany(r => r.Seq("backendRefs")?.OfType<YamlMap>() ?? [])
+            .Any(b => b.Text("name") == context.ServiceName && (b.Text("kind") ?? "Service") == "Service")
+            ? $"it sends traffic to Service {context.ServiceName}, whose HTTPRoute Graystep renders"
+            : null;
+
     internal override IEnumerable<YamlMap> Render(RoutingContext context)
     {
         if (context.Spec.Service.GatewayRefs.Count == 0)

@@ -40,6 +40,23 @@ public sealed class IstioRouter : Router
         yield return VirtualService(context);
     }
 
+    internal override string? Conflict(YamlMap obj, RoutingContext context)
+    {
+        var kind = KubeObject.Kind(obj);
+        var hosts = (context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts : [context.ServiceName])
+            .Append(context.ServiceName)
+            .SelectMany(h => new[] { h, $"{h}.{context.Namespace}", $"{h}.{context.Namespace}.svc", $"{h}.{context.Namespace}.svc.cluster.local" })
+            .ToHashSet(StringComparer.Ordinal);
+        if (kind == "VirtualService" && (obj.Map("spec")?.Seq("hosts")?.OfType<YamlScalar>() ?? []).FirstOrDefault(h => hosts.Contains(h.Value)) is { } host)
+        {
+            return $"it routes host {host.Value}, whose VirtualService Graystep renders";
+        }
+
+        return kind == "DestinationRule" && obj.Map("spec")?.Text("host") is { } ruleHost && hosts.Contains(ruleHost)
+            ? $"it sets the subsets of host {ruleHost}, whose DestinationRule Graystep renders"
+            : null;
+    }
+
     private static YamlMap DestinationRule(RoutingContext context)
     {
         var rule = KubeObject.New(ApiVersion, "DestinationRule", context.ServiceName, context.Namespace);

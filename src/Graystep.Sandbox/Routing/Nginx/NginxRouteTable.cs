@@ -138,6 +138,19 @@ internal sealed class NginxRouteTable : IAppRouter
             null));
 
         var canaries = canary?.Backend.Version is { } cv && cv != stable ? new[] { cv } : [];
+        IReadOnlyList<RouteDecision> loadTest = canary is null ? [] : [RouteDecision.To(canary.Backend, false, canary.Upstream)];
+        if (canary is null && state.Find("Service", primary.Namespace, primaryBackend.Service + "-canary") is { } companion)
+        {
+            // A plain Ingress in front of a kubernetes-provider app (blue/green by Service selector): Flagger's load
+            // tester calls <svc>-canary directly, not through the Ingress.
+            var companionBackend = Backends.Service(state, primary.Namespace, companion.Name, primaryBackend.Port);
+            if (companionBackend.Version is { } version && version != stable)
+            {
+                loadTest = [RouteDecision.To(companionBackend)];
+                canaries = [version];
+            }
+        }
+
         return new RoutedApp(
             primary.Namespace,
             ServiceName(primaryBackend),
@@ -149,7 +162,7 @@ internal sealed class NginxRouteTable : IAppRouter
             alternatives,
             stable,
             canaries,
-            canary is null ? [] : [RouteDecision.To(canary.Backend, false, canary.Upstream)],
+            loadTest,
             views,
             primary.File);
     }

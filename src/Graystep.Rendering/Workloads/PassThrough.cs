@@ -1,0 +1,45 @@
+using Graystep.Core.Manifests;
+using Graystep.Rendering.Routing;
+using Graystep.Rendering.Yaml;
+
+namespace Graystep.Rendering.Workloads;
+
+/// <summary>One object of the templates that reaches the output as the user wrote it.</summary>
+/// <param name="OutputFile">Its file in the output folder.</param>
+public sealed record PassedThrough(string Kind, string Name, string File, int Line, string OutputFile);
+
+/// <summary>
+/// Every object under the spec's folder that Graystep does not render its own objects from (a ServiceAccount, a
+/// ConfigMap, an Ingress the provider does not split, kinds it does not know) goes to the output with its fields
+/// unchanged (keys in the pinned order), so applying the output folder applies everything the user wrote. A routing
+/// object that routes the rollout's own service is refused: beside Graystep's, the two would fight over the traffic.
+/// </summary>
+internal static class PassThrough
+{
+    // Graystep's and Flagger's own inputs, and kustomize's, are read by tools, not applied to the cluster.
+    private static readonly string[] ToolGroups = ["graystep.io/", "flagger.app/", "kustomize.config.k8s.io/"];
+
+    public static IEnumerable<(YamlMap Object, PassedThrough Source)> Objects(RenderRequest request, AppManifests app, Router router, RoutingContext context)
+    {
+        foreach (var doc in request.Manifests)
+        {
+            if (doc.IsRendered || doc.Kind is null || doc.ApiVersion is null || app.Consumed(doc) ||
+                ToolGroups.Any(g => doc.ApiVersion.StartsWith(g, StringComparison.Ordinal)) ||
+                request.NotTemplateFolders.Any(f => f.Length == 0 || doc.File.StartsWith(f + "/", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var obj = YamlImport.FromMapping(doc.Root);
+            if (router.Conflict(obj, context) is { } why)
+            {
+                throw KubeObject.Invalid(
+                    $"{doc.File}:{doc.Line}: {doc.Kind} {doc.Name}: {why}",
+                    "Graystep does not merge routing objects yet: delete it, or move its other routes to an object for another host, outside the rollout's folder");
+            }
+
+            KubeObject.Normalize(obj);
+            yield return (obj, new PassedThrough(doc.Kind, doc.Name ?? string.Empty, doc.File, doc.Line, KubeObject.FileName(obj)));
+        }
+    }
+}
