@@ -353,7 +353,7 @@ public sealed class ValidateProblemTests
         var result = GraystepCli.Run(temp.Path, "validate", "nowhere");
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Equal("error: nowhere: no such file or folder\nhint: pass a rollout spec file or a folder to search\n", result.Error);
+        Assert.Equal($"error: nowhere: no such file or folder in {Path.GetFullPath(temp.Path)}\nhint: pass a rollout spec file or a folder to search\n", result.Error);
         Assert.Equal(string.Empty, result.Out);
     }
 
