@@ -135,6 +135,15 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     private static bool LooksLikeUrl(string repo) =>
         repo.Contains("://", StringComparison.Ordinal) || (repo.Contains('@', StringComparison.Ordinal) && repo.Contains(':', StringComparison.Ordinal));
 
+    /// <summary>Warnings (a removed Kubernetes API in a template) go to stderr as <c>file:line:col: warning: ...</c>; they never fail a command.</summary>
+    protected void WriteWarnings(IEnumerable<Core.Spec.SpecProblem> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            Context.Error.WriteLine($"{warning.Location}: warning: {warning.Message}");
+        }
+    }
+
     /// <summary>
     /// The folder a PATH given to a command without git is relative to: the working directory when PATH exists there,
     /// else the root of the repository the working directory is in (else the working directory, for the error).

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Graystep.Cli.Composition;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
+using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Engine.Rollouts;
@@ -24,6 +25,7 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
         var baseDirectory = SpecBase(path);
         var loaded = Specs(providers).LoadRollout(baseDirectory, path, Context.WorkingDirectory);
         var spec = loaded.Spec;
+        WriteWarnings(DeprecatedApis.Warnings(loaded.Manifests));
         var target = loaded.Target;
         var templateImages = TargetWorkload.Images(target);
         foreach (var container in images.Keys.Where(c => !templateImages.ContainsKey(c)))

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Graystep.CiAgents;
 using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
+using Graystep.Core.Manifests;
 using Graystep.Core.Spec;
 using Graystep.Engine.Specs;
 
@@ -63,6 +64,7 @@ internal sealed class ValidateCommand(CliContext context, GraystepSettings setti
             }
         }
 
+        WriteWarnings(DeprecatedApis.Warnings(set.Manifests));
         if (problems.Count > 0)
         {
             var writer = CreateCiWriter(providers, toError: true);
