@@ -1,4 +1,5 @@
 using System.Text;
+using Graystep.Core.Errors;
 using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
@@ -98,10 +99,13 @@ public sealed class ManifestRenderer
         {
             if (!VersionName.IsValid(version.Name))
             {
-                throw KubeObject.Invalid(
-                    $"version name '{version.Name}' is not a DNS label",
-                    "use lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit (e.g. v2, 1-2-3)");
+                throw KubeObject.Invalid($"version name {VersionName.Printable(version.Name)} is not a valid label value", VersionName.Rule);
             }
+        }
+
+        if (request.Canary is not null)
+        {
+            VersionName.CheckDistinct(request.Canary.Name, request.Stable.Name, ExitCodes.InvalidSpec);
         }
 
         if (request.Canary is not null && request.Canary.Name == request.Stable.Name)

@@ -181,7 +181,13 @@ public sealed class ValidateProblemTests
         ["YAML: a tab in the indentation"] = (
             Spec.Edit("    threshold: 5", "\tthreshold: 5"),
             """
-            app/rollout.yaml:17:1: error: invalid YAML: a tab is used for indentation; indent with spaces only
+            app/rollout.yaml:17:1: error: invalid YAML: line 17, column 1: a tab in indentation; YAML indents with spaces only
+
+            """ + Summary1),
+        ["YAML: a non-breaking space in the indentation"] = (
+            Spec.Edit("    threshold: 5", "  \u00a0 threshold: 5"),
+            """
+            app/rollout.yaml:17:3: error: invalid YAML: line 17, column 3: a non-breaking space (U+00A0) in indentation; YAML indents with spaces only
 
             """ + Summary1),
         ["YAML: an unclosed bracket"] = (
@@ -347,7 +353,7 @@ public sealed class ValidateProblemTests
         var result = GraystepCli.Run(temp.Path, "validate", "nowhere");
 
         Assert.Equal(3, result.ExitCode);
-        Assert.Equal("error: nowhere: no such file or folder\nhint: pass a rollout spec file or a folder to search\n", result.Error);
+        Assert.Equal($"error: nowhere: no such file or folder in {Path.GetFullPath(temp.Path)}\nhint: pass a rollout spec file or a folder to search\n", result.Error);
         Assert.Equal(string.Empty, result.Out);
     }
 

@@ -150,3 +150,42 @@ public sealed class ValidateTests
             strategies);
     }
 }
+
+/// <summary>A removed Kubernetes API in a template is a warning (file:line, removal, replacement), never a refusal.</summary>
+public sealed class DeprecatedApiWarningTests : IDisposable
+{
+    private const string Warning =
+        "podinfo-flagger/templates/podinfo-hpa.yaml:1:13: warning: HorizontalPodAutoscaler podinfo uses autoscaling/v2beta2, removed in Kubernetes 1.26; use apiVersion autoscaling/v2\n";
+
+    private readonly TempDirectory _temp = Examples.CopyAll();
+
+    public DeprecatedApiWarningTests()
+    {
+        var hpa = _temp.Combine("podinfo-flagger", "templates", "podinfo-hpa.yaml");
+        File.WriteAllText(hpa, File.ReadAllText(hpa).Replace("apiVersion: autoscaling/v2\n", "apiVersion: autoscaling/v2beta2\n", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Validate_warns_and_still_passes()
+    {
+        var result = GraystepCli.Run(_temp.Path, "validate", "podinfo-flagger");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Warning, result.Error);
+        Assert.StartsWith("podinfo-flagger/podinfo-canary.yaml: test/podinfo", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_warns_and_still_renders_the_template_as_written()
+    {
+        var result = GraystepCli.Run(_temp.Path, "render", "podinfo-flagger/podinfo-canary.yaml", "--version", "6-0-1");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Warning, result.Error);
+        var rendered = Directory.GetFiles(_temp.Combine("podinfo-flagger", "rendered"), "horizontalpodautoscaler-*");
+        Assert.NotEmpty(rendered);
+        Assert.All(rendered, f => Assert.Contains("apiVersion: autoscaling/v2beta2", File.ReadAllText(f), StringComparison.Ordinal));
+    }
+}

@@ -341,7 +341,8 @@ public sealed class RenderingTests
     }
 
     [Theory]
-    [InlineData("V2", null, "version name 'V2' is not a DNS label")]
+    [InlineData("v2 beta", null, "version name 'v2 beta' is not a valid label value")]
+    [InlineData("V1", null, "versions 'V1' and 'v1' would both name their objects 'v1'")]
     [InlineData("v1", null, "the canary version v1 has the same name as the stable version")]
     [InlineData("v2", 101, "canary weight 101 is not between 0 and 100")]
     [InlineData("v2", -1, "canary weight -1 is not between 0 and 100")]

@@ -29,7 +29,7 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     protected SpecSource Specs(GraystepProviders providers) => new(Context.Files, providers.Catalogue);
 
     protected RolloutStore Store(GraystepProviders providers, IGitWorkspace workspace, string specPath) =>
-        new(workspace, Specs(providers), providers.Renderer, specPath);
+        new(workspace, Specs(providers), providers.Renderer, specPath) { WorkingDirectory = Context.WorkingDirectory };
 
     /// <summary>The agent's writer: CI protocols go to stdout in text mode, to stderr when stdout carries JSON.</summary>
     protected ICiWriter CreateCiWriter(GraystepProviders providers, bool toError = false)
@@ -69,11 +69,17 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
             localRoot = FindTopLevel(candidate);
         }
 
+        // A path is taken relative to the working directory when it exists there (a spec beside you, even when
+        // --repo names the remote), else relative to the repository root.
         var specPath = path;
         var full = Path.GetFullPath(Path.Combine(Context.WorkingDirectory, path));
-        if (localRoot is not null && (File.Exists(full) || Directory.Exists(full)) && IsUnder(full, localRoot))
+        if (File.Exists(full) || Directory.Exists(full))
         {
-            specPath = Path.GetRelativePath(localRoot, full).Replace('\\', '/');
+            var top = localRoot is not null && IsUnder(full, localRoot) ? localRoot : FindTopLevel(full);
+            if (top is not null && IsUnder(full, top))
+            {
+                specPath = Path.GetRelativePath(top, full).Replace('\\', '/');
+            }
         }
 
         var sparseRoot = specPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || specPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
@@ -129,7 +135,31 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     private static bool LooksLikeUrl(string repo) =>
         repo.Contains("://", StringComparison.Ordinal) || (repo.Contains('@', StringComparison.Ordinal) && repo.Contains(':', StringComparison.Ordinal));
 
-    private static string? FindTopLevel(string path)
+    /// <summary>Warnings (a removed Kubernetes API in a template) go to stderr as <c>file:line:col: warning: ...</c>; they never fail a command.</summary>
+    protected void WriteWarnings(IEnumerable<Core.Spec.SpecProblem> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            Context.Error.WriteLine($"{warning.Location}: warning: {warning.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The folder a PATH given to a command without git is relative to: the working directory when PATH exists there,
+    /// else the root of the repository the working directory is in (else the working directory, for the error).
+    /// </summary>
+    protected string SpecBase(string path)
+    {
+        var full = Path.GetFullPath(Path.Combine(Context.WorkingDirectory, path));
+        if (Context.Files.FileExists(full) || Context.Files.DirectoryExists(full))
+        {
+            return Context.WorkingDirectory;
+        }
+
+        return FindTopLevel(Context.WorkingDirectory) ?? Context.WorkingDirectory;
+    }
+
+    protected static string? FindTopLevel(string path)
     {
         var dir = new DirectoryInfo(File.Exists(path) ? Path.GetDirectoryName(path)! : path);
         while (dir is not null)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Graystep.Cli.Composition;
 using Graystep.Core.Abstractions;
 using Graystep.Core.Errors;
+using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Engine.Rollouts;
@@ -20,8 +21,11 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
 
         VersionName.CheckOption("--version", version);
         using var providers = Compose();
-        var loaded = Specs(providers).LoadRollout(Context.WorkingDirectory, path);
+        // The loaded paths (output, status file) are relative to the folder the spec was found from.
+        var baseDirectory = SpecBase(path);
+        var loaded = Specs(providers).LoadRollout(baseDirectory, path, Context.WorkingDirectory);
         var spec = loaded.Spec;
+        WriteWarnings(DeprecatedApis.Warnings(loaded.Manifests));
         var target = loaded.Target;
         var templateImages = TargetWorkload.Images(target);
         foreach (var container in images.Keys.Where(c => !templateImages.ContainsKey(c)))
@@ -31,9 +35,9 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
         }
 
         // The stable version comes from the status file when a rollout has run, else from the target itself.
-        var statusFile = Path.Combine(Context.WorkingDirectory, loaded.StatusPath);
+        var statusFile = Path.Combine(baseDirectory, loaded.StatusPath);
         var stable = Context.Files.FileExists(statusFile)
-            ? StatusDocument.Read(loaded.StatusPath, new PathGuard(Context.Files, RolloutStore.WorkTree(Context.Files, Context.WorkingDirectory, loaded)).ReadYaml(statusFile)).Stable
+            ? StatusDocument.Read(loaded.StatusPath, new PathGuard(Context.Files, RolloutStore.WorkTree(Context.Files, baseDirectory, loaded)).ReadYaml(statusFile)).Stable
             : VersionRef.Of(TargetWorkload.InitialVersion(target), templateImages);
         var canary = version == stable.Name
             ? null
@@ -45,7 +49,7 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
             throw new GraystepException($"--weight {w}: blue/green switches all traffic at once", ExitCodes.Usage, "use --weight 0 (stable) or --weight 100 (switched)");
         }
 
-        var changed = RolloutStore.RenderOutput(Context.Files, providers.Renderer, Context.WorkingDirectory, loaded, stable, canary, traffic, out var output);
+        var changed = RolloutStore.RenderOutput(Context.Files, providers.Renderer, baseDirectory, loaded, stable, canary, traffic, out var output);
         if (Json)
         {
             Context.Out.WriteLine(new JsonObject

@@ -115,7 +115,8 @@ internal sealed class RunCommand(CliContext context, GraystepSettings settings) 
             status?.Phase ?? RolloutPhase.Initialized,
             status?.Stable.Name ?? string.Empty,
             status is not null && RolloutTransitions.IsActive(status) ? status.Canary?.Name : null,
-            status?.Traffic.CanaryWeight ?? 0,
+            // As history and the promote trailer say: the promoted version has all the traffic.
+            status?.Phase == RolloutPhase.Succeeded ? 100 : status?.Traffic.CanaryWeight ?? 0,
             outcome,
             result.Reason,
             [.. result.LastAnalysis.Select(AnalysisRow.From)],

@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using Graystep.CiAgents;
 using Graystep.Cli.Composition;
 using Graystep.Core.Errors;
+using Graystep.Core.Manifests;
 using Graystep.Core.Spec;
+using Graystep.Engine.Specs;
 
 namespace Graystep.Cli.Commands;
 
@@ -11,17 +13,18 @@ internal sealed class ValidateCommand(CliContext context, GraystepSettings setti
 {
     public int Execute(string path)
     {
-        var full = Path.GetFullPath(Path.Combine(Context.WorkingDirectory, path));
+        var baseDirectory = SpecBase(path);
+        var full = Path.GetFullPath(Path.Combine(baseDirectory, path));
         var isFile = Context.Files.FileExists(full);
         if (!isFile && !Context.Files.DirectoryExists(full))
         {
-            throw new GraystepException($"{path}: no such file or folder", ExitCodes.InvalidSpec, "pass a rollout spec file or a folder to search");
+            throw SpecSource.NotFound(path, Context.WorkingDirectory, baseDirectory, "pass a rollout spec file or a folder to search");
         }
 
         using var providers = Compose();
         var source = Specs(providers);
-        var set = source.LoadFolder(Context.WorkingDirectory, isFile ? Path.GetDirectoryName(full)! : full);
-        var shown = Path.GetRelativePath(Context.WorkingDirectory, full).Replace('\\', '/');
+        var set = source.LoadFolder(baseDirectory, isFile ? Path.GetDirectoryName(full)! : full);
+        var shown = Path.GetRelativePath(baseDirectory, full).Replace('\\', '/');
         var rollouts = set.Rollouts.Where(r => !isFile || r.File == shown).ToList();
         var templates = set.Templates.Where(t => !isFile || t.File == shown).ToList();
         var problems = (isFile ? set.ProblemsFor(shown) : set.Problems).ToList();
@@ -61,6 +64,7 @@ internal sealed class ValidateCommand(CliContext context, GraystepSettings setti
             }
         }
 
+        WriteWarnings(DeprecatedApis.Warnings(set.Manifests));
         if (problems.Count > 0)
         {
             var writer = CreateCiWriter(providers, toError: true);

@@ -49,6 +49,7 @@ public static class ManifestReader
                 new SourceLocation(file.Path, (int)at.Line, (int)at.Column),
                 "",
                 "invalid YAML: cannot read this; look for an unclosed bracket, brace or quote before it"));
+            ReplaceWithBadIndentation(problems, file);
         }
         catch (ArgumentException)
         {
@@ -58,6 +59,7 @@ public static class ManifestReader
                 new SourceLocation(file.Path, (int)at.Line, (int)at.Column),
                 "",
                 "invalid YAML: a key is missing or a value sits where a key belongs; give every 'key: value' a key, or quote a value that contains ': '"));
+            ReplaceWithBadIndentation(problems, file);
         }
 
         var documents = new List<ManifestDocument>(stream.Documents.Count);
@@ -88,6 +90,16 @@ public static class ManifestReader
     }
 
     /// <summary>True when the first line is exactly <see cref="ManifestDocument.RenderedMarker"/> (CRLF tolerated).</summary>
+    /// <summary>A tab or non-breaking space in the indentation at or before a syntax error is its cause: name it.</summary>
+    private static void ReplaceWithBadIndentation(List<SpecProblem> problems, SourceFile file)
+    {
+        var last = problems[^1];
+        if (YamlSyntaxError.BadIndentation(file.Text, last.Location.Line) is { } bad)
+        {
+            problems[^1] = new SpecProblem(new SourceLocation(file.Path, bad.Line, bad.Column), "", bad.Message);
+        }
+    }
+
     public static bool IsRenderedFile(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.Core;
 
 namespace Graystep.Core.Manifests;
@@ -14,13 +15,14 @@ internal static class YamlSyntaxError
         var line = (int)error.Start.Line;
         var column = (int)error.Start.Column;
         string message;
-        if (raw.Contains("tab", StringComparison.Ordinal))
+        if (BadIndentation(text, int.MaxValue) is { } bad && (raw.Contains("tab", StringComparison.Ordinal) || bad.Line <= line))
         {
-            // YamlDotNet points at the start of the enclosing mapping; the tab itself is what to show.
-            (line, column) = FirstIndentingTab(text) ?? (line, column);
-            message = "a tab is used for indentation; indent with spaces only";
+            // YamlDotNet points at the start of the enclosing mapping, or reads a non-breaking space as part of a
+            // key ("a 'key:' cannot start here"); the character itself is what to show.
+            return bad;
         }
-        else if (raw.EndsWith("found invalid mapping", StringComparison.Ordinal))
+
+        if (raw.EndsWith("found invalid mapping", StringComparison.Ordinal))
         {
             message = "a 'key:' cannot start here; check this line's indentation against the line above, or quote a value that contains ': '";
         }
@@ -56,16 +58,28 @@ internal static class YamlSyntaxError
         return (line, column, "invalid YAML: " + message);
     }
 
-    private static (int Line, int Column)? FirstIndentingTab(string text)
+    /// <summary>
+    /// The first tab or non-space blank (a non-breaking space pasted from a web page, U+00A0) in the indentation of a
+    /// line up to <paramref name="upToLine"/>, as a problem naming the character, its line and its column.
+    /// </summary>
+    public static (int Line, int Column, string Message)? BadIndentation(string text, int upToLine)
     {
         var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        for (var i = 0; i < lines.Length && i < upToLine; i++)
         {
-            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
-            var tab = lines[i].IndexOf('\t', 0, indent);
-            if (tab >= 0)
+            var line = lines[i];
+            for (var j = 0; j < line.Length && char.IsWhiteSpace(line[j]) && line[j] is not ('\r' or '\n'); j++)
             {
-                return (i + 1, tab + 1);
+                if (line[j] != ' ')
+                {
+                    var what = line[j] switch
+                    {
+                        '\t' => "a tab",
+                        '\u00A0' => "a non-breaking space (U+00A0)",
+                        var c => string.Create(CultureInfo.InvariantCulture, $"a U+{(int)c:X4} space"),
+                    };
+                    return (i + 1, j + 1, string.Create(CultureInfo.InvariantCulture, $"invalid YAML: line {i + 1}, column {j + 1}: {what} in indentation; YAML indents with spaces only"));
+                }
             }
         }
 

@@ -334,6 +334,12 @@ public static class RolloutDecider
         {
             var wanted = start.Version;
             VersionName.CheckOption("--version", wanted);
+            VersionName.CheckDistinct(wanted, status.Stable.Name);
+            if (status.Canary is { } current)
+            {
+                VersionName.CheckDistinct(wanted, current.Name);
+            }
+
             var target = _state.Loaded.Target;
             var templateImages = TargetWorkload.Images(target);
             foreach (var container in start.Images.Keys.Where(c => !templateImages.ContainsKey(c)))

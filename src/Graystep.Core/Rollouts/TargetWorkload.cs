@@ -29,8 +29,9 @@ public static class TargetWorkload
     }
 
     /// <summary>
-    /// The stable version on a first rollout: the target's <c>version</c> label, else the first container's image
-    /// tag made into a DNS label (as Bookinfo names its versions).
+    /// The stable version on a first rollout: the target's <c>version</c> label exactly as written (it is already a
+    /// label value, and is never rewritten), else the first container's image tag made into a DNS label (as Bookinfo
+    /// names its versions).
     /// </summary>
     public static string InitialVersion(ManifestDocument target)
     {
@@ -40,7 +41,15 @@ public static class TargetWorkload
         label ??= Path(target.Root, "metadata", "labels") is YamlMappingNode labels ? Scalar(labels, "version") : null;
         if (!string.IsNullOrWhiteSpace(label))
         {
-            return ToDnsLabel(label);
+            if (!VersionName.IsValid(label))
+            {
+                throw new GraystepException(
+                    $"{target.File}: the 'version' label {VersionName.Printable(label)} of {target.Kind}/{target.Name} is not a valid label value",
+                    ExitCodes.InvalidSpec,
+                    VersionName.Rule);
+            }
+
+            return label;
         }
 
         var image = Images(target).Values.FirstOrDefault();

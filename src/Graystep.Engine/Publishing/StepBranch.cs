@@ -29,7 +29,8 @@ public static class StepBranch
         var what = transition.Action == RolloutAction.Step
             ? string.Create(CultureInfo.InvariantCulture, $"{action}-{transition.Status.StepIndex}")
             : action;
-        return $"{Prefix(spec)}{version}/{what}-{Short(basisSha)}";
+        // The DNS form keeps the branch a valid git ref whatever the version ("1..0" or "v1.lock" are label values).
+        return $"{Prefix(spec)}{VersionName.ObjectName(version)}/{what}-{Short(basisSha)}";
     }
 
     /// <summary>Every step branch of one rollout starts with this.</summary>

@@ -21,6 +21,9 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
 
     public IGitWorkspace Workspace => workspace;
 
+    /// <summary>Where the command looked for the spec before the repository root, named when it is found in neither.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>
     /// Reads the state again: after a fetch unless <paramref name="fresh"/> (opening the workspace fetched already).
     /// Every decision starts here, so a lost race, a killed process or a second runner only ever leads to a new
@@ -38,7 +41,7 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
 
     public async Task<RolloutState> LoadAsync(CancellationToken cancellationToken)
     {
-        var loaded = specs.LoadRollout(workspace.Root, specPath);
+        var loaded = specs.LoadRollout(workspace.Root, specPath, WorkingDirectory);
         var statusFile = Path.Combine(workspace.Root, loaded.StatusPath);
         RolloutStatus? status = null;
         CommitRecord? commit = null;

@@ -86,16 +86,31 @@ public sealed class SpecSource(IFileSystem files, ProviderCatalogue catalogue)
     }
 
     /// <summary>
-    /// Resolves PATH (a spec file, or a folder holding exactly one rollout) relative to <paramref name="baseDirectory"/>.
-    /// Invalid specs raise an error listing every problem (exit code 3).
+    /// PATH found neither relative to the working directory nor to the repository root: the error names both places
+    /// (one when they are the same folder).
     /// </summary>
-    public LoadedRollout LoadRollout(string baseDirectory, string path)
+    public static GraystepException NotFound(string path, string? workingDirectory, string repositoryRoot, string hint)
+    {
+        ArgumentNullException.ThrowIfNull(repositoryRoot);
+        var root = Path.GetFullPath(repositoryRoot);
+        var where = workingDirectory is null || string.Equals(Path.GetFullPath(workingDirectory), root, StringComparison.Ordinal)
+            ? $"no such file or folder in {root}"
+            : $"no such file or folder in the working directory ({Path.GetFullPath(workingDirectory)}) or the repository root ({root})";
+        return new GraystepException($"{path}: {where}", ExitCodes.InvalidSpec, hint);
+    }
+
+    /// <summary>
+    /// Resolves PATH (a spec file, or a folder holding exactly one rollout) relative to <paramref name="baseDirectory"/>.
+    /// Invalid specs raise an error listing every problem (exit code 3). <paramref name="workingDirectory"/>, when the
+    /// caller looked there first, is named in the not-found error beside the repository root.
+    /// </summary>
+    public LoadedRollout LoadRollout(string baseDirectory, string path, string? workingDirectory = null)
     {
         var full = Path.GetFullPath(Path.Combine(baseDirectory, path));
         var isFile = files.FileExists(full);
         if (!isFile && !files.DirectoryExists(full))
         {
-            throw new GraystepException($"{path}: no such file or folder", ExitCodes.InvalidSpec, "pass the rollout spec file or the folder that holds it");
+            throw NotFound(path, workingDirectory, baseDirectory, "pass the rollout spec file or the folder that holds it");
         }
 
         var folder = isFile ? Path.GetDirectoryName(full)! : full;

@@ -73,7 +73,7 @@ internal static class WorkloadRenderer
 
     private static YamlMap Autoscaler(AppManifests app, YamlMap hpa, string ns, string version)
     {
-        var copy = KubeObject.CopyAs(hpa, $"{KubeObject.Name(hpa)}-{version}", ns);
+        var copy = KubeObject.CopyAs(hpa, VersionName.Named(KubeObject.Name(hpa), version), ns);
         var target = copy.GetOrAddMap("spec").GetOrAddMap("scaleTargetRef");
         target["name"] = WorkloadName(app, version);
         KubeObject.Normalize(copy);
@@ -82,7 +82,7 @@ internal static class WorkloadRenderer
 
     private static YamlMap DisruptionBudget(YamlMap pdb, string ns, string version)
     {
-        var copy = KubeObject.CopyAs(pdb, $"{KubeObject.Name(pdb)}-{version}", ns);
+        var copy = KubeObject.CopyAs(pdb, VersionName.Named(KubeObject.Name(pdb), version), ns);
         var selector = copy.GetOrAddMap("spec").GetOrAddMap("selector");
         selector.Seq("matchExpressions")?.RemoveAll(e => e is YamlMap m && m.Text("key") == KubeObject.VersionLabel);
         if (selector.Seq("matchExpressions") is { Count: 0 })

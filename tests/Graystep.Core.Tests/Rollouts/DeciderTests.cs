@@ -112,10 +112,11 @@ public sealed class DeciderTests
     }
 
     [Theory]
-    [InlineData("V2")]
-    [InlineData("v2_beta")]
+    [InlineData("v2 beta")]
+    [InlineData("v2/beta")]
     [InlineData("-v2")]
-    public void A_version_that_is_no_dns_label_is_a_usage_error(string version)
+    [InlineData("v2.")]
+    public void A_version_that_is_no_label_value_is_a_usage_error(string version)
     {
         var loop = new DecisionLoop(DeciderSpecs.Rollout());
         loop.Run();
@@ -124,6 +125,34 @@ public sealed class DeciderTests
 
         Assert.Equal(ExitCodes.Usage, error.ExitCode);
         Assert.Equal($"--version '{version}' is not a valid version name", error.Message);
+    }
+
+    [Theory]
+    [InlineData("V1")]
+    public void A_version_whose_objects_would_be_named_like_the_stable_ones_is_refused_naming_both(string version)
+    {
+        var loop = new DecisionLoop(DeciderSpecs.Rollout());
+        loop.Run();
+
+        var error = Assert.Throws<GraystepException>(() => loop.Decide(new StartRequest(version, new Dictionary<string, string>())));
+
+        Assert.Equal(ExitCodes.Usage, error.ExitCode);
+        Assert.Contains($"'{version}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'v1'", error.Message, StringComparison.Ordinal);
+        Assert.Single(loop.Actions);
+    }
+
+    [Fact]
+    public void A_semantic_version_starts_as_written()
+    {
+        var loop = new DecisionLoop(DeciderSpecs.Rollout());
+        loop.Run();
+
+        var end = loop.Run(new StartRequest("1.1.0-rc.1", new Dictionary<string, string>()));
+
+        Assert.Equal(RunOutcome.Promoted, end.Outcome);
+        Assert.Equal("1.1.0-rc.1", loop.Status?.Stable.Name);
+        Assert.Contains(loop.Commits, c => c.Transition.Message.Trailers.Any(t => t.Key == Trailers.Version && t.Value == "1.1.0-rc.1"));
     }
 
     [Fact]

@@ -72,8 +72,19 @@ public sealed class SpecProblemTests
     public void A_tab_in_the_indentation_is_reported_where_the_tab_is()
     {
         Assert.Equal(
-            ["app/rollout.yaml:10:1: invalid YAML: a tab is used for indentation; indent with spaces only"],
+            ["app/rollout.yaml:10:1: invalid YAML: line 10, column 1: a tab in indentation; YAML indents with spaces only"],
             Problems(Load(Rollout.With("    threshold: 5", "\tthreshold: 5"))));
+    }
+
+    [Theory]
+    [InlineData("  \u00a0 threshold: 5", 3, "a non-breaking space (U+00A0)")]
+    [InlineData("\u00a0\u00a0\u00a0\u00a0threshold: 5", 1, "a non-breaking space (U+00A0)")]
+    [InlineData("  \t  threshold: 5", 3, "a tab")]
+    public void A_non_breaking_space_or_tab_in_the_indentation_is_named_with_its_line_and_column(string line, int column, string what)
+    {
+        Assert.Equal(
+            [$"app/rollout.yaml:10:{column}: invalid YAML: line 10, column {column}: {what} in indentation; YAML indents with spaces only"],
+            Problems(Load(Rollout.With("    threshold: 5", line))));
     }
 
     [Fact]

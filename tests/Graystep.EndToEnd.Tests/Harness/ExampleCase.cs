@@ -57,6 +57,12 @@ internal sealed partial record ExampleCase
     /// <summary>Fewer analysis iterations than the example has (A/B, blue/green), to keep a test run short; null keeps them.</summary>
     public int? Iterations { get; init; }
 
+    /// <summary>
+    /// The template's <c>version: v1</c> labels rewritten to this (quoted) before seeding; null keeps the example's.
+    /// The semantic-version test starts from a <c>1.0.1</c> label, as an image-tagged app would.
+    /// </summary>
+    public string? TemplateVersionLabel { get; init; }
+
     /// <summary>The same example with <c>analysis.iterations</c> set to <paramref name="iterations"/>.</summary>
     public ExampleCase WithIterations(int iterations) =>
         Strategy == ExampleStrategy.Canary
@@ -202,6 +208,10 @@ internal sealed partial record ExampleCase
             {
                 text = WebhookUrl().Replace(text, m => $"{m.Groups[1].Value}{Trim(webhooks)}/{m.Groups[2].Value}");
             }
+        }
+        else if (TemplateVersionLabel is { } label && text.Contains("kind: Deployment", StringComparison.Ordinal))
+        {
+            text = text.Replace("version: v1\n", $"version: \"{label}\"\n", StringComparison.Ordinal);
         }
         else if (text.Contains("kind: MetricTemplate", StringComparison.Ordinal))
         {

@@ -1,3 +1,4 @@
+using Graystep.Core.Rollouts;
 using Graystep.Core.Providers;
 using Graystep.Core.Spec;
 using Graystep.Rendering.Workloads;
@@ -48,7 +49,7 @@ public sealed class GatewayApiRouter : Router
         yield return context.Services.Render(context.ServiceName, context.Stable);
         foreach (var version in context.LiveVersions)
         {
-            yield return context.Services.Render($"{context.ServiceName}-{version}", version);
+            yield return context.Services.Render(VersionName.Named(context.ServiceName, version), version);
         }
 
         foreach (var other in context.Services.Others())
@@ -108,7 +109,7 @@ public sealed class GatewayApiRouter : Router
                     {
                         ["backendRef"] = new YamlMap
                         {
-                            ["name"] = $"{context.ServiceName}-{context.Canary}",
+                            ["name"] = VersionName.Named(context.ServiceName, context.Canary!),
                             ["port"] = context.Services.Port,
                         },
                         ["percent"] = context.MirrorPercent,
@@ -125,7 +126,7 @@ public sealed class GatewayApiRouter : Router
 
     private static YamlMap Backend(RoutingContext context, string version, int weight) => new()
     {
-        ["name"] = $"{context.ServiceName}-{version}",
+        ["name"] = VersionName.Named(context.ServiceName, version),
         ["port"] = context.Services.Port,
         ["weight"] = weight,
     };

@@ -1,3 +1,4 @@
+using Graystep.Core.Rollouts;
 using Graystep.Core.Providers;
 using Graystep.Core.Spec;
 using Graystep.Rendering.Workloads;
@@ -65,7 +66,7 @@ public sealed class IstioRouter : Router
         {
             subsets.Add(new YamlMap
             {
-                ["name"] = version,
+                ["name"] = VersionName.ObjectName(version),
                 ["labels"] = new YamlMap { [KubeObject.VersionLabel] = version },
             });
         }
@@ -121,7 +122,7 @@ public sealed class IstioRouter : Router
 
     private static YamlMap DestinationTarget(RoutingContext context, string version)
     {
-        var target = new YamlMap { ["host"] = context.ServiceName, ["subset"] = version };
+        var target = new YamlMap { ["host"] = context.ServiceName, ["subset"] = VersionName.ObjectName(version) };
         if (context.Services.HasSeveralPorts)
         {
             target["port"] = new YamlMap { ["number"] = context.Services.Port };

@@ -1,3 +1,4 @@
+using Graystep.Core.Rollouts;
 using System.Globalization;
 using Graystep.Core.Providers;
 using Graystep.Core.Spec;
@@ -51,7 +52,7 @@ public sealed class NginxRouter : Router
         yield return context.Services.Render(context.ServiceName, context.Stable);
         foreach (var version in context.LiveVersions)
         {
-            yield return context.Services.Render($"{context.ServiceName}-{version}", version);
+            yield return context.Services.Render(VersionName.Named(context.ServiceName, version), version);
         }
 
         foreach (var other in context.Services.Others())
@@ -84,7 +85,7 @@ public sealed class NginxRouter : Router
 
         foreach (var backend in AppManifests.IngressBackends(ingress).Where(b => b.Text("name") == context.ServiceName))
         {
-            backend["name"] = $"{context.ServiceName}-{version}";
+            backend["name"] = VersionName.Named(context.ServiceName, version);
         }
 
         KubeObject.Normalize(ingress);

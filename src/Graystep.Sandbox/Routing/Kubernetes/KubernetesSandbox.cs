@@ -1,3 +1,4 @@
+using Graystep.Core.Rollouts;
 using Graystep.Sandbox.Cluster;
 using Graystep.Sandbox.Metrics;
 using Graystep.Sandbox.Traffic;
@@ -31,7 +32,7 @@ internal sealed class KubernetesSandbox : ISandboxRouter
                 .Concat(routed.Select(a => a.Service)),
             StringComparer.Ordinal);
         var candidates = state.OfKind("Service")
-            .Where(s => s.Spec.StringMap("selector").TryGetValue("version", out var v) && !s.Name.EndsWith("-" + v, StringComparison.Ordinal))
+            .Where(s => s.Spec.StringMap("selector").TryGetValue("version", out var v) && !s.Name.EndsWith("-" + VersionName.ObjectName(v), StringComparison.Ordinal))
             .Where(s => !referenced.Contains(s.Name))
             .ToList();
         foreach (var service in candidates)
