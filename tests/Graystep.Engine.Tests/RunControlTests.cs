@@ -62,31 +62,6 @@ public sealed class RunControlTests
     }
 
     [Fact]
-    public async Task Once_returns_after_one_analysis_round_that_does_not_step()
-    {
-        using var rig = RolloutRig.Create("bookinfo");
-        await rig.RunAsync(V2 with { Once = true });
-        await rig.RunAsync(new RunRequest { Once = true });
-        var calls = rig.Analysis.Calls.Count;
-        rig.Analysis.Healthy = _ => false;
-        var before = rig.Clock.GetUtcNow();
-
-        var result = await rig.RunAsync(new RunRequest { Once = true });
-
-        // One failed check (of the threshold's 5) ends the run: it neither waits for a second round nor commits.
-        Assert.Equal((RunOutcome.InProgress, 5), (result.Outcome, result.ExitCode));
-        Assert.Equal(calls + 1, rig.Analysis.Calls.Count);
-        Assert.StartsWith("failed check 1/5: ", result.Reason, StringComparison.Ordinal);
-        Assert.EndsWith("(--once: one analysis round per run; run again to continue)", result.Reason, StringComparison.Ordinal);
-        Assert.True(rig.Clock.GetUtcNow() - before < rig.Loaded.Spec.Analysis.Interval * 2, $"waited {rig.Clock.GetUtcNow() - before}");
-        Timeline(rig, Initialize("v1"), Start("v2", 3), Step("v2", 10, 1, 3));
-
-        // Without --once the same state is analysed round after round until the threshold rolls it back.
-        var full = await rig.RunAsync(new RunRequest());
-        Assert.Equal(RunOutcome.RolledBack, full.Outcome);
-    }
-
-    [Fact]
     public async Task SkipAnalysis_promotes_right_after_the_start_without_analysis()
     {
         using var rig = RolloutRig.Create("bookinfo", ("  output: rendered/", "  skipAnalysis: true\n  output: rendered/"));

@@ -94,10 +94,6 @@ public sealed class RolloutRunner
         var memory = RunMemory.Empty;
         var fresh = FreshOnStart;
 
-        // --once: one analysis round at most. Without this a failing check (below the threshold) or a closed gate
-        // made the loop wait and analyse again, up to threshold intervals, before the run returned.
-        var analysed = false;
-
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -110,7 +106,6 @@ public sealed class RolloutRunner
             if (decided.Report is { } report)
             {
                 _observer.Analysis(report.Results, report.Hooks, report.FailedChecks, report.Threshold);
-                analysed = true;
             }
 
             var step = decided.Decision;
@@ -185,12 +180,6 @@ public sealed class RolloutRunner
 
                 case Decision.Wait wait:
                 {
-                    if (request.Once && analysed && !wait.OnPullRequest)
-                    {
-                        return new RunResult(wait.ForApproval ? RunOutcome.WaitingApproval : RunOutcome.InProgress,
-                            $"{wait.Reason} (--once: one analysis round per run; run again to continue)", state.Status, memory.LastAnalysis);
-                    }
-
                     if (await WaitAsync(wait, deadline, cancellationToken).ConfigureAwait(false) is { } timedOut)
                     {
                         return new RunResult(wait.ForApproval ? RunOutcome.WaitingApproval : RunOutcome.InProgress, timedOut, state.Status, memory.LastAnalysis);
