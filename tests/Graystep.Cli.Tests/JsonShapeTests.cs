@@ -90,7 +90,8 @@ public sealed class JsonShapeTests
                 "kustomization.yaml",
                 "service-reviews.yaml",
                 "virtualservice-reviews.yaml"
-              ]
+              ],
+              "passedThrough": []
             }
 
             """,
