@@ -58,6 +58,11 @@ public sealed class ManifestRenderer
             objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, canary));
         }
 
+        foreach (var idle in request.Idle.Where(v => v.Name != request.Stable.Name && v.Name != request.Canary?.Name))
+        {
+            objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, idle));
+        }
+
         var context = new RoutingContext(spec, app, request.Stable, request.Canary, request.Traffic);
         objects.AddRange(router.Render(context));
         var passed = PassThrough.Objects(request, app, router, context).ToList();
@@ -78,9 +83,16 @@ public sealed class ManifestRenderer
             files.Add(new RenderedFile(path, Document(obj)));
         }
 
-        files.Add(new RenderedFile(KustomizationFile, Kustomization(files.Select(f => f.RelativePath))));
-        files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return new RenderedOutput(files) { PassedThrough = [.. passed.Select(p => p.Source)] };
+        return Assemble(files) with { PassedThrough = [.. passed.Select(p => p.Source)] };
+    }
+
+    /// <summary>An output folder of these files and the kustomization that lists every one of them.</summary>
+    public static RenderedOutput Assemble(IEnumerable<RenderedFile> files)
+    {
+        var all = files.Where(f => f.RelativePath != KustomizationFile).ToList();
+        all.Add(new RenderedFile(KustomizationFile, Kustomization(all.Select(f => f.RelativePath))));
+        all.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return new RenderedOutput(all);
     }
 
     private static string Document(YamlNode node) =>
@@ -95,7 +107,7 @@ public sealed class ManifestRenderer
 
     private static void CheckVersions(RenderRequest request)
     {
-        foreach (var version in request.Canary is null ? [request.Stable] : new[] { request.Stable, request.Canary })
+        foreach (var version in new[] { request.Stable, request.Canary }.OfType<VersionRef>().Concat(request.Idle))
         {
             if (!VersionName.IsValid(version.Name))
             {

@@ -22,6 +22,12 @@ public sealed record RenderRequest(
     /// that hold another rollout's spec (their manifests belong to that rollout, or to both).
     /// </summary>
     public IReadOnlyList<string> NotTemplateFolders { get; init; } = [];
+
+    /// <summary>
+    /// Versions that keep running without traffic: one retiring after a switch (<c>analysis.scaleDownDelay</c>) or a
+    /// standby (<c>analysis.keepPrevious</c>). Their workloads are rendered; no route points at them.
+    /// </summary>
+    public IReadOnlyList<VersionRef> Idle { get; init; } = [];
 }
 
 /// <summary>One file of the output folder: a name relative to that folder, and its exact text.</summary>

@@ -64,6 +64,7 @@ internal static class SandboxCli
         var branch = new Option<string>("--branch") { Description = "The branch to follow", DefaultValueFactory = _ => "main" };
         var path = new Option<string>("--path") { Description = "Folder in the repo that holds the rendered output folders (default: the whole repo)", DefaultValueFactory = _ => string.Empty };
         var syncDelay = DurationOption("--sync-delay", "Apply a commit this long after first seeing it, like Argo CD/Flux", TimeSpan.FromSeconds(2));
+        var proxyDelay = DurationOption("--proxy-delay", "Routes reach the proxies this long after a commit is applied (workloads change at once), as in a real mesh", TimeSpan.Zero);
         var poll = DurationOption("--poll", "How often to read the branch tip", TimeSpan.FromMilliseconds(500));
         var rps = new Option<double>("--rps") { Description = "Simulated user requests per second, per routed app (0: no background traffic)", DefaultValueFactory = _ => 10 };
         var abShare = new Option<double>("--ab-share") { Description = "Share of simulated users carrying the A/B header or cookie of the rendered match rule (0..1)", DefaultValueFactory = _ => 0.2 };
@@ -111,7 +112,7 @@ internal static class SandboxCli
             "the rendered VirtualService/DestinationRule, Ingress, HTTPRoute or Service objects, and serves /metrics " +
             "(Istio, NGINX and app metric names), /sandbox/state and Argo CD/Flux sync status on 127.0.0.1. See docs/sandbox.md.")
         {
-            repo, branch, path, syncDelay, poll, rps, abShare, users, loadTestRps, behaviour, seed, port, verbose,
+            repo, branch, path, syncDelay, proxyDelay, poll, rps, abShare, users, loadTestRps, behaviour, seed, port, verbose,
         };
 
         SandboxOptions Bind(ParseResult p) => new()
@@ -120,6 +121,7 @@ internal static class SandboxCli
             Branch = p.GetValue(branch) ?? "main",
             Path = p.GetValue(path),
             SyncDelay = p.GetValue(syncDelay) ?? TimeSpan.FromSeconds(2),
+            ProxyDelay = p.GetValue(proxyDelay) ?? TimeSpan.Zero,
             Poll = p.GetValue(poll) ?? TimeSpan.FromMilliseconds(500),
             Rps = p.GetValue(rps),
             AbShare = p.GetValue(abShare),
@@ -176,7 +178,7 @@ internal static class SandboxCli
         await output.WriteLineAsync("graystep-sandbox: SIMULATED Kubernetes + service mesh + GitOps reconciler (no real cluster, no containers)").ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"following {options.Repo} branch {options.Branch} path {(options.NormalizedPath.Length == 0 ? "(whole repo)" : options.NormalizedPath)}; " +
-            $"sync delay {GoDuration.Format(options.SyncDelay)}, poll {GoDuration.Format(options.Poll)}; " +
+            $"sync delay {GoDuration.Format(options.SyncDelay)}, proxy delay {GoDuration.Format(options.ProxyDelay)}, poll {GoDuration.Format(options.Poll)}; " +
             $"{options.Rps} simulated user req/s per app, A/B share {options.AbShare}, seed {options.Seed}")).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 

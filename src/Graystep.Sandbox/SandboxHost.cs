@@ -64,7 +64,11 @@ public sealed class SandboxHost : IAsyncDisposable
         _createdAt = _time.GetUtcNow();
         _ownsScratch = options.ScratchDirectory is null;
         _scratch = options.ScratchDirectory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"graystep-sandbox-{Guid.NewGuid():N}");
-        _simulator = new TrafficSimulator(options.Behaviour ?? BehaviourConfig.Empty, options.Seed, options.Users, options.AbShare);
+        _simulator = new TrafficSimulator(options.Behaviour ?? BehaviourConfig.Empty, options.Seed, options.Users, options.AbShare)
+        {
+            ProxyDelay = options.ProxyDelay,
+            Time = _time,
+        };
         _follower = new GitFollower(new FollowerGit(), options.Repo, options.Branch, options.NormalizedPath, _scratch);
         _reconciler = new Reconciler(_follower, _simulator, _time, options.SyncDelay, _logger);
     }

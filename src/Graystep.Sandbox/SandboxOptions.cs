@@ -16,6 +16,13 @@ public sealed record SandboxOptions
     /// <summary>A commit is applied this long after the sandbox first saw it on the branch (Argo CD/Flux-like).</summary>
     public TimeSpan SyncDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long an applied routing change takes to reach every proxy, as Envoy's config push does in a real mesh.
+    /// Workloads change at once: until then a request may still be routed to a version whose pods are gone, and
+    /// fails with 503. Zero applies routes and workloads together.
+    /// </summary>
+    public TimeSpan ProxyDelay { get; init; }
+
     /// <summary>How often the branch tip is read.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -36,6 +36,12 @@ public sealed record RequestCounts
     /// <summary>Sum of the simulated latency of the user requests, in milliseconds.</summary>
     public double LatencySumMs { get; init; }
 
+    /// <summary>
+    /// User requests a proxy still routed by the previous routes (<c>--proxy-delay</c>) to a version whose pods were
+    /// already removed: they failed with 503 and are counted in <see cref="Errors"/> too.
+    /// </summary>
+    public long Stale { get; init; }
+
     public static RequestCounts operator +(RequestCounts a, RequestCounts b) => new()
     {
         Requests = a.Requests + b.Requests,
@@ -48,6 +54,7 @@ public sealed record RequestCounts
         LoadTest = a.LoadTest + b.LoadTest,
         LoadTestErrors = a.LoadTestErrors + b.LoadTestErrors,
         LatencySumMs = a.LatencySumMs + b.LatencySumMs,
+        Stale = a.Stale + b.Stale,
     };
 
     public static RequestCounts Add(RequestCounts left, RequestCounts right) => left + right;

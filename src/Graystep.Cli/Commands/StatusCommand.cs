@@ -42,6 +42,16 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
                 rows.Add([RolloutTransitions.IsActive(status) ? "canary" : "last canary", Describe(status.Canary)]);
             }
 
+            if (status.Retiring is not null)
+            {
+                rows.Add(["retiring", Describe(status.Retiring) + " (0%, removed after scaleDownDelay by the next retire commit)"]);
+            }
+
+            if (status.Standby is not null)
+            {
+                rows.Add(["standby", Describe(status.Standby) + " (0%, keepPrevious: graystep rollback switches back to it)"]);
+            }
+
             rows.Add(["weight", !RolloutTransitions.IsActive(status) ? $"{status.Stable.Name} at 100%" : string.Create(CultureInfo.InvariantCulture, $"{status.Traffic.CanaryWeight}%{(status.Traffic.MatchActive ? " + A/B match" : string.Empty)}{(status.Traffic.MirrorActive ? " + mirroring" : string.Empty)}")]);
             rows.Add(["step", string.Create(CultureInfo.InvariantCulture, $"{status.StepIndex}/{status.StepCount}")]);
             rows.Add(["failed checks", string.Create(CultureInfo.InvariantCulture, $"{status.FailedChecks}/{state.Spec.Analysis.Threshold}")]);
@@ -129,6 +139,8 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
         json["paused"] = status.Paused;
         json["stable"] = VersionJson(status.Stable);
         json["canary"] = status.Canary is null ? null : VersionJson(status.Canary);
+        json["retiring"] = status.Retiring is null ? null : VersionJson(status.Retiring);
+        json["standby"] = status.Standby is null ? null : VersionJson(status.Standby);
         json["canaryWeight"] = status.Traffic.CanaryWeight;
         json["matchActive"] = status.Traffic.MatchActive;
         json["mirrorActive"] = status.Traffic.MirrorActive;

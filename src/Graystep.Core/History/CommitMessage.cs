@@ -20,6 +20,9 @@ public enum RolloutAction
     Resume,
     Promote,
     Rollback,
+
+    /// <summary>The version that lost its traffic stops running (after <c>analysis.scaleDownDelay</c>).</summary>
+    Retire,
 }
 
 /// <summary>A commit message: a subject a person can read, a body that says why, and the trailers.</summary>

@@ -37,6 +37,7 @@ public static class RolloutActionText
         RolloutAction.Resume => "resume",
         RolloutAction.Promote => "promote",
         RolloutAction.Rollback => "rollback",
+        RolloutAction.Retire => "retire",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -51,6 +52,7 @@ public static class RolloutActionText
             "RESUME" => RolloutAction.Resume,
             "PROMOTE" => RolloutAction.Promote,
             "ROLLBACK" => RolloutAction.Rollback,
+            "RETIRE" => RolloutAction.Retire,
             _ => null,
         };
         return action is not null;

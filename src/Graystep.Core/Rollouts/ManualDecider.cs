@@ -29,6 +29,12 @@ public static class ManualDecider
         var name = Name(action);
         var status = state.Status ?? throw new GraystepException($"{spec.Id}: no rollout yet, nothing to {name}", ExitCodes.Failure, "start one with graystep run --version V");
         var who = $"graystep {name} by hand";
+        if (action == ManualAction.Rollback && status.Phase == RolloutPhase.Succeeded && status.Standby is not null)
+        {
+            // keepPrevious: the previous stable version still runs, so switching back is one commit.
+            return new ManualDecision(RolloutTransitions.SwitchBack(spec, status, now, reason ?? who), null);
+        }
+
         if (!RolloutTransitions.IsActive(status))
         {
             if (action is ManualAction.Resume or ManualAction.Pause)

@@ -119,6 +119,13 @@ public static class RolloutDecider
                 return new Decision.Commit(RolloutTransitions.Initialize(_spec, stable, _now, DecisionText.Initialize(_spec, stable, target.File)), Preparatory: true);
             }
 
+            // The version that lost its traffic leaves once the switch is applied and scaleDownDelay has passed,
+            // before anything else starts: a run that died in between finishes it here.
+            if (status.Retiring is { } retiring && !RolloutTransitions.IsActive(status))
+            {
+                return Retire(status, retiring);
+            }
+
             if (input.Start is { } start && DecideStart(status, start) is { } started)
             {
                 return started;
@@ -151,6 +158,33 @@ public static class RolloutDecider
             }
 
             return Analyse(status, canary);
+        }
+
+        /// <summary>The retire commit, once the cluster applied the switch and scaleDownDelay has passed since.</summary>
+        private Decision Retire(RolloutStatus status, VersionRef retiring)
+        {
+            var commit = _state.StatusCommit ?? throw new GraystepException($"{_state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
+            if (_seen.Sync is not { } observed)
+            {
+                return new Decision.Observe(new Need.Sync(commit.Sha, CommittedAt(commit, _memory)));
+            }
+
+            if (observed is SyncObservation.Pending pending)
+            {
+                return new Decision.Wait($"waiting for the cluster to apply {DecisionText.Short(commit.Sha)} before retiring {retiring.Name}: {pending.Reason}", pending.KnownAt);
+            }
+
+            var delay = _spec.Analysis.ScaleDownDelay;
+            var due = ((SyncObservation.Synced)observed).At + delay;
+            if (_now < due)
+            {
+                return new Decision.Wait(string.Create(CultureInfo.InvariantCulture,
+                    $"{retiring.Name} keeps running without traffic for scaleDownDelay {GoDuration.Format(delay)}; retiring it at {due:u}"), due);
+            }
+
+            var why = string.Create(CultureInfo.InvariantCulture,
+                $"Reason: scaleDownDelay {GoDuration.Format(delay)} passed after the cluster applied {DecisionText.Short(commit.Sha)}, which moved all traffic away from {retiring.Name}.");
+            return new Decision.Commit(RolloutTransitions.Retire(_spec, status, why), Preparatory: input.Start is not null);
         }
 
         /// <summary>Once the step's commit is applied and the interval has passed: hooks, metrics, gates, one transition.</summary>

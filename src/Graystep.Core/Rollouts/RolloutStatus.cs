@@ -66,4 +66,16 @@ public sealed record RolloutStatus
     public DateTimeOffset? JudgeSince { get; init; }
 
     public required string Reason { get; init; }
+
+    /// <summary>
+    /// The version that lost its traffic and still runs until a retire commit removes it (with
+    /// <c>analysis.scaleDownDelay</c>): in-flight requests the proxies still send it are served.
+    /// </summary>
+    public VersionRef? Retiring { get; init; }
+
+    /// <summary>The previous stable version, kept running at zero traffic after a promotion (<c>analysis.keepPrevious</c>).</summary>
+    public VersionRef? Standby { get; init; }
+
+    /// <summary>Versions that run without traffic: rendered as workloads, routed to by nothing.</summary>
+    public IReadOnlyList<VersionRef> Idle => [.. new[] { Retiring, Standby }.OfType<VersionRef>().DistinctBy(v => v.Name)];
 }

@@ -55,6 +55,9 @@ public static class RolloutTransitions
             LastTransitionTime = now,
             JudgeSince = null,
             Reason = $"started {canary.Name}",
+
+            // A standby keeps running until the next promotion replaces it: a rollback restores the render it is part of.
+            Retiring = null,
         };
         var how = spec.Analysis.Strategy switch
         {
@@ -101,7 +104,12 @@ public static class RolloutTransitions
             LastTransitionTime = now,
             JudgeSince = null,
             Reason = $"promoted {canary.Name}",
+            Standby = spec.Analysis.KeepPrevious ? current.Stable : null,
+            Retiring = !spec.Analysis.KeepPrevious && spec.Analysis.RetiresLater ? current.Stable : null,
         };
+        why = status.Standby is not null
+            ? $"{why}\n\n{current.Stable.Name} keeps running at 0% as a standby (keepPrevious): graystep rollback switches back in one commit."
+            : why + RetireNote(spec, status);
         return Make(spec, RolloutAction.Promote, status, $"promote {canary.Name} to 100%", why, canary.Name, 100);
     }
 
@@ -115,10 +123,53 @@ public static class RolloutTransitions
             Paused = false,
             LastTransitionTime = now,
             Reason = reason,
+            Retiring = spec.Analysis.RetiresLater ? canary : null,
         };
         var body = details.Length == 0 ? $"Reason: {reason}" : $"Reason: {reason}\n\n{details}";
+        body += RetireNote(spec, status);
         return Make(spec, RolloutAction.Rollback, status, $"roll back {canary.Name}, all traffic to {current.Stable.Name}", body, canary.Name, 0);
     }
+
+    /// <summary>
+    /// After a promotion with a standby (<c>analysis.keepPrevious</c>): all traffic back to the standby in one commit.
+    /// The version switched away from counts as rolled back, and is retired like a rolled-back canary.
+    /// </summary>
+    public static Transition SwitchBack(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string reason)
+    {
+        var standby = current.Standby ?? throw new InvalidOperationException("no standby version to switch back to");
+        var status = current with
+        {
+            Phase = RolloutPhase.Failed,
+            Stable = standby,
+            Canary = current.Stable,
+            Standby = null,
+            Retiring = spec.Analysis.RetiresLater ? current.Stable : null,
+            Traffic = TrafficSplit.AllStable,
+            Paused = false,
+            LastTransitionTime = now,
+            Reason = reason,
+        };
+        var body = $"Reason: {reason}\n\nSwitched back to the standby {standby.Name}, which kept running since {current.Stable.Name} was promoted (keepPrevious)."
+            + RetireNote(spec, status);
+        return Make(spec, RolloutAction.Rollback, status, $"switch back to {standby.Name}, roll back {current.Stable.Name}", body, current.Stable.Name, 0);
+    }
+
+    /// <summary>The version that lost its traffic stops running: its workload leaves the rendered output.</summary>
+    public static Transition Retire(RolloutSpec spec, RolloutStatus current, string why)
+    {
+        var retiring = current.Retiring ?? throw new InvalidOperationException("no version to retire");
+        var status = current with { Retiring = null };
+
+        // The trailers repeat the switch this completes (promoted at 100, or rolled back at 0), so weight timelines
+        // read from history stay flat; the subject names the version that stops running.
+        var promoted = status.Phase == RolloutPhase.Succeeded;
+        var version = promoted ? status.Stable.Name : status.Canary?.Name ?? retiring.Name;
+        return Make(spec, RolloutAction.Retire, status, $"retire {retiring.Name} (no traffic since the switch)", why, version, promoted ? 100 : 0);
+    }
+
+    private static string RetireNote(RolloutSpec spec, RolloutStatus status) => status.Retiring is { } retiring
+        ? $"\n\n{retiring.Name} keeps running at 0% for scaleDownDelay {GoDuration.Format(spec.Analysis.ScaleDownDelay)} after the cluster applies this commit; a retire commit removes it."
+        : string.Empty;
 
     public static Transition Pause(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string reason)
     {

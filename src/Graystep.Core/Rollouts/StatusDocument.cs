@@ -54,6 +54,16 @@ public static class StatusDocument
             sb.Append("  judgeSince: ").Append(Quote(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append('\n');
         }
 
+        if (status.Retiring is not null)
+        {
+            WriteVersion(sb, "retiring", status.Retiring);
+        }
+
+        if (status.Standby is not null)
+        {
+            WriteVersion(sb, "standby", status.Standby);
+        }
+
         return sb.ToString();
     }
 
@@ -102,6 +112,8 @@ public static class StatusDocument
                 JudgeSince = Scalar(status, "judgeSince") is { } since
                     ? DateTimeOffset.Parse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
                     : null,
+                Retiring = ReadVersion(file, status, "retiring"),
+                Standby = ReadVersion(file, status, "standby"),
             };
         }
         catch (YamlException ex)

@@ -67,6 +67,12 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
         }
 
         var judge = BindJudge(Map(map, "judge"));
+        var scaleDownDelay = Duration(map, "scaleDownDelay") ?? TimeSpan.Zero;
+        if (scaleDownDelay < TimeSpan.Zero)
+        {
+            Sink.Report(Child(map, "scaleDownDelay")!, Path + ".scaleDownDelay", "scaleDownDelay cannot be negative; use 0s to remove the old version in the switch commit");
+        }
+
         var checks = new ChecksBinder(Sink);
         return new AnalysisSpec
         {
@@ -82,6 +88,8 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
             Metrics = checks.BindMetrics(Seq(map, "metrics"), Path + ".metrics", judge),
             Judge = judge,
             Webhooks = checks.BindWebhooks(Seq(map, "webhooks"), Path + ".webhooks"),
+            ScaleDownDelay = scaleDownDelay < TimeSpan.Zero ? TimeSpan.Zero : scaleDownDelay,
+            KeepPrevious = Bool(map, "keepPrevious") ?? false,
         };
     }
 

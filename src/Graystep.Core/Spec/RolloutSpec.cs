@@ -150,6 +150,20 @@ public sealed record AnalysisSpec
     /// <summary><c>analysis.judge</c>: how metrics are judged; today's threshold rule unless the spec says otherwise.</summary>
     public JudgeSpec Judge { get; init; } = JudgeSpec.Threshold;
 
+    /// <summary>
+    /// <c>analysis.scaleDownDelay</c>: how long the version that lost its traffic keeps running after the cluster
+    /// applied the switch, so requests the proxies still route to it are served (Argo Rollouts'
+    /// <c>scaleDownDelaySeconds</c>). Zero removes it in the same commit that moves the traffic.
+    /// </summary>
+    public TimeSpan ScaleDownDelay { get; init; }
+
+    /// <summary><c>analysis.keepPrevious</c>: after a promotion the previous stable version stays running at zero
+    /// traffic as a standby until the next rollout starts, so switching back is one commit.</summary>
+    public bool KeepPrevious { get; init; }
+
+    /// <summary>Whether the version that lost its traffic is removed by a later retire commit.</summary>
+    public bool RetiresLater => ScaleDownDelay > TimeSpan.Zero;
+
     /// <summary>The number of analysis steps before promotion: weight steps or iterations.</summary>
     public int StepCount => Strategy == Strategy.Canary ? StepWeights.Count : Iterations;
 }

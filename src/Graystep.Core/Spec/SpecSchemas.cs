@@ -176,7 +176,19 @@ internal static class SpecSchemas
             new Field("minimumEffect", Number),
             new Field("maxDuration", Duration),
             new Field("onInconclusive", Text),
-            new Field("slowRequest", Duration)))));
+            new Field("slowRequest", Duration)))))
+    {
+        Hints = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["scaleDownDelay"] = "it is a Graystep field (Flagger scales the canary down itself); use apiVersion graystep.io/v1alpha1, kind Rollout to set it",
+            ["keepPrevious"] = "it is a Graystep field (Flagger keeps no standby); use apiVersion graystep.io/v1alpha1, kind Rollout to set it",
+        },
+    };
+
+    /// <summary>The Rollout's analysis: Flagger's, plus how the version that lost its traffic is retired.</summary>
+    private static readonly ObjectSchema RolloutAnalysis = Analysis.With(
+        new Field("scaleDownDelay", Duration),
+        new Field("keepPrevious", Bool));
 
     private static readonly Field[] CanarySpecFields =
     [
@@ -220,7 +232,9 @@ internal static class SpecSchemas
             StringComparer.Ordinal),
     };
 
-    private static readonly ObjectSchema RolloutSpec = new([.. CanarySpecFields, .. GraystepFields]);
+    private static readonly ObjectSchema RolloutSpec = new([
+        .. CanarySpecFields.Select(f => f.Name == "analysis" ? f with { Type = Of(RolloutAnalysis) } : f),
+        .. GraystepFields]);
 
     public static readonly FieldType CanaryDocument = Of(Root(CanarySpec));
 

@@ -158,15 +158,16 @@ public sealed class RolloutRunner
                 {
                     _observer.Committed(commit.Transition, sha);
                     await AfterCommitAsync(state, commit.Transition, cancellationToken).ConfigureAwait(false);
-                    if (commit.Transition.Action is RolloutAction.Promote or RolloutAction.Rollback)
+                    if (commit.Transition.Action is RolloutAction.Promote or RolloutAction.Rollback or RolloutAction.Retire)
                     {
-                        if (commit.Preparatory)
+                        // --supersede: the old version is rolled back so that this run can start the new one. With
+                        // scaleDownDelay the run stays for the retire commit (--once leaves it to the next run).
+                        if (commit.Preparatory || (commit.Transition.Status.Retiring is not null && !request.Once))
                         {
-                            // --supersede: the old version is rolled back so that this run can start the new one.
                             continue;
                         }
 
-                        var promoted = commit.Transition.Action == RolloutAction.Promote;
+                        var promoted = commit.Transition.Status.Phase == RolloutPhase.Succeeded;
                         return new RunResult(promoted ? RunOutcome.Promoted : RunOutcome.RolledBack, commit.Transition.Status.Reason, commit.Transition.Status, memory.LastAnalysis);
                     }
 

@@ -84,12 +84,24 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
         ArgumentNullException.ThrowIfNull(transition);
         // The status file is committed like the message: a secret echoed into the reason by a remote stops here.
         transition = transition with { Status = transition.Status with { Reason = workspace.Redact(transition.Status.Reason) } };
-        if (transition.Action == RolloutAction.Rollback && await LastGoodRenderAsync(state, cancellationToken).ConfigureAwait(false) is { } good)
+        var loaded = state.Loaded;
+        var switchBack = state.Status?.Phase == RolloutPhase.Succeeded;
+        if (transition.Action == RolloutAction.Rollback && !switchBack && await LastGoodRenderAsync(state, cancellationToken).ConfigureAwait(false) is { } good)
         {
             // A rollback puts back exactly what ran before the canary started, not a fresh render: templates may have
-            // changed since, and the stable version must come back as it was.
-            await workspace.RestoreAsync(good, state.Loaded.OutputPath, cancellationToken).ConfigureAwait(false);
-            WriteStatus(_files, workspace.Root, state.Loaded, transition.Status);
+            // changed since, and the stable version must come back as it was. A canary retired later keeps running
+            // as it ran until then.
+            var keep = transition.Status.Retiring is { } retiring ? RunningFilesOf(loaded, transition.Status.Stable, retiring) : [];
+            await workspace.RestoreAsync(good, loaded.OutputPath, cancellationToken).ConfigureAwait(false);
+            EditOutput(loaded, files => [.. files.Where(f => keep.All(k => k.RelativePath != f.RelativePath)), .. keep]);
+            WriteStatus(_files, workspace.Root, loaded, transition.Status);
+        }
+        else if (transition.Action == RolloutAction.Retire && state.Status?.Retiring is { } retired)
+        {
+            // Only the retired version's workload leaves: everything else stays byte for byte as the switch left it.
+            var gone = RunningFilesOf(loaded, transition.Status.Stable, retired).Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+            EditOutput(loaded, files => [.. files.Where(f => !gone.Contains(f.RelativePath))]);
+            WriteStatus(_files, workspace.Root, loaded, transition.Status);
         }
         else
         {
@@ -113,20 +125,50 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
     }
 
     /// <summary>
-    /// The newest commit of this rollout that left it at rest (initialize, promote or rollback): what ran before the
+    /// The newest commit of this rollout that left it at rest (initialize, promote, rollback or retire): what ran before the
     /// canary in progress started. Null when the history has none (then a rollback renders the stable version afresh).
     /// </summary>
     public async Task<string?> LastGoodRenderAsync(RolloutState state, CancellationToken cancellationToken)
     {
         var log = await workspace.LogAsync(state.Loaded.StatusPath, MaxStatusCommits, cancellationToken).ConfigureAwait(false);
         return log.FirstOrDefault(c => c.Message.Trailer(Trailers.Rollout) == state.Spec.Id
-            && c.Message.Action() is RolloutAction.Initialize or RolloutAction.Promote or RolloutAction.Rollback)?.Sha;
+            && c.Message.Action() is RolloutAction.Initialize or RolloutAction.Promote or RolloutAction.Rollback or RolloutAction.Retire)?.Sha;
+    }
+
+    /// <summary>
+    /// The files of one version's workload (Deployment, autoscaler, disruption budget) as they are in the output
+    /// folder now, else as rendered: what keeps it running while no route points at it.
+    /// </summary>
+    private List<RenderedFile> RunningFilesOf(LoadedRollout loaded, VersionRef stable, VersionRef version)
+    {
+        var without = renderer.Render(Request(loaded, stable, null, TrafficSplit.AllStable, []));
+        var with = renderer.Render(Request(loaded, stable, null, TrafficSplit.AllStable, [version]));
+        var folder = Path.Combine(workspace.Root, loaded.OutputPath);
+        return [.. with.Files
+            .Where(f => f.RelativePath != ManifestRenderer.KustomizationFile && without.Find(f.RelativePath) is null)
+            .Select(f => Path.Combine(folder, f.RelativePath) is var path && _files.FileExists(path)
+                ? f with { Content = _files.ReadAllText(path) }
+                : f)];
+    }
+
+    /// <summary>Rewrites the output folder from its own files (the kustomization follows), changed by <paramref name="edit"/>.</summary>
+    private void EditOutput(LoadedRollout loaded, Func<IReadOnlyList<RenderedFile>, IEnumerable<RenderedFile>> edit)
+    {
+        var folder = Path.Combine(workspace.Root, loaded.OutputPath);
+        var current = _files.DirectoryExists(folder)
+            ? _files.EnumerateFiles(folder, "*", recursive: false)
+                .Select(path => (Name: Path.GetFileName(path), Bytes: _files.ReadAllBytes(path)))
+                .Where(f => f.Name is not (ManifestRenderer.KustomizationFile or OutputWriter.StatusFileName) && OutputWriter.IsOwned(f.Bytes))
+                .Select(f => new RenderedFile(f.Name, Encoding.UTF8.GetString(f.Bytes)))
+                .ToList()
+            : [];
+        new OutputWriter(_files, WorkTree(_files, workspace.Root, loaded)).Write(folder, ManifestRenderer.Assemble(edit(current)));
     }
 
     /// <summary>Renders the output folder and writes the status file for a state; no git.</summary>
     public static IReadOnlyList<string> Write(IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, RolloutStatus status, VersionRef? canary)
     {
-        var changed = RenderOutput(files, renderer, root, loaded, status.Stable, canary, status.Traffic)
+        var changed = RenderOutput(files, renderer, root, loaded, status.Stable, canary, status.Traffic, out _, status.Idle)
             .Select(p => $"{loaded.OutputPath}/{p}").ToList();
         if (WriteStatus(files, root, loaded, status))
         {
@@ -149,19 +191,24 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
 
     /// <summary>As above, and what was rendered (which template objects were passed through).</summary>
     public static IReadOnlyList<string> RenderOutput(
-        IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic, out RenderedOutput output)
+        IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic, out RenderedOutput output,
+        IReadOnlyList<VersionRef>? idle = null)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        output = renderer.Render(new RenderRequest(loaded.Spec, loaded.Manifests, stable, canary, traffic)
+        output = renderer.Render(Request(loaded, stable, canary, traffic, idle ?? []));
+        return new OutputWriter(files, WorkTree(files, root, loaded)).Write(Path.Combine(root, loaded.OutputPath), output);
+    }
+
+    private static RenderRequest Request(LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic, IReadOnlyList<VersionRef> idle) =>
+        new(loaded.Spec, loaded.Manifests, stable, canary, traffic)
         {
+            Idle = idle,
             NotTemplateFolders = [.. loaded.Set.RolloutFiles
                 .Where(f => !string.Equals(f, loaded.Spec.File, StringComparison.Ordinal))
                 .Select(f => (Path.GetDirectoryName(f) ?? string.Empty).Replace('\\', '/'))
                 .Append(loaded.OutputPath)
                 .Distinct(StringComparer.Ordinal)],
-        });
-        return new OutputWriter(files, WorkTree(files, root, loaded)).Write(Path.Combine(root, loaded.OutputPath), output);
-    }
+        };
 
     /// <summary>The git work tree that holds the spec (else <paramref name="root"/>): no write may leave it.</summary>
     public static string WorkTree(IFileSystem files, string root, LoadedRollout loaded) =>

@@ -25,6 +25,10 @@ internal sealed class TrafficSimulator
     private IReadOnlyList<RoutedApp> _apps = [];
     private string? _revision;
 
+    // What the proxies still route by, until the applied routes reach them (ProxyDelay).
+    private IReadOnlyList<RoutedApp>? _proxyApps;
+    private DateTimeOffset _proxiesUpdateAt;
+
     public TrafficSimulator(BehaviourConfig behaviour, ulong seed, int users, double abShare)
     {
         _behaviour = behaviour;
@@ -32,6 +36,11 @@ internal sealed class TrafficSimulator
         _users = Math.Max(1, users);
         _abShare = Math.Clamp(abShare, 0, 1);
     }
+
+    /// <summary>How long applied routes take to reach the proxies; workloads change at once.</summary>
+    public TimeSpan ProxyDelay { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public IReadOnlyList<RoutedApp> Apps
     {
@@ -50,6 +59,13 @@ internal sealed class TrafficSimulator
         var apps = AppDiscovery.Discover(cluster);
         lock (_gate)
         {
+            if (ProxyDelay > TimeSpan.Zero && _revision is not null)
+            {
+                // The proxies keep the routes they had (the oldest not yet replaced) until the push reaches them.
+                _proxyApps ??= _apps;
+                _proxiesUpdateAt = Time.GetUtcNow() + ProxyDelay;
+            }
+
             _cluster = cluster;
             _apps = apps;
             _revision = revision;
@@ -67,7 +83,13 @@ internal sealed class TrafficSimulator
     {
         lock (_gate)
         {
-            foreach (var app in _apps)
+            if (_proxyApps is not null && Time.GetUtcNow() >= _proxiesUpdateAt)
+            {
+                _proxyApps = null;
+            }
+
+            var live = _apps.ToDictionary(a => a.Key, StringComparer.Ordinal);
+            foreach (var app in _proxyApps?.Where(a => live.ContainsKey(a.Key)) ?? _apps)
             {
                 var rng = Rng(app.Key);
                 for (var i = 0; i < perApp; i++)
@@ -191,6 +213,14 @@ internal sealed class TrafficSimulator
 
         var decision = app.Router.Route(request, rng);
         var pick = decision.Backend?.PickPod(rng);
+        if (pick is { } picked && !Running(picked.Workload))
+        {
+            // A stale proxy sent it to a pod that no longer exists: the connection fails.
+            _metrics.Unavailable(app, decision.Backend!, decision.NginxCanary);
+            Cell(app, picked.Workload.Version).Add(c => c with { Requests = c.Requests + 1, Errors = c.Errors + 1, Stale = c.Stale + 1 });
+            return;
+        }
+
         if (decision.Backend is null || pick is null)
         {
             var status = decision.Backend is null ? decision.Status : 503;
@@ -236,6 +266,9 @@ internal sealed class TrafficSimulator
             }
         }
     }
+
+    private bool Running(Workload workload) =>
+        _proxyApps is null || _cluster.Deployments.Any(d => d.Namespace == workload.Namespace && d.Name == workload.Name);
 
     private (int Status, double LatencyMs) Serve(RoutedApp app, RouteDecision decision, Backend backend, Workload workload, string pod, Prng rng)
     {

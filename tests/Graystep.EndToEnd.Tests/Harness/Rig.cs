@@ -55,7 +55,9 @@ internal sealed class Rig : IAsyncDisposable
     /// <param name="judge">An <c>analysis.judge</c> value for the example's spec; null keeps the example's.</param>
     /// <param name="behaviour">How each version answers; null: the faulty version fails <see cref="FaultyErrorRate"/>, the others never.</param>
     /// <param name="edit">One more edit of each seeded file (path, text), after the example's tweaks.</param>
-    public static async Task<Rig> StartAsync(ExampleCase example, string? judge = null, BehaviourConfig? behaviour = null, Func<string, string, string>? edit = null)
+    /// <param name="proxyDelay">How long applied routes take to reach the sandbox's proxies (none by default).</param>
+    public static async Task<Rig> StartAsync(
+        ExampleCase example, string? judge = null, BehaviourConfig? behaviour = null, Func<string, string, string>? edit = null, TimeSpan? proxyDelay = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (!File.Exists(RepoPaths.GraystepExecutable))
@@ -77,6 +79,7 @@ internal sealed class Rig : IAsyncDisposable
                 Repo = remote.Bare,
                 Branch = GitOpsRemote.Branch,
                 SyncDelay = SyncDelay,
+                ProxyDelay = proxyDelay ?? TimeSpan.Zero,
                 // Pushes wake it (NotifyOnPush); the poll is only a fallback, and cheap on a busy machine.
                 Poll = TimeSpan.FromSeconds(2),
                 Rps = UserRps,
