@@ -119,6 +119,8 @@ public sealed class HistoryAndStatusTests
                   "reviews": "registry.example/reviews:3.0.0"
                 }
               },
+              "retiring": null,
+              "standby": null,
               "canaryWeight": 0,
               "matchActive": false,
               "mirrorActive": false,

@@ -98,6 +98,44 @@ public sealed class RollbackTests
     }
 
     [Fact]
+    public async Task With_scaleDownDelay_the_rollback_keeps_the_canary_running_as_it_ran_and_the_retire_restores_the_last_good_render()
+    {
+        using var rig = RolloutRig.Create("bookinfo", [.. Threshold2, ("threshold: 2", "threshold: 2\n    scaleDownDelay: 20s")]);
+        Assert.Equal(RunOutcome.InProgress, (await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")) with { Once = true })).Outcome);
+        var init = rig.RolloutCommits()[0];
+
+        // The template changes mid-rollout: the restored stable must not pick it up; the canary runs on as it ran.
+        var template = $"{rig.App}/templates/reviews-deployment.yaml";
+        var text = RawGit.Show(rig.Remote, "refs/heads/main", template);
+        rig.PushFromElsewhere(template, text.Replace("value: /tmp/logs", "value: /tmp/logs\n            - name: FEATURE_X\n              value: \"on\"", StringComparison.Ordinal), "reviews: FEATURE_X for v2");
+
+        rig.Analysis.Healthy = _ => false;
+        var result = await rig.RunAsync(new RunRequest());
+
+        Assert.Equal(RunOutcome.RolledBack, result.Outcome);
+        var commits = rig.RolloutCommits();
+        Assert.Equal(["rollback", "retire"], commits.TakeLast(2).Select(c => c.Action));
+        var (rollback, retire) = (commits[^2], commits[^1]);
+        var atRollback = rig.OutputAt(rollback.Sha);
+        var canaryFile = $"{rig.OutputPath}/deployment-reviews-v2.yaml";
+        Assert.Equal(rig.OutputAt(commits[^3].Sha)[canaryFile], atRollback[canaryFile]);
+        Assert.Equal("v2", rig.StatusAt(rollback.Sha).Retiring?.Name);
+        var kustomization = Encoding.UTF8.GetString(atRollback[$"{rig.OutputPath}/kustomization.yaml"]);
+        Assert.Contains("  - deployment-reviews-v2.yaml\n", kustomization, StringComparison.Ordinal);
+        foreach (var (path, bytes) in rig.OutputAt(init.Sha).Where(f => !f.Key.EndsWith("kustomization.yaml", StringComparison.Ordinal) && !f.Key.EndsWith("graystep-status.yaml", StringComparison.Ordinal)))
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(atRollback[path]), $"{path} changed in the rollback");
+        }
+
+        Assert.Null(rig.StatusAt(retire.Sha).Retiring);
+        var restored = rig.OutputAt(retire.Sha);
+        var good = rig.OutputAt(init.Sha);
+        restored.Remove($"{rig.OutputPath}/graystep-status.yaml");
+        good.Remove($"{rig.OutputPath}/graystep-status.yaml");
+        AssertSameFiles(good, restored);
+    }
+
+    [Fact]
     public async Task Manual_rollback_records_the_reason_and_restores_the_last_good_render()
     {
         using var rig = RolloutRig.Create("k8sdemo-nginx");

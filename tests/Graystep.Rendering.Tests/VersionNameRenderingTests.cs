@@ -27,7 +27,10 @@ public sealed partial class VersionNameRenderingTests
         request = request with
         {
             Stable = request.Stable with { Name = Stable },
-            Canary = request.Canary! with { Name = Canary },
+            Canary = request.Canary is null ? null : request.Canary with { Name = Canary },
+
+            // The cases after a switch run the other version without traffic: it takes the canary's name here.
+            Idle = [.. request.Idle.Select(v => v with { Name = Canary })],
         };
 
         var output = _renderer.Render(request);

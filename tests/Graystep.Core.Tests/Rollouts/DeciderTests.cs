@@ -47,7 +47,7 @@ public sealed class DeciderTests
 
     /// <summary>
     /// The state machine as DESIGN.md §4 states it, edge by edge: the phase before a commit, its action, the phase
-    /// after. (set-weight and retire are named there for later; Waiting and WaitingPromotion are gates that hold a
+    /// after. (set-weight is named there for later; Waiting and WaitingPromotion are gates that hold a
     /// step without a commit, covered by the gate tests below.)
     /// </summary>
     [Fact]
@@ -83,6 +83,18 @@ public sealed class DeciderTests
         manual.Manual(ManualAction.Rollback);
         Record(manual);
 
+        // Retire later: after a promotion and after a rollback; a standby switched back to by hand, then retired.
+        var retiring = new DecisionLoop(DeciderSpecs.Rollout("stepWeights: [10, 20, 50]\n    scaleDownDelay: 30s"));
+        retiring.Run(DeciderSpecs.V2);
+        retiring.MetricsPass = round => round <= 3;
+        retiring.Run(DeciderSpecs.Version("v3"));
+        Record(retiring);
+        var standby = new DecisionLoop(DeciderSpecs.Rollout("stepWeights: [10, 20, 50]\n    scaleDownDelay: 30s\n    keepPrevious: true"));
+        standby.Run(DeciderSpecs.V2);
+        standby.Manual(ManualAction.Rollback);
+        standby.Run();
+        Record(standby);
+
         (RolloutPhase?, RolloutAction, RolloutPhase)[] machine =
         [
             (null, RolloutAction.Initialize, RolloutPhase.Initialized),
@@ -94,6 +106,9 @@ public sealed class DeciderTests
             (RolloutPhase.Progressing, RolloutAction.Resume, RolloutPhase.Progressing),
             (RolloutPhase.Progressing, RolloutAction.Promote, RolloutPhase.Succeeded),
             (RolloutPhase.Progressing, RolloutAction.Rollback, RolloutPhase.Failed),
+            (RolloutPhase.Succeeded, RolloutAction.Retire, RolloutPhase.Succeeded),
+            (RolloutPhase.Failed, RolloutAction.Retire, RolloutPhase.Failed),
+            (RolloutPhase.Succeeded, RolloutAction.Rollback, RolloutPhase.Failed),
         ];
         Assert.Equal(machine.ToHashSet(), seen);
         Assert.Equal(Enum.GetValues<RolloutAction>().ToHashSet(), seen.Select(e => e.Action).ToHashSet());

@@ -72,5 +72,9 @@ internal static class RenderCases
         ["kubernetes-stable"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, null, TrafficSplit.AllStable),
         ["kubernetes-bluegreen"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(0)),
         ["kubernetes-bluegreen-switched"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(100)),
+
+        // After the switch: the version that lost its traffic still runs (retiring, or a keepPrevious standby), unrouted.
+        ["istio-promoted-retiring"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary), ReviewsV2, null, TrafficSplit.AllStable) with { Idle = [V1] },
+        ["kubernetes-bluegreen-standby"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), HelloV2, null, TrafficSplit.AllStable) with { Idle = [V1] },
     };
 }

@@ -109,10 +109,11 @@ internal sealed class DecisionLoop
 
                 case Decision.Commit commit:
                     Apply(commit.Transition);
-                    if (commit.Transition.Action is RolloutAction.Promote or RolloutAction.Rollback && !commit.Preparatory)
+                    if (commit.Transition.Action is RolloutAction.Promote or RolloutAction.Rollback or RolloutAction.Retire && !commit.Preparatory
+                        && (commit.Transition.Status.Retiring is null || once))
                     {
                         return new Decision.Finish(
-                            commit.Transition.Action == RolloutAction.Promote ? RunOutcome.Promoted : RunOutcome.RolledBack,
+                            commit.Transition.Status.Phase == RolloutPhase.Succeeded ? RunOutcome.Promoted : RunOutcome.RolledBack,
                             commit.Transition.Status.Reason);
                     }
 
