@@ -88,13 +88,14 @@ rm -rf "$work/seed/rendered"
 sed -i -E \
   -e 's/^(    interval:) .*/\1 3s/' \
   -e 's/^(        interval:) .*/\1 5s/' \
+  -e 's/^(    threshold: .*)$/\1\n    scaleDownDelay: 3s   # the version that lost its traffic runs on until the proxies have the new routes/' \
   "$work/seed/rollout.yaml"
 sed -i -E '/^  sync:/,$d' "$work/seed/rollout.yaml"
 printf '  sync:\n    kind: argocd   # Graystep reads the Application the sandbox serves, as it would read Argo CD\n' >>"$work/seed/rollout.yaml"
 git_quiet -C "$work/seed" add -A
 git_quiet -C "$work/seed" commit -q -m "bookinfo: the reviews service and its rollout spec"
 git_quiet -C "$work/seed" push -q "$work/remote.git" main
-echo "   $work/remote.git (bare), spec rollout.yaml: interval 3s, metric windows 5s, threshold 5, steps 10/20/50%"
+echo "   $work/remote.git (bare), spec rollout.yaml: interval 3s, metric windows 5s, threshold 5, steps 10/20/50%, scaleDownDelay 3s"
 
 # --- 2. the sandbox -----------------------------------------------------------------------------------------------
 say "2/5 graystep-sandbox: a SIMULATED cluster + Istio + Argo CD following the repository"
@@ -103,7 +104,7 @@ cat >"$work/behaviour.yaml" <<'EOF'
 versions:
   v3: {errorRate: "10%", errorStatus: 500}
 EOF
-"$sandbox" --repo "$work/remote.git" --branch main --sync-delay 1s --poll 250ms --rps 200 \
+"$sandbox" --repo "$work/remote.git" --branch main --sync-delay 1s --proxy-delay 2s --poll 250ms --rps 200 \
   --behaviour "$work/behaviour.yaml" --seed 7 --port 0 >"$work/sandbox.out" 2>"$work/sandbox.err" &
 pids+=($!)
 sandbox_line() { grep -m1 -oE 'http://127\.0\.0\.1:[0-9]+' "$work/sandbox.out"; }
@@ -111,7 +112,7 @@ wait_for "the sandbox to listen" 30 sandbox_line || { cat "$work/sandbox.err" >&
 sandbox_url="$(sandbox_line)"
 sandbox_port="${sandbox_url##*:}"
 wait_for "the sandbox to read the branch" 30 http_get "$sandbox_port" /-/ready || { cat "$work/sandbox.err" >&2; exit 1; }
-echo "   $sandbox_url: syncs each commit 1s after it lands; 200 simulated user requests/s; v3 fails 10%"
+echo "   $sandbox_url: syncs each commit 1s after it lands; routes reach its proxies 2s later; 200 simulated user requests/s; v3 fails 10%"
 
 # --- 3. Prometheus ------------------------------------------------------------------------------------------------
 say "3/5 a real Prometheus on 127.0.0.1, scraping the sandbox every second"
@@ -187,7 +188,7 @@ echo "git log of the GitOps repository:"
 git -C "$work/remote.git" log --format='  %h %s' main
 
 # What the simulated users saw: v3's counters in the sandbox, before and after the rollback commit was applied.
-rollback="$(git -C "$work/remote.git" rev-parse main)"
+rollback="$(git -C "$work/remote.git" log -1 --format=%H --grep='^Graystep-Action: rollback$' main)"
 echo
 applied() { http_get "$sandbox_port" /sandbox/state | grep -q "\"appliedRevision\": \"$rollback\""; }
 if wait_for "the sandbox to apply the rollback ${rollback:0:7}" 30 applied; then
@@ -203,6 +204,11 @@ if wait_for "the sandbox to apply the rollback ${rollback:0:7}" 30 applied; then
   if [[ -n "${total:-}" && -n "${after:-}" ]]; then
     echo "sandbox counters: $((total - after)) simulated user requests reached v3 while it was a canary; $after after the rollback was applied."
   fi
+  stale="$(http_get "$sandbox_port" /sandbox/state | awk '
+    /"total": \{/ { in_total = 1 }
+    in_total && /"stale":/ { gsub(/[^0-9]/, ""); n += $0; in_total = 0 }
+    END { print n + 0 }')" || true
+  echo "requests that stale proxies sent to a removed version: ${stale:-?} (each version was retired only after scaleDownDelay)"
 fi
 echo
 echo "done in $(elapsed)s; stopping the sandbox and Prometheus."

@@ -143,6 +143,7 @@ internal sealed class CommandLine
         root.Subcommands.Add(ManualCommand("rollback", "Roll back the version in progress: all traffic to stable"));
         root.Subcommands.Add(ManualCommand("pause", "Pause the rollout at its current step"));
         root.Subcommands.Add(ManualCommand("resume", "Resume a paused rollout"));
+        root.Subcommands.Add(SetWeightCommand());
         return root;
     }
 
@@ -236,6 +237,20 @@ internal sealed class CommandLine
         command.Arguments.Add(path);
         command.Options.Add(output);
         command.SetAction((parse, ct) => new ReportCommand(_context, Settings(parse)).ExecuteAsync(parse.GetValue(path)!, parse.GetValue(output), ct));
+        return command;
+    }
+
+    private Command SetWeightCommand()
+    {
+        var command = new Command("set-weight", "Set the canary's weight by hand (0-99) and pause there; resume continues from it");
+        var path = PathArgument(optional: false);
+        var weight = new Argument<int>("WEIGHT") { Description = "The canary's share of traffic, in percent" };
+        var reason = new Option<string?>("--reason") { Description = "Why; recorded in the commit" };
+        command.Arguments.Add(path);
+        command.Arguments.Add(weight);
+        command.Options.Add(reason);
+        command.SetAction((parse, ct) => new ManualCommand(_context, Settings(parse))
+            .ExecuteAsync(Core.Rollouts.ManualAction.SetWeight, parse.GetValue(path)!, parse.GetValue(reason), ct, parse.GetValue(weight)));
         return command;
     }
 

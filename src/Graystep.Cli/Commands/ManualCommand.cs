@@ -15,7 +15,7 @@ namespace Graystep.Cli.Commands;
 /// </summary>
 internal sealed class ManualCommand(CliContext context, GraystepSettings settings) : CommandBase(context, settings)
 {
-    public async Task<int> ExecuteAsync(ManualAction action, string path, string? reason, CancellationToken ct)
+    public async Task<int> ExecuteAsync(ManualAction action, string path, string? reason, CancellationToken ct, int? weight = null)
     {
         SafeNames.CheckReason(reason);
         using var providers = Compose();
@@ -30,7 +30,7 @@ internal sealed class ManualCommand(CliContext context, GraystepSettings setting
             {
                 // Opening the workspace fetched already; the runner fetches again only after a lost race.
                 var runner = new ManualRunner(store, state => publisher = CreatePublisher(providers, state, store, workspace, host, observer), Context.Time, observer);
-                return Report(action, await runner.RunAsync(action, reason, fresh: true, ct).ConfigureAwait(false));
+                return Report(action, await runner.RunAsync(action, reason, fresh: true, ct, weight).ConfigureAwait(false));
             }
             finally
             {

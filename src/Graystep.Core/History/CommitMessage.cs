@@ -21,6 +21,9 @@ public enum RolloutAction
     Promote,
     Rollback,
 
+    /// <summary>A person set the canary's weight by hand (<c>graystep set-weight</c>); the rollout is paused there.</summary>
+    SetWeight,
+
     /// <summary>The version that lost its traffic stops running (after <c>analysis.scaleDownDelay</c>).</summary>
     Retire,
 }

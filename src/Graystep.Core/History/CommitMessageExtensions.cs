@@ -38,6 +38,7 @@ public static class RolloutActionText
         RolloutAction.Promote => "promote",
         RolloutAction.Rollback => "rollback",
         RolloutAction.Retire => "retire",
+        RolloutAction.SetWeight => "set-weight",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -53,6 +54,7 @@ public static class RolloutActionText
             "PROMOTE" => RolloutAction.Promote,
             "ROLLBACK" => RolloutAction.Rollback,
             "RETIRE" => RolloutAction.Retire,
+            "SET-WEIGHT" => RolloutAction.SetWeight,
             _ => null,
         };
         return action is not null;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Graystep.Core.History;
 using Graystep.Core.Errors;
 
@@ -10,6 +11,9 @@ public enum ManualAction
     Rollback,
     Pause,
     Resume,
+
+    /// <summary><c>graystep set-weight PATH N</c>: the canary at N% by hand, paused there until <c>resume</c>.</summary>
+    SetWeight,
 }
 
 /// <summary>A manual command's decision: the transition to commit, or why there is nothing to do.</summary>
@@ -18,9 +22,10 @@ public sealed record ManualDecision(Transition? Transition, string? NothingToDo)
 /// <summary>The decisions of the manual commands, on fresh state, as pure functions (no I/O).</summary>
 public static class ManualDecider
 {
-    public static string Name(ManualAction action) => action.ToString().ToLowerInvariant();
+    public static string Name(ManualAction action) => action == ManualAction.SetWeight ? "set-weight" : action.ToString().ToLowerInvariant();
 
-    public static ManualDecision Decide(ManualAction action, RolloutState state, string? reason, DateTimeOffset now)
+    /// <param name="weight">The canary weight <see cref="ManualAction.SetWeight"/> sets; ignored by the other actions.</param>
+    public static ManualDecision Decide(ManualAction action, RolloutState state, string? reason, DateTimeOffset now, int? weight = null)
     {
         // A person's words on one line: a reason cannot add paragraphs (look-alike trailers) or escape sequences.
         reason = reason is null ? null : UntrustedText.OneLine(reason) is { Length: > 0 } line ? line : null;
@@ -54,6 +59,9 @@ public static class ManualDecider
                 RolloutTransitions.Rollback(spec, status, now, reason ?? who, $"Rolled back by hand at step {status.StepIndex}/{status.StepCount}."), null),
             ManualAction.Pause when status.Paused => new ManualDecision(null, $"{spec.Id}: already paused ({status.Reason}); nothing to do"),
             ManualAction.Pause => new ManualDecision(RolloutTransitions.Pause(spec, status, now, reason ?? who), null),
+            ManualAction.SetWeight when weight == status.Traffic.CanaryWeight && status.Paused =>
+                new ManualDecision(null, string.Create(CultureInfo.InvariantCulture, $"{spec.Id}: {status.Canary!.Name} is already at {weight}% and paused; nothing to do")),
+            ManualAction.SetWeight => new ManualDecision(RolloutTransitions.SetWeight(spec, status, weight ?? throw new ArgumentNullException(nameof(weight)), now, reason ?? who), null),
             ManualAction.Resume when !status.Paused => new ManualDecision(null, $"{spec.Id}: not paused; nothing to do"),
             _ => new ManualDecision(RolloutTransitions.Resume(spec, status, now, reason ?? who), null),
         };

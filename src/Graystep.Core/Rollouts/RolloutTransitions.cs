@@ -1,4 +1,5 @@
 using System.Globalization;
+using Graystep.Core.Errors;
 using Graystep.Core.History;
 using Graystep.Core.Spec;
 
@@ -185,6 +186,52 @@ public static class RolloutTransitions
         return Make(spec, RolloutAction.Resume, status, $"resume {canary.Name} at {Describe(current)}", $"Reason: {reason}", canary.Name, current.Traffic.CanaryWeight);
     }
 
+    /// <summary>
+    /// A person moves the canary to <paramref name="weight"/>% by hand and the rollout pauses there. The step index
+    /// becomes the number of planned weights at or below it, so <c>resume</c> continues with the first planned weight
+    /// above it (or the promotion when none is left).
+    /// </summary>
+    public static Transition SetWeight(RolloutSpec spec, RolloutStatus current, int weight, DateTimeOffset now, string reason)
+    {
+        var canary = RequireCanary(current);
+        if (spec.Analysis.Strategy != Strategy.Canary)
+        {
+            throw new GraystepException(
+                $"{spec.Id}: set-weight moves a canary's weight, but this rollout is {StrategyText(spec.Analysis.Strategy)}",
+                ExitCodes.Usage,
+                "use graystep promote, rollback, pause or resume");
+        }
+
+        if (weight is < 0 or > 99)
+        {
+            throw new GraystepException(
+                string.Create(CultureInfo.InvariantCulture, $"set-weight {weight}: the weight must be from 0 to 99"),
+                ExitCodes.Usage,
+                "graystep promote moves all traffic to the canary");
+        }
+
+        var index = spec.Analysis.StepWeights.Count(w => w <= weight);
+        var status = current with
+        {
+            Traffic = new TrafficSplit(weight),
+            StepIndex = index,
+            Paused = true,
+            LastTransitionTime = now,
+            Reason = string.Create(CultureInfo.InvariantCulture, $"paused at {weight}% set by hand: {reason}"),
+        };
+        var next = index < current.StepCount ? string.Create(CultureInfo.InvariantCulture, $"{spec.Analysis.StepWeights[index]}% (step {index + 1}/{current.StepCount})") : "the promotion";
+        var body = string.Create(CultureInfo.InvariantCulture,
+            $"Reason: {reason}\n\nWeight set by hand from {current.Traffic.CanaryWeight}% to {weight}%. The rollout is paused here; graystep resume continues with {next}.");
+        return Make(spec, RolloutAction.SetWeight, status, string.Create(CultureInfo.InvariantCulture, $"set {canary.Name} to {weight}% by hand (paused)"), body, canary.Name, weight);
+    }
+
+    private static string StrategyText(Strategy strategy) => strategy switch
+    {
+        Strategy.ABTesting => "A/B testing",
+        Strategy.BlueGreen => "blue/green",
+        _ => "blue/green with mirroring",
+    };
+
     /// <summary>True while a canary is live: started and neither promoted nor rolled back.</summary>
     public static bool IsActive(RolloutStatus status) =>
         status.Canary is not null && status.Phase is RolloutPhase.Progressing or RolloutPhase.Waiting
@@ -204,7 +251,7 @@ public static class RolloutTransitions
         {
             new(Trailers.Rollout, spec.Id),
             new(Trailers.Version, version),
-            new(Trailers.Action, action.ToString().ToLowerInvariant()),
+            new(Trailers.Action, RolloutActionText.Format(action)),
             new(Trailers.Weight, weight.ToString(CultureInfo.InvariantCulture)),
             new(Trailers.Step, string.Create(CultureInfo.InvariantCulture, $"{status.StepIndex}/{status.StepCount}")),
         };

@@ -45,7 +45,7 @@ public sealed class PullRequestPublisher : ITransitionPublisher, IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         return action switch
         {
-            RolloutAction.Step => spec.Approvals.Steps,
+            RolloutAction.Step or RolloutAction.SetWeight => spec.Approvals.Steps,
             RolloutAction.Promote => spec.Approvals.Promotion,
             _ => false,
         };

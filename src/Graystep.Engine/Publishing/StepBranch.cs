@@ -25,7 +25,7 @@ public static class StepBranch
         var version = transition.Message.Trailers.LastOrDefault(t => t.Key == Trailers.Version).Value
             ?? transition.Status.Canary?.Name
             ?? transition.Status.Stable.Name;
-        var action = transition.Action.ToString().ToLowerInvariant();
+        var action = Core.History.RolloutActionText.Format(transition.Action);
         var what = transition.Action == RolloutAction.Step
             ? string.Create(CultureInfo.InvariantCulture, $"{action}-{transition.Status.StepIndex}")
             : action;

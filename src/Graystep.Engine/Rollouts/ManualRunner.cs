@@ -30,12 +30,13 @@ public sealed class ManualRunner(RolloutStore store, Func<RolloutState, ITransit
     private ITransitionPublisher? _publisher;
 
     /// <param name="fresh">True when the workspace was just opened (opening fetches), so the first read need not fetch.</param>
-    public async Task<ManualResult> RunAsync(ManualAction action, string? reason, bool fresh, CancellationToken cancellationToken)
+    /// <param name="weight">The weight <see cref="ManualAction.SetWeight"/> sets.</param>
+    public async Task<ManualResult> RunAsync(ManualAction action, string? reason, bool fresh, CancellationToken cancellationToken, int? weight = null)
     {
         for (var attempt = 0; attempt < MaxRaces; attempt++)
         {
             var state = await store.ReadAsync(fresh && attempt == 0, cancellationToken).ConfigureAwait(false);
-            var decision = ManualDecider.Decide(action, state, reason, time.GetUtcNow());
+            var decision = ManualDecider.Decide(action, state, reason, time.GetUtcNow(), weight);
             if (decision.Transition is not { } transition)
             {
                 return new ManualResult.NothingToDo(decision.NothingToDo ?? "nothing to do");

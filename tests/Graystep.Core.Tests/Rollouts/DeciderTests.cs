@@ -47,7 +47,7 @@ public sealed class DeciderTests
 
     /// <summary>
     /// The state machine as DESIGN.md §4 states it, edge by edge: the phase before a commit, its action, the phase
-    /// after. (set-weight is named there for later; Waiting and WaitingPromotion are gates that hold a
+    /// after. (Waiting and WaitingPromotion are gates that hold a
     /// step without a commit, covered by the gate tests below.)
     /// </summary>
     [Fact]
@@ -77,6 +77,8 @@ public sealed class DeciderTests
         var manual = new DecisionLoop(DeciderSpecs.Rollout());
         manual.Run(DeciderSpecs.V2, once: true);
         manual.Manual(ManualAction.Pause);
+        manual.Manual(ManualAction.Resume);
+        Assert.NotNull(manual.Manual(ManualAction.SetWeight, weight: 30).Transition);
         manual.Manual(ManualAction.Resume);
         manual.Manual(ManualAction.Promote);
         manual.Run(DeciderSpecs.Version("v3"), once: true);
@@ -109,6 +111,7 @@ public sealed class DeciderTests
             (RolloutPhase.Succeeded, RolloutAction.Retire, RolloutPhase.Succeeded),
             (RolloutPhase.Failed, RolloutAction.Retire, RolloutPhase.Failed),
             (RolloutPhase.Succeeded, RolloutAction.Rollback, RolloutPhase.Failed),
+            (RolloutPhase.Progressing, RolloutAction.SetWeight, RolloutPhase.Progressing),
         ];
         Assert.Equal(machine.ToHashSet(), seen);
         Assert.Equal(Enum.GetValues<RolloutAction>().ToHashSet(), seen.Select(e => e.Action).ToHashSet());

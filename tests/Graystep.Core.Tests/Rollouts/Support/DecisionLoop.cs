@@ -156,9 +156,9 @@ internal sealed class DecisionLoop
     }
 
     /// <summary>Applies a person's manual command on the current state, as <c>graystep promote|rollback|pause|resume</c>.</summary>
-    public ManualDecision Manual(ManualAction action, string? reason = null)
+    public ManualDecision Manual(ManualAction action, string? reason = null, int? weight = null)
     {
-        var decision = ManualDecider.Decide(action, State, reason, Now);
+        var decision = ManualDecider.Decide(action, State, reason, Now, weight);
         if (decision.Transition is { } transition)
         {
             Apply(transition);
