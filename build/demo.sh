@@ -202,7 +202,7 @@ if wait_for "the sandbox to apply the rollback ${rollback:0:7}" 30 applied; then
     END { print total + 0, after + 0 }') || true
   echo
   if [[ -n "${total:-}" && -n "${after:-}" ]]; then
-    echo "sandbox counters: $((total - after)) simulated user requests reached v3 while it was a canary; $after after the rollback was applied."
+    echo "sandbox counters: $((total - after)) simulated user requests reached v3 while it was a canary; $after more after the rollback was applied, while the proxies still had the old routes (--proxy-delay 2s; v3 still ran, so each was served)."
   fi
   stale="$(http_get "$sandbox_port" /sandbox/state | awk '
     /"total": \{/ { in_total = 1 }
