@@ -140,7 +140,7 @@ internal sealed class CommandLine
         root.Subcommands.Add(AnalyzeCommand());
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(ManualCommand("promote", "Promote the version in progress now, skipping the remaining steps"));
-        root.Subcommands.Add(ManualCommand("rollback", "Roll back the version in progress: all traffic to stable"));
+        root.Subcommands.Add(ManualCommand("rollback", "Roll back the version in progress: all traffic to stable (after a promotion: switch back to the standby)"));
         root.Subcommands.Add(ManualCommand("pause", "Pause the rollout at its current step"));
         root.Subcommands.Add(ManualCommand("resume", "Resume a paused rollout"));
         root.Subcommands.Add(SetWeightCommand());

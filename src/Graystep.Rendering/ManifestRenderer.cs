@@ -52,10 +52,11 @@ public sealed class ManifestRenderer
 
         var app = AppManifests.Find(spec, request.Manifests);
         var objects = new List<YamlMap>();
-        objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, request.Stable));
+        var split = ReplicaSplitOf(request, provider, app);
+        objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, request.Stable, split?.Stable));
         if (request.Canary is { } canary)
         {
-            objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, canary));
+            objects.AddRange(WorkloadRenderer.Render(app, spec.Namespace, canary, split?.Canary));
         }
 
         foreach (var idle in request.Idle.Where(v => v.Name != request.Stable.Name && v.Name != request.Canary?.Name))
@@ -93,6 +94,42 @@ public sealed class ManifestRenderer
         all.Add(new RenderedFile(KustomizationFile, Kustomization(all.Select(f => f.RelativePath))));
         all.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return new RenderedOutput(all);
+    }
+
+    /// <summary>
+    /// A provider that splits by pod share runs a canary as replicas of both versions behind one Service: the
+    /// template's replicas shared out by the weight. Null when the replicas stay as the template has them.
+    /// </summary>
+    private static ReplicaSplit? ReplicaSplitOf(RenderRequest request, Core.Providers.TrafficProvider provider, AppManifests app)
+    {
+        if (!provider.SplitsByReplicas || request.Spec.Strategy != Strategy.Canary || request.Canary is null)
+        {
+            return null;
+        }
+
+        var total = app.Target.Map("spec")?.Text("replicas") is { } text && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+        if (total < 2)
+        {
+            throw KubeObject.Invalid(
+                $"the {provider.Id} provider runs a canary as a share of the pods, but Deployment {app.TargetName} has {total} replica{(total == 1 ? string.Empty : "s")}",
+                "set spec.replicas to 2 or more on the Deployment (4 gives 25% steps), or use a provider that routes by weight (istio, nginx, gateway-api)");
+        }
+
+        if (request.Idle.Count > 0)
+        {
+            throw KubeObject.Invalid(
+                $"the {provider.Id} provider's canary puts every version's pods behind one Service, so the version kept without traffic ({string.Join(", ", request.Idle.Select(v => v.Name))}) would get traffic",
+                "remove analysis.keepPrevious for this rollout, or use a provider that routes by weight (istio, nginx, gateway-api)");
+        }
+
+        if (app.Autoscaler is not null)
+        {
+            throw KubeObject.Invalid(
+                $"the {provider.Id} provider's canary sets each version's replicas by weight, which the HorizontalPodAutoscaler would change",
+                "remove spec.autoscalerRef, or use a provider that routes by weight (istio, nginx, gateway-api)");
+        }
+
+        return ReplicaSplit.For(total, request.Traffic.CanaryWeight);
     }
 
     private static string Document(YamlNode node) =>

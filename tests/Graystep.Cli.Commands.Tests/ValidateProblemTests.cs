@@ -122,10 +122,11 @@ public sealed class ValidateProblemTests
             app/rollout.yaml:17:5: error: spec.analysis.match: A/B testing (match) is not supported by provider kubernetes; use istio, nginx or gateway-api
 
             """ + Summary1),
-        ["weighted canary on kubernetes"] = (
-            Spec.Edit("provider: istio", "provider: kubernetes").Edit("    hosts: [reviews]\n    gateways: [mesh]\n", ""),
+        ["mirroring on kubernetes"] = (
+            Spec.Edit("provider: istio", "provider: kubernetes").Edit("    hosts: [reviews]\n    gateways: [mesh]\n", "")
+                .Edit("    stepWeights: [10, 20, 50]\n", "    iterations: 10\n    mirror: true\n"),
             """
-            app/rollout.yaml:16:5: error: spec.analysis.stepWeights: weighted canary (stepWeights) is not supported by provider kubernetes, which only switches Services (blue/green); use iterations, or provider istio, nginx or gateway-api
+            app/rollout.yaml:17:5: error: spec.analysis.mirror: traffic mirroring (mirror) is not supported by provider kubernetes; use istio or gateway-api
 
             """ + Summary1),
         ["mirroring on nginx"] = (

@@ -268,6 +268,24 @@ public sealed class RenderingTests
         Assert.Contains("canary weight 50 is not 0 or 100", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_replica_ratio_canary_needs_two_replicas_no_autoscaler_and_no_standby()
+    {
+        var canary = RenderCases.Get("kubernetes-canary-w50");
+        Assert.NotNull(_renderer.Render(canary).Find("service-hello-canary.yaml"));
+
+        var file = canary.Manifests.Single(m => m.Kind == "Deployment").File;
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Example("k8sdemo-nginx-bluegreen"), file)).Replace("replicas: 2", "replicas: 1", StringComparison.Ordinal);
+        var oneReplica = canary with { Manifests = [.. canary.Manifests.Where(m => m.File != file), .. Manifests.Parse(file, text)] };
+        var few = Assert.Throws<GraystepException>(() => _renderer.Render(oneReplica));
+        Assert.Equal(ExitCodes.InvalidSpec, few.ExitCode);
+        Assert.Contains("runs a canary as a share of the pods, but Deployment hello has 1 replica", few.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.replicas to 2 or more", few.Hint, StringComparison.Ordinal);
+
+        var standby = Assert.Throws<GraystepException>(() => _renderer.Render(canary with { Idle = [VersionRef.Of("v0")] }));
+        Assert.Contains("the version kept without traffic (v0) would get traffic", standby.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("istio", Strategy.Canary, true)]
     [InlineData("istio", Strategy.ABTesting, true)]
@@ -281,7 +299,7 @@ public sealed class RenderingTests
     [InlineData("gateway-api", Strategy.ABTesting, true)]
     [InlineData("gateway-api", Strategy.BlueGreen, true)]
     [InlineData("gateway-api", Strategy.BlueGreenMirroring, true)]
-    [InlineData("kubernetes", Strategy.Canary, false)]
+    [InlineData("kubernetes", Strategy.Canary, true)]
     [InlineData("kubernetes", Strategy.ABTesting, false)]
     [InlineData("kubernetes", Strategy.BlueGreen, true)]
     [InlineData("kubernetes", Strategy.BlueGreenMirroring, false)]

@@ -30,6 +30,12 @@ public sealed record TrafficProvider
     /// <summary>True when the provider's routes attach to Gateways that the spec must name (<c>service.gatewayRefs</c>).</summary>
     public bool NeedsGatewayRefs { get; init; }
 
+    /// <summary>
+    /// True when a canary weight is a share of the pods behind one Service rather than a routed percentage: the
+    /// weights become replica counts out of the target's replicas (plain Kubernetes).
+    /// </summary>
+    public bool SplitsByReplicas { get; init; }
+
     /// <summary>Flagger's built-in checks for this provider, as PromQL templates (Flagger's <c>pkg/metrics/observers</c>).</summary>
     public required BuiltinQueries Queries { get; init; }
 

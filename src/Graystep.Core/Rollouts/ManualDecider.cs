@@ -61,7 +61,7 @@ public static class ManualDecider
             ManualAction.Pause => new ManualDecision(RolloutTransitions.Pause(spec, status, now, reason ?? who), null),
             ManualAction.SetWeight when weight == status.Traffic.CanaryWeight && status.Paused =>
                 new ManualDecision(null, string.Create(CultureInfo.InvariantCulture, $"{spec.Id}: {status.Canary!.Name} is already at {weight}% and paused; nothing to do")),
-            ManualAction.SetWeight => new ManualDecision(RolloutTransitions.SetWeight(spec, status, weight ?? throw new ArgumentNullException(nameof(weight)), now, reason ?? who), null),
+            ManualAction.SetWeight => new ManualDecision(RolloutTransitions.SetWeight(spec, status, weight ?? throw new ArgumentNullException(nameof(weight)), now, reason ?? who, RolloutDecider.ReplicasOf(state)), null),
             ManualAction.Resume when !status.Paused => new ManualDecision(null, $"{spec.Id}: not paused; nothing to do"),
             _ => new ManualDecision(RolloutTransitions.Resume(spec, status, now, reason ?? who), null),
         };

@@ -86,6 +86,13 @@ public static class RolloutDecider
         return memory.PushedAt(commit.Sha) ?? commit.CommittedAt + CommitDatePrecision;
     }
 
+    /// <summary>The target's replicas when the provider splits by pod share; null otherwise.</summary>
+    public static int? ReplicasOf(RolloutState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Spec.Provider.SplitsByReplicas && state.Spec.Analysis.Strategy == Strategy.Canary ? TargetWorkload.Replicas(state.Loaded.Target) : null;
+    }
+
     internal static Decision.Commit Rollback(RolloutSpec spec, RolloutStatus status, DateTimeOffset now, string reason, string details) =>
         new(RolloutTransitions.Rollback(spec, status, now, reason, details));
 
@@ -347,7 +354,7 @@ public static class RolloutDecider
                     }
                 }
 
-                return new Decision.Commit(RolloutTransitions.Step(_spec, carried, _now, why));
+                return new Decision.Commit(RolloutTransitions.Step(_spec, carried, _now, why, ReplicasOf(_state)));
             }
 
             if (Hooks(HookMoment.BeforePromotion) is not { } promotionGate)

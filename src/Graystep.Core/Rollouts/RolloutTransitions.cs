@@ -70,7 +70,8 @@ public static class RolloutTransitions
         return Make(spec, RolloutAction.Start, status, $"start {canary.Name} {how}", why, canary.Name, 0);
     }
 
-    public static Transition Step(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string why)
+    /// <param name="replicas">The target's replicas when the provider splits by pod share (see <see cref="StepPlan.TrafficAt"/>).</param>
+    public static Transition Step(RolloutSpec spec, RolloutStatus current, DateTimeOffset now, string why, int? replicas = null)
     {
         var canary = RequireCanary(current);
         var index = current.StepIndex + 1;
@@ -79,14 +80,14 @@ public static class RolloutTransitions
             throw new InvalidOperationException("no step left: promote instead");
         }
 
-        var traffic = StepPlan.TrafficAt(spec, index);
+        var traffic = StepPlan.TrafficAt(spec, index, replicas);
         var status = current with
         {
             Phase = RolloutPhase.Progressing,
             Traffic = traffic,
             StepIndex = index,
             LastTransitionTime = now,
-            Reason = StepPlan.Describe(spec, canary.Name, index, current.StepCount),
+            Reason = StepPlan.Describe(spec, canary.Name, index, current.StepCount, replicas),
         };
         return Make(spec, RolloutAction.Step, status, status.Reason, why, canary.Name, traffic.CanaryWeight);
     }
@@ -191,7 +192,7 @@ public static class RolloutTransitions
     /// becomes the number of planned weights at or below it, so <c>resume</c> continues with the first planned weight
     /// above it (or the promotion when none is left).
     /// </summary>
-    public static Transition SetWeight(RolloutSpec spec, RolloutStatus current, int weight, DateTimeOffset now, string reason)
+    public static Transition SetWeight(RolloutSpec spec, RolloutStatus current, int weight, DateTimeOffset now, string reason, int? replicas = null)
     {
         var canary = RequireCanary(current);
         if (spec.Analysis.Strategy != Strategy.Canary)
@@ -211,6 +212,8 @@ public static class RolloutTransitions
         }
 
         var index = spec.Analysis.StepWeights.Count(w => w <= weight);
+        var asked = weight;
+        weight = StepPlan.CanaryAt(weight, replicas).CanaryWeight;
         var status = current with
         {
             Traffic = new TrafficSplit(weight),
@@ -221,7 +224,7 @@ public static class RolloutTransitions
         };
         var next = index < current.StepCount ? string.Create(CultureInfo.InvariantCulture, $"{spec.Analysis.StepWeights[index]}% (step {index + 1}/{current.StepCount})") : "the promotion";
         var body = string.Create(CultureInfo.InvariantCulture,
-            $"Reason: {reason}\n\nWeight set by hand from {current.Traffic.CanaryWeight}% to {weight}%. The rollout is paused here; graystep resume continues with {next}.");
+            $"Reason: {reason}\n\nWeight set by hand from {current.Traffic.CanaryWeight}% to {(replicas is { } total ? $"{ReplicaSplit.For(total, weight)}, the share of pods nearest to {asked}%" : $"{weight}%")}. The rollout is paused here; graystep resume continues with {next}.");
         return Make(spec, RolloutAction.SetWeight, status, string.Create(CultureInfo.InvariantCulture, $"set {canary.Name} to {weight}% by hand (paused)"), body, canary.Name, weight);
     }
 

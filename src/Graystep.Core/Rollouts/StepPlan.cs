@@ -11,7 +11,9 @@ public static class StepPlan
 {
     public static int StepCount(RolloutSpec spec) => spec.SkipAnalysis ? 0 : spec.Analysis.StepCount;
 
-    public static TrafficSplit TrafficAt(RolloutSpec spec, int stepIndex)
+    /// <param name="replicas">The target's replicas when the provider splits by pod share: the weight becomes the
+    /// share the rounded replica counts give (see <see cref="ReplicaSplit"/>).</param>
+    public static TrafficSplit TrafficAt(RolloutSpec spec, int stepIndex, int? replicas = null)
     {
         if (stepIndex <= 0)
         {
@@ -21,12 +23,16 @@ public static class StepPlan
         var analysis = spec.Analysis;
         return analysis.Strategy switch
         {
-            Strategy.Canary => new TrafficSplit(analysis.StepWeights[Math.Min(stepIndex, analysis.StepWeights.Count) - 1]),
+            Strategy.Canary => CanaryAt(analysis.StepWeights[Math.Min(stepIndex, analysis.StepWeights.Count) - 1], replicas),
             Strategy.ABTesting => new TrafficSplit(0, MatchActive: true),
             Strategy.BlueGreenMirroring => new TrafficSplit(0, MirrorActive: true, MirrorWeight: analysis.MirrorWeight),
             _ => TrafficSplit.AllStable,
         };
     }
+
+    /// <summary>A canary weight, or the share of pods that comes nearest to it when the provider splits by replicas.</summary>
+    public static TrafficSplit CanaryAt(int weight, int? replicas) =>
+        new(replicas is { } total ? ReplicaSplit.For(total, weight).Weight : weight);
 
     /// <summary>
     /// The traffic a hand-given weight means for the strategy (<c>graystep render --weight</c>): a canary weight, or
@@ -45,12 +51,14 @@ public static class StepPlan
     }
 
     /// <summary>The subject's description of a step, e.g. "shift 20% to v2 (step 2/3)".</summary>
-    public static string Describe(RolloutSpec spec, string version, int stepIndex, int stepCount)
+    public static string Describe(RolloutSpec spec, string version, int stepIndex, int stepCount, int? replicas = null)
     {
         var position = string.Create(CultureInfo.InvariantCulture, $"{stepIndex}/{stepCount}");
-        var traffic = TrafficAt(spec, stepIndex);
+        var traffic = TrafficAt(spec, stepIndex, replicas);
         return spec.Analysis.Strategy switch
         {
+            Strategy.Canary when replicas is { } total =>
+                string.Create(CultureInfo.InvariantCulture, $"shift {ReplicaSplit.For(total, traffic.CanaryWeight)} to {version} (step {position})"),
             Strategy.Canary => string.Create(CultureInfo.InvariantCulture, $"shift {traffic.CanaryWeight}% to {version} (step {position})"),
             Strategy.ABTesting when stepIndex == 1 => $"route users matching {DescribeMatch(spec.Analysis.Match)} to {version} (iteration {position})",
             Strategy.ABTesting => $"A/B iteration {position} for {version}",

@@ -28,6 +28,14 @@ public static class TargetWorkload
         return images;
     }
 
+    /// <summary>The target's <c>spec.replicas</c>; Kubernetes' default of 1 when it is absent or not a number.</summary>
+    public static int Replicas(ManifestDocument target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Path(target.Root, "spec", "replicas") is YamlScalarNode { Value: { } text }
+            && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+    }
+
     /// <summary>
     /// The stable version on a first rollout: the target's <c>version</c> label exactly as written (it is already a
     /// label value, and is never rewritten), else the first container's image tag made into a DNS label (as Bookinfo

@@ -10,9 +10,16 @@ namespace Graystep.Rendering.Workloads;
 /// </summary>
 internal static class WorkloadRenderer
 {
-    public static IEnumerable<YamlMap> Render(AppManifests app, string ns, VersionRef version)
+    /// <param name="replicas">Replicas that replace the template's (a replica-ratio canary's share); null keeps them.</param>
+    public static IEnumerable<YamlMap> Render(AppManifests app, string ns, VersionRef version, int? replicas = null)
     {
-        yield return Deployment(app, ns, version);
+        var deployment = Deployment(app, ns, version);
+        if (replicas is { } count)
+        {
+            deployment.GetOrAddMap("spec")["replicas"] = count;
+        }
+
+        yield return deployment;
         if (app.Autoscaler is { } hpa)
         {
             yield return Autoscaler(app, hpa, ns, version.Name);

@@ -99,7 +99,7 @@ public sealed class ProviderRegistryTests
         var catalogue = StandardProviders.Catalogue;
         Assert.Same(istio, catalogue.DefaultTrafficProvider);
         Assert.Equal("gateway-api", catalogue.FindTrafficProvider("gatewayapi:v1beta1")!.Id);
-        Assert.Equal(["istio", "nginx", "gateway-api"], catalogue.ProvidersFor(Strategy.Canary));
+        Assert.Equal(["istio", "nginx", "gateway-api", "kubernetes"], catalogue.ProvidersFor(Strategy.Canary));
         Assert.Equal("a, b or c", ProviderCatalogue.Or(["a", "b", "c"]));
     }
 }

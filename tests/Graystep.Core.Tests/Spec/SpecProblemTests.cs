@@ -248,11 +248,14 @@ public sealed class SpecProblemTests
     }
 
     [Fact]
-    public void A_weighted_canary_on_kubernetes_is_refused()
+    public void A_weighted_canary_on_kubernetes_is_a_replica_ratio_canary_and_A_B_testing_there_is_refused()
     {
-        Assert.Equal(
-            ["app/rollout.yaml:11:5: spec.analysis.stepWeights: weighted canary (stepWeights) is not supported by provider kubernetes, which only switches Services (blue/green); use iterations, or provider istio, nginx or gateway-api"],
-            Problems(Load(Rollout.With("provider: istio", "provider: kubernetes"))));
+        var set = Load(Rollout.With("provider: istio", "provider: kubernetes"));
+        Assert.Empty(Problems(set));
+        Assert.True(Assert.Single(set.Rollouts).Provider.SplitsByReplicas);
+
+        var refused = Assert.Single(Problems(Load(Rollout.With("provider: istio", "provider: kubernetes").With("stepWeights: [10, 20, 50]", "iterations: 5\n    match: [{headers: {x-canary: {exact: \"on\"}}}]"))));
+        Assert.Equal("app/rollout.yaml:12:5: spec.analysis.match: A/B testing (match) is not supported by provider kubernetes; use istio, nginx or gateway-api", refused);
     }
 
     [Fact]

@@ -113,7 +113,10 @@ public abstract class RouterContract<TRouter>
     protected static IEnumerable<JsonNode> OfKind(IReadOnlyList<JsonNode> objects, string kind) =>
         objects.Where(o => (string?)o["kind"] == kind);
 
-    private static IEnumerable<int> Weights(Strategy strategy) => strategy == Strategy.Canary ? [0, 10, 50, 100] : [0, 100];
+    private IEnumerable<int> Weights(Strategy strategy) => strategy == Strategy.Canary ? CanaryWeights : [0, 100];
+
+    /// <summary>The canary weights the suite renders: ones the router can give exactly (2 replicas split by halves).</summary>
+    protected virtual IReadOnlyList<int> CanaryWeights => [0, 10, 50, 100];
 
     private static TrafficSplit Traffic(Strategy strategy, int weight) => strategy switch
     {

@@ -51,6 +51,9 @@ public sealed class GatewayApiRouterContract : RouterContract<GatewayApiRouter>
 /// <summary>Plain Kubernetes: all or nothing, by the version the main Service selects.</summary>
 public sealed class KubernetesRouterContract : RouterContract<KubernetesRouter>
 {
+    /// <summary>The template runs 2 replicas: a replica-ratio canary can give 0, 50 or 100%.</summary>
+    protected override IReadOnlyList<int> CanaryWeights => [0, 50, 100];
+
     protected override int? CanaryWeight(IReadOnlyList<JsonNode> objects, string canary)
     {
         var services = OfKind(objects, "Service").ToList();
@@ -60,6 +63,13 @@ public sealed class KubernetesRouterContract : RouterContract<KubernetesRouter>
         }
 
         var main = services.Single(s => (string?)s["metadata"]!["name"] == "podinfo");
+        if (main["spec"]!["selector"]!["version"] is null)
+        {
+            // Both versions behind the Service: the canary's share of the pods.
+            var replicas = OfKind(objects, "Deployment").ToDictionary(d => (string)d["metadata"]!["labels"]!["version"]!, d => (int)d["spec"]!["replicas"]!);
+            return (int)Math.Round(100.0 * replicas[canary] / replicas.Values.Sum(), MidpointRounding.AwayFromZero);
+        }
+
         return (string?)main["spec"]!["selector"]!["version"] == canary ? 100 : 0;
     }
 }

@@ -71,6 +71,7 @@ internal static class RenderCases
         // kubernetes: blue/green by Service selector.
         ["kubernetes-stable"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, null, TrafficSplit.AllStable),
         ["kubernetes-bluegreen"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(0)),
+        ["kubernetes-canary-w50"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(Strategy.Canary), V1, HelloV2, new TrafficSplit(50)),
         ["kubernetes-bluegreen-switched"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(100)),
 
         // After the switch: the version that lost its traffic still runs (retiring, or a keepPrevious standby), unrouted.

@@ -70,8 +70,8 @@ internal static class Specs
         match: match ?? (strategy == Strategy.ABTesting ? [UserId123] : null),
         ingressRef: new TargetRef("Ingress", "hello"));
 
-    public static RolloutSpec K8sdemoBlueGreen() => For(
-        StandardProviders.Kubernetes, Strategy.BlueGreen, "hello", "k8sdemo",
+    public static RolloutSpec K8sdemoBlueGreen(Strategy strategy = Strategy.BlueGreen) => For(
+        StandardProviders.Kubernetes, strategy, "hello", "k8sdemo",
         new ServiceSpec { Port = 8000, TargetPort = "60001" });
 
     public static RolloutSpec GatewayApi(Strategy strategy, IReadOnlyList<MatchRule>? match = null, int? mirrorWeight = null) => For(

@@ -23,6 +23,8 @@ internal sealed class KubernetesSandbox : ISandboxRouter
     /// <summary>
     /// A Service whose selector names a version and that no router above sends traffic to is a kubernetes-provider
     /// app, unless it is a per-version Service (<c>&lt;svc&gt;-&lt;version&gt;</c>) or the <c>-canary</c> companion of one.
+    /// So is a Service that selects every version while a <c>-canary</c> companion selects one: a replica-ratio
+    /// canary, where each version gets its share of the pods.
     /// </summary>
     public IEnumerable<RoutedApp> Discover(ClusterState state, IReadOnlyList<RoutedApp> routed)
     {
@@ -31,8 +33,12 @@ internal sealed class KubernetesSandbox : ISandboxRouter
                 .Select(d => d.Service)
                 .Concat(routed.Select(a => a.Service)),
             StringComparer.Ordinal);
-        var candidates = state.OfKind("Service")
-            .Where(s => s.Spec.StringMap("selector").TryGetValue("version", out var v) && !s.Name.EndsWith("-" + VersionName.ObjectName(v), StringComparison.Ordinal))
+        var services = state.OfKind("Service").ToList();
+        bool SelectsVersion(ClusterObject s) => s.Spec.StringMap("selector").ContainsKey("version");
+        var candidates = services
+            .Where(s => s.Spec.StringMap("selector").TryGetValue("version", out var v)
+                ? !s.Name.EndsWith("-" + VersionName.ObjectName(v), StringComparison.Ordinal)
+                : s.Spec.StringMap("selector").Count > 0 && services.Any(c => c.Namespace == s.Namespace && c.Name == s.Name + "-canary" && SelectsVersion(c)))
             .Where(s => !referenced.Contains(s.Name))
             .ToList();
         foreach (var service in candidates)
@@ -50,7 +56,7 @@ internal sealed class KubernetesSandbox : ISandboxRouter
                 ? null
                 : Backends.Service(state, service.Namespace, canaryService.Name, canaryService.Spec.Seq("ports").Maps().FirstOrDefault().Str("port") ?? port);
             var canaryVersions = canaryBackend?.Version is { } cv && cv != backend.Version ? new[] { cv } : [];
-            var routes = new List<RouteView> { new([], [new DestinationView(backend.Service, backend.Version, 100)], null) };
+            var routes = new List<RouteView> { new([], Shares(backend), null) };
             yield return new RoutedApp(
                 service.Namespace,
                 service.Name,
@@ -60,11 +66,27 @@ internal sealed class KubernetesSandbox : ISandboxRouter
                 backend.Endpoints.FirstOrDefault()?.Target ?? service.Name,
                 new ServiceRouter(backend),
                 [],
-                backend.Version,
+                backend.Version ?? StableOf(backend, canaryVersions),
                 canaryVersions,
                 canaryBackend is null ? [] : [RouteDecision.To(canaryBackend)],
                 routes,
                 service.File);
         }
     }
+
+    /// <summary>Where the Service sends users: its version, or each version by its share of the endpoints' pods.</summary>
+    private static List<DestinationView> Shares(Backend backend)
+    {
+        if (backend.Version is not null || backend.PodCount == 0)
+        {
+            return [new DestinationView(backend.Service, backend.Version, 100)];
+        }
+
+        return [.. backend.Endpoints.GroupBy(e => e.Version, StringComparer.Ordinal)
+            .Select(g => new DestinationView(backend.Service, g.Key, Math.Round(100.0 * g.Sum(e => e.Pods.Count) / backend.PodCount, 2)))];
+    }
+
+    /// <summary>With both versions behind the Service, the stable one is the version the canary Service does not select.</summary>
+    private static string? StableOf(Backend backend, IReadOnlyList<string> canaries) =>
+        backend.Endpoints.Select(e => e.Version).FirstOrDefault(v => !canaries.Contains(v, StringComparer.Ordinal));
 }

@@ -28,10 +28,14 @@ internal sealed class DecisionLoop
     private readonly Dictionary<HookMoment, int> _hookCalls = [];
     private int _rounds;
 
-    public DecisionLoop(string rollout, DateTimeOffset? start = null)
+    /// <param name="replicas">The target Deployment's <c>spec.replicas</c>; absent when null.</param>
+    public DecisionLoop(string rollout, DateTimeOffset? start = null, int? replicas = null)
     {
+        var deployment = replicas is { } n
+            ? DeciderSpecs.Deployment.Replace("\nspec:\n", $"\nspec:\n  replicas: {n}\n", StringComparison.Ordinal)
+            : DeciderSpecs.Deployment;
         var set = SpecLoader.Load(
-            [new SourceFile("app/deployment.yaml", DeciderSpecs.Deployment), new SourceFile("app/rollout.yaml", rollout)],
+            [new SourceFile("app/deployment.yaml", deployment), new SourceFile("app/rollout.yaml", rollout)],
             StandardProviders.Catalogue);
         Assert.Empty(set.Problems);
         _loaded = new LoadedRollout(Assert.Single(set.Rollouts), set, "app");
