@@ -185,8 +185,9 @@ internal sealed class CommandLine
         var once = new Option<bool>("--once") { Description = "Advance at most one step, then exit (5 when not finished)" };
         var timeout = new Option<string?>("--timeout") { Description = "Exit with 5 when this much time has passed (e.g. 30m) [GRAYSTEP_TIMEOUT]" };
         var supersede = new Option<bool>("--supersede") { Description = "Roll back a different version in progress, then start this one" };
+        var retry = new Option<bool>("--retry") { Description = "Start a version that was rolled back again, as its next attempt" };
         command.Arguments.Add(path);
-        foreach (var option in new Option[] { version, images, once, timeout, supersede })
+        foreach (var option in new Option[] { version, images, once, timeout, supersede, retry })
         {
             command.Options.Add(option);
         }
@@ -204,7 +205,8 @@ internal sealed class CommandLine
                 parse.GetValue(once) || defaults.Once,
                 timeoutText is null ? defaults.Timeout : GraystepSettings.ParseDuration("--timeout", timeoutText),
                 parse.GetValue(supersede),
-                ct);
+                ct,
+                parse.GetValue(retry));
         });
         return command;
     }

@@ -58,7 +58,7 @@ public sealed class HistoryAndStatusTests
         {
             var entry = entries[i];
             var e = expected[i].Split(' ', 5);
-            Assert.Equal(["time", "action", "version", "weight", "step", "reason", "commit", "subject", "author"], entry.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["time", "action", "version", "attempt", "weight", "step", "reason", "commit", "subject", "author"], entry.EnumerateObject().Select(p => p.Name));
             Assert.Equal(ours[i].CommittedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), entry.GetProperty("time").GetString());
             Assert.Equal(e[0], entry.GetProperty("action").GetString());
             Assert.Equal(e[1], entry.GetProperty("version").GetString());
@@ -119,6 +119,7 @@ public sealed class HistoryAndStatusTests
                   "reviews": "registry.example/reviews:3.0.0"
                 }
               },
+              "attempt": 1,
               "retiring": null,
               "standby": null,
               "canaryWeight": 0,

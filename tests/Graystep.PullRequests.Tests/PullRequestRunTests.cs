@@ -253,7 +253,7 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
         Assert.True(rollback.ExitCode == 0, rollback.ToString());
         Assert.Contains($"committed {(await scenario.Server.BranchShaAsync(scenario.Repository, "main"))![..7]} {Rollback}", rollback.Out, StringComparison.Ordinal);
         Assert.True(result.ExitCode == 4, result.ToString());
-        Assert.Contains(": bad build (start it under a new version name to try again)", result.Out, StringComparison.Ordinal);
+        Assert.Contains(": bad build (pass --retry to start v2 again as attempt 2, or start a new version)", result.Out, StringComparison.Ordinal);
         var pulls = scenario.PullRequests();
         Assert.Equal([Initialize, Start, "reviews: shift 50% to v2 (step 1/1)", Rollback], pulls.Select(p => p.Title));
         Assert.False(pulls[2].Open || pulls[2].Merged);

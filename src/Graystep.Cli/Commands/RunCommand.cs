@@ -20,7 +20,8 @@ internal sealed class RunCommand(CliContext context, GraystepSettings settings) 
         bool once,
         TimeSpan? timeout,
         bool supersede,
-        CancellationToken ct)
+        CancellationToken ct,
+        bool retry = false)
     {
         // The CI writer first: whatever fails after this point is still reported in the CI system's outputs.
         using var providers = Compose();
@@ -53,7 +54,7 @@ internal sealed class RunCommand(CliContext context, GraystepSettings settings) 
                 var via = preview.Spec.Git.PullRequests ? $" ({host.Id}, a pull request per step)" : string.Empty;
                 observer.Info($"{preview.Spec.Id}: {UrlCredentials.Redact(workspace.RemoteUrl)} branch {workspace.Branch}{via}");
                 var result = await runner.RunAsync(
-                    new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede },
+                    new RunRequest { StartVersion = version, Images = images, Once = once, Timeout = timeout, Supersede = supersede, Retry = retry },
                     ct).ConfigureAwait(false);
 
                 observer.EndGroup();

@@ -39,7 +39,8 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
             };
             if (status.Canary is not null)
             {
-                rows.Add([RolloutTransitions.IsActive(status) ? "canary" : "last canary", Describe(status.Canary)]);
+                var attempt = status.Attempt > 1 ? string.Create(CultureInfo.InvariantCulture, $", attempt {status.Attempt}") : string.Empty;
+                rows.Add([RolloutTransitions.IsActive(status) ? "canary" : "last canary", Describe(status.Canary) + attempt]);
             }
 
             if (status.Retiring is not null)
@@ -85,6 +86,7 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
                         ["time"] = JsonOutput.Time(e.Time),
                         ["action"] = e.Action,
                         ["version"] = e.Version,
+                        ["attempt"] = e.Attempt,
                         ["weight"] = e.Weight,
                         ["step"] = e.Step,
                         ["reason"] = e.Reason,
@@ -109,7 +111,7 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
                 {
                     e.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     e.Action,
-                    e.Version,
+                    e.Attempt > 1 ? string.Create(CultureInfo.InvariantCulture, $"{e.Version} #{e.Attempt}") : e.Version,
                     string.Create(CultureInfo.InvariantCulture, $"{e.Weight}%"),
                     e.Step,
                     e.Sha[..7],
@@ -139,6 +141,7 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
         json["paused"] = status.Paused;
         json["stable"] = VersionJson(status.Stable);
         json["canary"] = status.Canary is null ? null : VersionJson(status.Canary);
+        json["attempt"] = status.Attempt;
         json["retiring"] = status.Retiring is null ? null : VersionJson(status.Retiring);
         json["standby"] = status.Standby is null ? null : VersionJson(status.Standby);
         json["canaryWeight"] = status.Traffic.CanaryWeight;

@@ -8,6 +8,9 @@ public static class Trailers
     public const string Action = "Graystep-Action";
     public const string Weight = "Graystep-Weight";
     public const string Step = "Graystep-Step";
+
+    /// <summary>The attempt of a version started again after a rollback (<c>run --retry</c>); only written from 2 on.</summary>
+    public const string Attempt = "Graystep-Attempt";
 }
 
 /// <summary>What a commit did to a rollout; the value of the <c>Graystep-Action</c> trailer.</summary>

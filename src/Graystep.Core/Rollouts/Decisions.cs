@@ -26,7 +26,8 @@ public enum RunOutcome
 }
 
 /// <summary>What <c>graystep run</c> asked to start: a version, its image overrides, and whether it may supersede.</summary>
-public sealed record StartRequest(string Version, IReadOnlyDictionary<string, string> Images, bool Supersede = false);
+/// <param name="Retry">Start a version that was rolled back again, as its next attempt (<c>--retry</c>).</param>
+public sealed record StartRequest(string Version, IReadOnlyDictionary<string, string> Images, bool Supersede = false, bool Retry = false);
 
 /// <summary>What the decider needs to know from outside, and asks the run loop for: it never fetches anything itself.</summary>
 public abstract record Need

@@ -418,10 +418,14 @@ public static class RolloutDecider
                     : new Decision.Finish(RunOutcome.Done, $"{wanted} is already the stable version");
             }
 
-            if (status.Phase == RolloutPhase.Failed && status.Canary?.Name == wanted && status.Canary.Equals(version))
+            // A version rolled back last is started again only when asked (--retry) or when its images changed (as
+            // Flagger retries when the spec changes), as its next attempt.
+            var retried = status.Phase == RolloutPhase.Failed && status.Canary?.Name == wanted;
+            var attempt = retried ? status.Attempt + 1 : 1;
+            if (retried && !start.Retry && status.Canary!.Equals(version))
             {
-                return new Decision.Finish(RunOutcome.RolledBack,
-                    $"{wanted} was rolled back at {status.LastTransitionTime:u}: {status.Reason} (start it under a new version name to try again)");
+                return new Decision.Finish(RunOutcome.RolledBack, string.Create(CultureInfo.InvariantCulture,
+                    $"{wanted} was rolled back at {status.LastTransitionTime:u}: {status.Reason} (pass --retry to start {wanted} again as attempt {attempt}, or start a new version)"));
             }
 
             // As Flagger, confirm-rollout gates the start: closed means wait (asked once per interval), never a failure.
@@ -445,7 +449,7 @@ public static class RolloutDecider
                 return new Decision.Wait($"confirm-rollout gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", _now + _spec.Analysis.Interval);
             }
 
-            var transition = RolloutTransitions.Start(_spec, status, version, _now, DecisionText.Start(_spec, status, start.Images, target.File));
+            var transition = RolloutTransitions.Start(_spec, status, version, _now, DecisionText.Start(_spec, status, start.Images, target.File), attempt);
             return new Decision.Commit(transition, Preparatory: false);
         }
 

@@ -76,6 +76,12 @@ public sealed record RolloutStatus
     /// <summary>The previous stable version, kept running at zero traffic after a promotion (<c>analysis.keepPrevious</c>).</summary>
     public VersionRef? Standby { get; init; }
 
+    /// <summary>
+    /// Which attempt at <see cref="Canary"/> this is: 1 for its first start, n+1 when it is started again after a
+    /// rollback (<c>graystep run --retry</c>, or new images under the same name).
+    /// </summary>
+    public int Attempt { get; init; } = 1;
+
     /// <summary>Versions that run without traffic: rendered as workloads, routed to by nothing.</summary>
     public IReadOnlyList<VersionRef> Idle => [.. new[] { Retiring, Standby }.OfType<VersionRef>().DistinctBy(v => v.Name)];
 }

@@ -36,7 +36,8 @@ public static class RolloutTransitions
         return Make(spec, RolloutAction.Initialize, status, $"initialize {stable.Name} at 100%", why, stable.Name, 100);
     }
 
-    public static Transition Start(RolloutSpec spec, RolloutStatus current, VersionRef canary, DateTimeOffset now, string why)
+    /// <param name="attempt">1 for a version's first start; n+1 when it is started again after a rollback.</param>
+    public static Transition Start(RolloutSpec spec, RolloutStatus current, VersionRef canary, DateTimeOffset now, string why, int attempt = 1)
     {
         if (current.Canary is not null && IsActive(current))
         {
@@ -55,7 +56,8 @@ public static class RolloutTransitions
             Paused = false,
             LastTransitionTime = now,
             JudgeSince = null,
-            Reason = $"started {canary.Name}",
+            Reason = attempt > 1 ? string.Create(CultureInfo.InvariantCulture, $"started {canary.Name} (attempt {attempt})") : $"started {canary.Name}",
+            Attempt = attempt,
 
             // A standby keeps running until the next promotion replaces it: a rollback restores the render it is part of.
             Retiring = null,
@@ -67,7 +69,8 @@ public static class RolloutTransitions
             Strategy.BlueGreen => "(blue/green, no user traffic)",
             _ => "(blue/green with mirroring, no traffic yet)",
         };
-        return Make(spec, RolloutAction.Start, status, $"start {canary.Name} {how}", why, canary.Name, 0);
+        var which = attempt > 1 ? string.Create(CultureInfo.InvariantCulture, $"{canary.Name} (attempt {attempt})") : canary.Name;
+        return Make(spec, RolloutAction.Start, status, $"start {which} {how}", why, canary.Name, 0);
     }
 
     /// <param name="replicas">The target's replicas when the provider splits by pod share (see <see cref="StepPlan.TrafficAt"/>).</param>
@@ -258,6 +261,14 @@ public static class RolloutTransitions
             new(Trailers.Weight, weight.ToString(CultureInfo.InvariantCulture)),
             new(Trailers.Step, string.Create(CultureInfo.InvariantCulture, $"{status.StepIndex}/{status.StepCount}")),
         };
+
+        // Every commit of a second or later attempt (from its start to the next start) says which one, so history
+        // tells the attempts apart.
+        if (status.Attempt > 1)
+        {
+            trailers.Add(new(Trailers.Attempt, status.Attempt.ToString(CultureInfo.InvariantCulture)));
+        }
+
         return new Transition(action, status, new CommitMessage($"{spec.Name}: {what}", why.TrimEnd(), trailers));
     }
 }

@@ -54,6 +54,11 @@ public static class StatusDocument
             sb.Append("  judgeSince: ").Append(Quote(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))).Append('\n');
         }
 
+        if (status.Attempt > 1)
+        {
+            sb.Append("  attempt: ").Append(status.Attempt.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
         if (status.Retiring is not null)
         {
             WriteVersion(sb, "retiring", status.Retiring);
@@ -112,6 +117,7 @@ public static class StatusDocument
                 JudgeSince = Scalar(status, "judgeSince") is { } since
                     ? DateTimeOffset.Parse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
                     : null,
+                Attempt = Math.Max(Int(status, "attempt") ?? 1, 1),
                 Retiring = ReadVersion(file, status, "retiring"),
                 Standby = ReadVersion(file, status, "standby"),
             };

@@ -15,7 +15,11 @@ public sealed record TimelineEntry(
     string Reason,
     string Sha,
     string Subject,
-    string Author);
+    string Author)
+{
+    /// <summary>Which attempt at the version the commit belongs to (the <c>Graystep-Attempt</c> trailer; 1 without it).</summary>
+    public int Attempt { get; init; } = 1;
+}
 
 /// <summary>Rebuilds a rollout's timeline from <c>git log</c> alone: the trailers say what each commit did.</summary>
 public static class HistoryReader
@@ -53,7 +57,10 @@ public static class HistoryReader
                 reason,
                 commit.Sha,
                 commit.Message.Subject,
-                commit.AuthorName));
+                commit.AuthorName)
+            {
+                Attempt = int.TryParse(Get(Trailers.Attempt), NumberStyles.None, CultureInfo.InvariantCulture, out var a) && a > 1 ? a : 1,
+            });
         }
 
         return entries;

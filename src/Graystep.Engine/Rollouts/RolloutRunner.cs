@@ -23,7 +23,10 @@ public sealed record RunRequest
     /// <summary>Roll back a different version in progress and start this one.</summary>
     public bool Supersede { get; init; }
 
-    public StartRequest? Start => StartVersion is null ? null : new StartRequest(StartVersion, Images, Supersede);
+    /// <summary>Start the version again when it was rolled back, as its next attempt.</summary>
+    public bool Retry { get; init; }
+
+    public StartRequest? Start => StartVersion is null ? null : new StartRequest(StartVersion, Images, Supersede, Retry);
 }
 
 public sealed record RunResult(RunOutcome Outcome, string Reason, RolloutStatus? Status, IReadOnlyList<Core.Analysis.MetricResult> LastAnalysis)

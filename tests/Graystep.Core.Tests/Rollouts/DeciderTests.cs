@@ -230,8 +230,34 @@ public sealed class DeciderTests
 
         Assert.Equal(RunOutcome.RolledBack, again.Outcome);
         Assert.StartsWith("v2 was rolled back at 2026-03-01 09:", again.Reason, StringComparison.Ordinal);
-        Assert.EndsWith("(start it under a new version name to try again)", again.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(pass --retry to start v2 again as attempt 2, or start a new version)", again.Reason, StringComparison.Ordinal);
         Assert.Equal(commits, loop.Commits.Count);
+    }
+
+    [Fact]
+    public void Retry_starts_a_rolled_back_version_as_its_next_attempt_and_every_commit_of_it_says_so()
+    {
+        var loop = new DecisionLoop(DeciderSpecs.Rollout(threshold: 1)) { MetricsPass = _ => false };
+        loop.Run(DeciderSpecs.V2);
+        var firstAttempt = loop.Commits.Count;
+        Assert.All(loop.Commits, c => Assert.Null(c.Transition.Message.Trailer(Trailers.Attempt)));
+
+        loop.MetricsPass = _ => true;
+        var retried = loop.Run(DeciderSpecs.V2 with { Retry = true });
+
+        Assert.Equal(RunOutcome.Promoted, retried.Outcome);
+        var attempt = loop.Commits.Skip(firstAttempt).ToList();
+        Assert.Equal("reviews: start v2 (attempt 2) at 0%", attempt[0].Transition.Message.Subject);
+        Assert.Equal("started v2 (attempt 2)", attempt[0].Transition.Status.Reason);
+        Assert.All(attempt, c => Assert.Equal(("2", 2), (c.Transition.Message.Trailer(Trailers.Attempt), c.Transition.Status.Attempt)));
+
+        // The next version is a first attempt again; new images under a rolled-back name start the next attempt.
+        loop.MetricsPass = _ => false;
+        loop.Run(DeciderSpecs.Version("v3"));
+        Assert.Equal(1, loop.Status!.Attempt);
+        loop.MetricsPass = _ => true;
+        loop.Run(new StartRequest("v3", new Dictionary<string, string> { ["reviews"] = "registry.example/reviews:3.0.1" }));
+        Assert.Equal(("reviews: start v3 (attempt 2) at 0%", RolloutPhase.Succeeded), (loop.Commits.Last(c => c.Transition.Action == RolloutAction.Start).Transition.Message.Subject, loop.Status.Phase));
     }
 
     [Fact]
