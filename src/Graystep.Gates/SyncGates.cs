@@ -16,7 +16,7 @@ public static class SyncGates
         {
             new NoneSyncGate(),
             new DelaySyncGate(time),
-            new ArgoCdSyncGate(api, time),
+            new ArgoCdSyncGate(api, new ArgoCdApiClient(kubeApiHandler, kube), time),
             new FluxSyncGate(api, time),
         };
     }

@@ -53,6 +53,7 @@ public sealed class SandboxHost : IAsyncDisposable
     private WebApplication? _app;
     private Task _loops = Task.CompletedTask;
     private int _state;
+    private int _argoCdRefreshes;
 
     public SandboxHost(SandboxOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
@@ -211,6 +212,22 @@ public sealed class SandboxHost : IAsyncDisposable
         }
     }
 
+    /// <summary>How many reads of Argo CD's API asked for a refresh (<c>refresh=normal</c>).</summary>
+    public int ArgoCdRefreshes => Volatile.Read(ref _argoCdRefreshes);
+
+    /// <summary>Reads the branch now (the sync delay still applies).</summary>
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A refresh is already requested.
+        }
+    }
+
     private void MapEndpoints(WebApplication app)
     {
         app.MapGet("/-/ready", () => _reconciler.Status.Ready
@@ -221,24 +238,36 @@ public sealed class SandboxHost : IAsyncDisposable
         app.MapGet("/sandbox/state", () => Results.Json(Snapshot(), Json));
         app.MapGet("/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{name}", (string ns, string name) =>
             Results.Json(GitOpsResources.ArgoApplication(ns, name, _reconciler.Status, _follower.Repo, _options.Branch, _options.NormalizedPath, _createdAt), Json));
+        app.MapGet("/api/v1/applications/{name}", (HttpContext http, string name) =>
+        {
+            // Argo CD's API server: a bearer token is required (any, in the simulator), and refresh=normal makes it
+            // compare the branch now rather than at its next poll.
+            var authorization = http.Request.Headers.Authorization.ToString();
+            if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length <= "Bearer ".Length)
+            {
+                return Results.Json(new { error = "no session information", code = 16, message = "no session information" }, statusCode: 401);
+            }
+
+            if (http.Request.Query["refresh"].ToString() is "normal" or "hard")
+            {
+                Interlocked.Increment(ref _argoCdRefreshes);
+                Wake();
+            }
+
+            var ns = http.Request.Query["appNamespace"].ToString() is { Length: > 0 } given ? given : "argocd";
+            return Results.Json(GitOpsResources.ArgoApplication(ns, name, _reconciler.Status, _follower.Repo, _options.Branch, _options.NormalizedPath, _createdAt), Json);
+        });
         app.MapGet("/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations/{name}", (string ns, string name) =>
             Results.Json(GitOpsResources.FluxKustomization(ns, name, _reconciler.Status, _options.Branch, _options.NormalizedPath, _options.Poll, _createdAt), Json));
         app.MapGet("/", () => Results.Text(
             Disclaimer + "\n\nEndpoints:\n  GET /metrics\n  GET /sandbox/state\n  GET /-/ready\n" +
             "  GET /apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{name}\n" +
+            "  GET /api/v1/applications/{name}   Argo CD's API server (bearer token; refresh=normal reads the branch now)\n" +
             "  GET /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations/{name}\n" +
             "  POST /sandbox/refresh   read the branch now (the sync delay still applies)\n"));
         app.MapPost("/sandbox/refresh", () =>
         {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // A refresh is already requested.
-            }
-
+            Wake();
             return Results.Accepted();
         });
         app.MapFallback((HttpContext context) => Results.Json(

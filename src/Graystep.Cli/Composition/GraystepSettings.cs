@@ -152,6 +152,9 @@ public sealed class GraystepSettings : ISecretSource
                 CaFile = Env("GRAYSTEP_KUBE_CA_FILE"),
                 ServiceHost = Env("KUBERNETES_SERVICE_HOST"),
                 ServicePort = Env("KUBERNETES_SERVICE_PORT"),
+                ArgoCdServer = Env(ArgoCdApiClient.ServerVariable),
+                ArgoCdToken = resolved.GetValueOrDefault(ArgoCdApiClient.Token),
+                ArgoCdPlaintext = EnvironmentFlag.IsTrue(Env(ArgoCdApiClient.PlaintextVariable)),
             },
             PullRequestPollText = Env(PollVariable),
             Run = new RunDefaults(

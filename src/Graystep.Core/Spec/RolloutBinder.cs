@@ -292,6 +292,17 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             Sink.Report(Child(map, "server")!, "spec.sync.server", "expected an http or https URL, got " + Quote(server));
         }
 
+        var argocdServer = Scalar(map, "argocdServer");
+        if (argocdServer is not null && !IsHttpUrl(argocdServer))
+        {
+            Sink.Report(Child(map, "argocdServer")!, "spec.sync.argocdServer", "expected the http or https URL of Argo CD's API server, got " + Quote(argocdServer));
+        }
+
+        if (argocdServer is not null && kind != "argocd")
+        {
+            Sink.Report(Child(map, "argocdServer")!, "spec.sync.argocdServer", "argocdServer is read only by sync.kind argocd, but the kind is " + Quote(kind) + "; remove it or set kind: argocd");
+        }
+
         return new SyncSpec
         {
             Kind = kind,
@@ -299,6 +310,8 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             Application = Scalar(map, "application"),
             ApplicationNamespace = Scalar(map, "applicationNamespace"),
             Server = server,
+            ArgocdServer = argocdServer,
+            Project = Scalar(map, "project"),
         };
     }
 

@@ -337,6 +337,12 @@ public sealed record SyncSpec
 
     /// <summary>Kubernetes API base for argocd/flux sync gates.</summary>
     public string? Server { get; init; }
+
+    /// <summary>Argo CD's API server (<c>sync.argocdServer</c>): the argocd gate reads the Application there.</summary>
+    public string? ArgocdServer { get; init; }
+
+    /// <summary>The Argo CD project of the Application (<c>sync.project</c>), sent to Argo CD's API.</summary>
+    public string? Project { get; init; }
 }
 
 /// <summary>A Flagger <c>MetricTemplate</c>.</summary>

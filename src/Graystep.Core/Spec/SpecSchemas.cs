@@ -221,7 +221,9 @@ internal static class SpecSchemas
             new Field("delay", Duration),
             new Field("application", Text),
             new Field("applicationNamespace", Text),
-            new Field("server", Text)))),
+            new Field("server", Text),
+            new Field("argocdServer", Text),
+            new Field("project", Text)))),
     ];
 
     private static readonly ObjectSchema CanarySpec = new(CanarySpecFields)

@@ -15,9 +15,28 @@ public sealed class ArgoCdSyncGate : KubeObjectSyncGate
 
     private static readonly KubeObjectKind Application = new("Argo CD", "Application", "applications.argoproj.io", "/apis/argoproj.io/v1alpha1", "argocd");
 
-    internal ArgoCdSyncGate(KubeApiClient kube, TimeProvider time)
+    private readonly ArgoCdApiClient _api;
+
+    internal ArgoCdSyncGate(KubeApiClient kube, ArgoCdApiClient api, TimeProvider time)
         : base(Kind, Application, kube, time)
     {
+        _api = api;
+    }
+
+    public override IReadOnlyList<Core.Providers.SecretSetting> Secrets => [KubeApiClient.Token, ArgoCdApiClient.Token];
+
+    /// <summary>Through Argo CD's API server when one is named (<c>sync.argocdServer</c>, <c>ARGOCD_SERVER</c>), else the Kubernetes API.</summary>
+    public override async Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!_api.IsConfigured(spec.Sync))
+        {
+            return await base.ObserveAsync(spec, commitSha, committedAt, cancellationToken).ConfigureAwait(false);
+        }
+
+        var name = spec.Sync.Application ?? spec.Name;
+        var read = await _api.GetAsync(spec.Sync, name, commitSha, cancellationToken).ConfigureAwait(false);
+        return Judge(read, $"Argo CD Application {name}", commitSha, committedAt);
     }
 
     internal override SyncObservation Evaluate(JsonElement app, string name, string sha, DateTimeOffset committedAt, DateTimeOffset now)

@@ -47,7 +47,17 @@ public sealed class KubeSettings
 
     public string? ServicePort { get; init; }
 
-    public override string ToString() => $"KubeSettings {{ Server = {Server}, Token = {(Token is null ? "(none)" : "***")}, CaFile = {CaFile} }}";
+    /// <summary>Argo CD's API server (<c>ARGOCD_SERVER</c>): host[:port] or a URL.</summary>
+    public string? ArgoCdServer { get; init; }
+
+    /// <summary>The Argo CD API token (<c>ARGOCD_AUTH_TOKEN</c>).</summary>
+    public string? ArgoCdToken { get; init; }
+
+    /// <summary><c>ARGOCD_PLAINTEXT=true</c>: a host[:port] in <c>ARGOCD_SERVER</c> is reached over http.</summary>
+    public bool ArgoCdPlaintext { get; init; }
+
+    public override string ToString() =>
+        $"KubeSettings {{ Server = {Server}, Token = {(Token is null ? "(none)" : "***")}, CaFile = {CaFile}, ArgoCdServer = {ArgoCdServer}, ArgoCdToken = {(ArgoCdToken is null ? "(none)" : "***")} }}";
 }
 
 /// <summary>

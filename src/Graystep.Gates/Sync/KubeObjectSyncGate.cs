@@ -27,21 +27,23 @@ public abstract class KubeObjectSyncGate : ISyncGate, IReadsSecrets
     /// <summary>The <c>sync.kind</c> this gate answers for.</summary>
     public string Id { get; }
 
-    public IReadOnlyList<SecretSetting> Secrets => [KubeApiClient.Token];
+    public virtual IReadOnlyList<SecretSetting> Secrets => [KubeApiClient.Token];
 
     public bool IsSupported(string input) => input == Id;
 
-    public async Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken)
+    public virtual async Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var target = _kind.For(spec.Sync, spec.Name);
-        return await _kube.GetAsync(spec.Sync, target, _kind.NotFoundFix, cancellationToken).ConfigureAwait(false) switch
-        {
-            KubeRead.Found found => Evaluate(found.Object, $"{target.Title} {target.Id}", commitSha, committedAt, _time.GetUtcNow()),
-            KubeRead.Unavailable unavailable => new SyncObservation.Pending(unavailable.Reason),
-            _ => throw new InvalidOperationException("unknown read result"),
-        };
+        return Judge(await _kube.GetAsync(spec.Sync, target, _kind.NotFoundFix, cancellationToken).ConfigureAwait(false), $"{target.Title} {target.Id}", commitSha, committedAt);
     }
+
+    private protected SyncObservation Judge(KubeRead read, string name, string commitSha, DateTimeOffset committedAt) => read switch
+    {
+        KubeRead.Found found => Evaluate(found.Object, name, commitSha, committedAt, _time.GetUtcNow()),
+        KubeRead.Unavailable unavailable => new SyncObservation.Pending(unavailable.Reason),
+        _ => throw new InvalidOperationException("unknown read result"),
+    };
 
     /// <summary>Whether the object (called <paramref name="name"/> in messages) says the cluster runs <paramref name="sha"/>, and since when.</summary>
     internal abstract SyncObservation Evaluate(JsonElement obj, string name, string sha, DateTimeOffset committedAt, DateTimeOffset now);

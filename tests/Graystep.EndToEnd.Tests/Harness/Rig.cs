@@ -177,10 +177,14 @@ internal sealed class Rig : IAsyncDisposable
     private IEnumerable<string> WithGlobals(string[] args) =>
         [.. args, "--repo", Remote.Bare, "--prometheus", Prometheus.Address.ToString().TrimEnd('/')];
 
-    private Dictionary<string, string?> Environment() => new()
+    /// <summary>More environment for the CLI processes this rig starts (a token, a server).</summary>
+    public Dictionary<string, string?> ExtraEnvironment { get; } = [];
+
+    private Dictionary<string, string?> Environment()
     {
-        ["GRAYSTEP_WORKSPACE"] = _temp.Combine("workspaces"),
-    };
+        var environment = new Dictionary<string, string?>(ExtraEnvironment) { ["GRAYSTEP_WORKSPACE"] = _temp.Combine("workspaces") };
+        return environment;
+    }
 
     private static ulong Prng(string name) =>
         name.Aggregate(1469598103934665603UL, (h, c) => (h ^ c) * 1099511628211UL);
