@@ -24,6 +24,12 @@ public enum RolloutAction
     Promote,
     Rollback,
 
+    /// <summary>
+    /// A failed analysis check below the threshold, recorded with <c>run --once</c> so that the next run counts on
+    /// from it (a run that keeps going counts in memory and commits nothing for it).
+    /// </summary>
+    Check,
+
     /// <summary>A person set the canary's weight by hand (<c>graystep set-weight</c>); the rollout is paused there.</summary>
     SetWeight,
 

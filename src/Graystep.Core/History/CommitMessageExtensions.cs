@@ -39,6 +39,7 @@ public static class RolloutActionText
         RolloutAction.Rollback => "rollback",
         RolloutAction.Retire => "retire",
         RolloutAction.SetWeight => "set-weight",
+        RolloutAction.Check => "check",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -55,6 +56,7 @@ public static class RolloutActionText
             "ROLLBACK" => RolloutAction.Rollback,
             "RETIRE" => RolloutAction.Retire,
             "SET-WEIGHT" => RolloutAction.SetWeight,
+            "CHECK" => RolloutAction.Check,
             _ => null,
         };
         return action is not null;

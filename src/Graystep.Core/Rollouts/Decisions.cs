@@ -93,4 +93,10 @@ public sealed record DecisionInput
     public StartRequest? Start { get; init; }
 
     public Observations Observed { get; init; } = Observations.None;
+
+    /// <summary>
+    /// <c>run --once</c>: at most one analysis round. A failed check below the threshold is committed (its count lives
+    /// in Git, so the next run goes on counting), and a round that would wait for more evidence or a gate ends the run.
+    /// </summary>
+    public bool Once { get; init; }
 }

@@ -305,6 +305,13 @@ public static class RolloutDecider
                         DecisionText.Body(results, hookResults, _spec) + FailedChecksSection(canary, failedChecks));
                 }
 
+                if (input.Once)
+                {
+                    // One round per --once run: the count goes to Git, where the next run reads it.
+                    return new Decision.Commit(RolloutTransitions.Check(_spec, status, failedChecks, _now,
+                        DecisionText.FailureSummary(results, hookResults), DecisionText.Body(results, hookResults, _spec)));
+                }
+
                 return new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"failed check {failedChecks}/{_spec.Analysis.Threshold}: {DecisionText.FailureSummary(results, hookResults)}; checking again"), nextCheck);
             }
 
@@ -316,7 +323,9 @@ public static class RolloutDecider
                 if (waited < judge.MaxDuration)
                 {
                     _memory = _memory.ScheduleNext(nextCheck);
-                    return new Decision.Wait($"the sequential judge is inconclusive ({unsure}); checking again", nextCheck);
+                    return input.Once
+                        ? new Decision.Finish(RunOutcome.InProgress, $"the sequential judge is inconclusive ({unsure}); run again to check again")
+                        : new Decision.Wait($"the sequential judge is inconclusive ({unsure}); checking again", nextCheck);
                 }
 
                 var after = $"the sequential judge was still inconclusive after maxDuration {GoDuration.Format(judge.MaxDuration)} ({unsure})";
@@ -467,7 +476,9 @@ public static class RolloutDecider
             }
 
             _memory = _memory.ScheduleNext(nextCheck);
-            return new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", nextCheck);
+            return input.Once
+                ? new Decision.Finish(RunOutcome.InProgress, $"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); run again to ask again")
+                : new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", nextCheck);
         }
 
         /// <summary>The hooks of a moment as observed; none configured needs no asking. Null: not observed yet.</summary>

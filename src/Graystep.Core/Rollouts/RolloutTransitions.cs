@@ -159,6 +159,18 @@ public static class RolloutTransitions
         return Make(spec, RolloutAction.Rollback, status, $"switch back to {standby.Name}, roll back {current.Stable.Name}", body, current.Stable.Name, 0);
     }
 
+    /// <summary>
+    /// A failed check below the threshold, committed by <c>run --once</c>: only the status file changes (the count),
+    /// so the next run counts on from it.
+    /// </summary>
+    public static Transition Check(RolloutSpec spec, RolloutStatus current, int failedChecks, DateTimeOffset now, string summary, string why)
+    {
+        var canary = RequireCanary(current);
+        var position = string.Create(CultureInfo.InvariantCulture, $"{failedChecks}/{spec.Analysis.Threshold}");
+        var status = current with { FailedChecks = failedChecks, Reason = $"failed check {position}: {summary}" };
+        return Make(spec, RolloutAction.Check, status, $"failed check {position} for {canary.Name} at {Describe(current)}", why, canary.Name, current.Traffic.CanaryWeight);
+    }
+
     /// <summary>The version that lost its traffic stops running: its workload leaves the rendered output.</summary>
     public static Transition Retire(RolloutSpec spec, RolloutStatus current, string why)
     {

@@ -103,7 +103,7 @@ public sealed class RolloutRunner
             var state = await _store.ReadAsync(fresh, cancellationToken).ConfigureAwait(false);
             fresh = false;
             var decided = await _sensors.DecideAsync(
-                new DecisionInput { State = state, Now = _time.GetUtcNow(), Memory = memory, Start = request.Start },
+                new DecisionInput { State = state, Now = _time.GetUtcNow(), Memory = memory, Start = request.Start, Once = request.Once },
                 cancellationToken).ConfigureAwait(false);
             memory = decided.Memory;
             if (decided.Report is { } report)
@@ -176,7 +176,13 @@ public sealed class RolloutRunner
 
                     if (request.Once && !commit.Preparatory)
                     {
-                        return new RunResult(RunOutcome.InProgress, $"advanced one step ({commit.Transition.Message.Subject}); run again to continue", commit.Transition.Status, memory.LastAnalysis);
+                        return new RunResult(
+                            RunOutcome.InProgress,
+                            commit.Transition.Action == RolloutAction.Check
+                                ? $"{commit.Transition.Status.Reason}; run again to check again"
+                                : $"advanced one step ({commit.Transition.Message.Subject}); run again to continue",
+                            commit.Transition.Status,
+                            memory.LastAnalysis);
                     }
 
                     continue;

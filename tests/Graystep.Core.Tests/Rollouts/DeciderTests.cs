@@ -97,6 +97,16 @@ public sealed class DeciderTests
         standby.Run();
         Record(standby);
 
+        // --once: a failed check below the threshold is committed, so the next run counts on.
+        var once = new DecisionLoop(DeciderSpecs.Rollout());
+        once.Run(DeciderSpecs.V2, once: true);
+        once.Run(once: true);
+        once.MetricsPass = _ => false;
+        once.Run(once: true);
+        once.Run(once: true);
+        Assert.Equal([RolloutAction.Check, RolloutAction.Rollback], once.Actions.TakeLast(2));
+        Record(once);
+
         (RolloutPhase?, RolloutAction, RolloutPhase)[] machine =
         [
             (null, RolloutAction.Initialize, RolloutPhase.Initialized),
@@ -112,6 +122,7 @@ public sealed class DeciderTests
             (RolloutPhase.Failed, RolloutAction.Retire, RolloutPhase.Failed),
             (RolloutPhase.Succeeded, RolloutAction.Rollback, RolloutPhase.Failed),
             (RolloutPhase.Progressing, RolloutAction.SetWeight, RolloutPhase.Progressing),
+            (RolloutPhase.Progressing, RolloutAction.Check, RolloutPhase.Progressing),
         ];
         Assert.Equal(machine.ToHashSet(), seen);
         Assert.Equal(Enum.GetValues<RolloutAction>().ToHashSet(), seen.Select(e => e.Action).ToHashSet());

@@ -81,9 +81,9 @@ internal sealed class DecisionLoop
     public RolloutState State => new(_loaded, Status, StatusCommit);
 
     /// <summary>One decision, every observation it asks for answered; the memory moves on, nothing else does.</summary>
-    public Decided Decide(StartRequest? start = null)
+    public Decided Decide(StartRequest? start = null, bool once = false)
     {
-        var input = new DecisionInput { State = State, Now = Now, Memory = Memory, Start = start };
+        var input = new DecisionInput { State = State, Now = Now, Memory = Memory, Start = start, Once = once };
         for (var asked = 0; asked < 16; asked++)
         {
             var decided = RolloutDecider.Decide(input);
@@ -104,7 +104,7 @@ internal sealed class DecisionLoop
     {
         for (var i = 0; i < MaxDecisions; i++)
         {
-            var decided = Decide(start);
+            var decided = Decide(start, once);
             Memory = decided.Memory;
             switch (decided.Decision)
             {
