@@ -130,7 +130,7 @@ public sealed class RunLoopSemanticsTests
 
     [Theory]
     [InlineData("ab-testing", "abtest")]
-    [InlineData("k8sdemo-nginx-bluegreen", "hello")]
+    [InlineData("k8sdemo-nginx-bluegreen", "hello-bluegreen")]
     public async Task A_b_testing_and_blue_green_count_iterations_as_Flagger_with_one_analysis_per_iteration(string example, string name)
     {
         using var repo = GitOpsRepo.FromExample(example, "rollout.yaml", seed => SpecEdits.Edit(Path.Combine(seed, "rollout.yaml"), text =>

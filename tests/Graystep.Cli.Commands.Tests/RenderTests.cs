@@ -47,9 +47,9 @@ public sealed class RenderTests : IDisposable
     {
         ["ab-testing"] = "test/abtest",
         ["bookinfo"] = "bookinfo/reviews",
-        ["gateway-api"] = "test/podinfo",
+        ["gateway-api"] = "test/podinfo-gateway",
         ["k8sdemo-nginx"] = "k8sdemo/hello",
-        ["k8sdemo-nginx-bluegreen"] = "k8sdemo/hello",
+        ["k8sdemo-nginx-bluegreen"] = "k8sdemo/hello-bluegreen",
         ["podinfo-flagger"] = "test/podinfo",
     };
 
@@ -240,7 +240,7 @@ public sealed class RenderTests : IDisposable
         Assert.Equal(
             """
             {
-              "rollout": "test/podinfo",
+              "rollout": "test/podinfo-gateway",
               "output": "gateway-api/rendered",
               "stable": "v1",
               "canary": "v2",

@@ -11,9 +11,9 @@ public sealed class ValidateTests
     {
         ["ab-testing"] = "ab-testing/rollout.yaml: test/abtest (istio): A/B testing, 10 iterations on header user-id exact \"123\"",
         ["bookinfo"] = "bookinfo/rollout.yaml: bookinfo/reviews (istio): canary 10% → 20% → 50%, then promote",
-        ["gateway-api"] = "gateway-api/rollout.yaml: test/podinfo (gateway-api): canary 10% → 20% → 30% → 40% → 50%, then promote",
+        ["gateway-api"] = "gateway-api/rollout.yaml: test/podinfo-gateway (gateway-api): canary 10% → 20% → 30% → 40% → 50%, then promote",
         ["k8sdemo-nginx"] = "k8sdemo-nginx/rollout.yaml: k8sdemo/hello (nginx): canary 20% → 40% → 60%, then promote",
-        ["k8sdemo-nginx-bluegreen"] = "k8sdemo-nginx-bluegreen/rollout.yaml: k8sdemo/hello (kubernetes): blue/green, 5 iterations",
+        ["k8sdemo-nginx-bluegreen"] = "k8sdemo-nginx-bluegreen/rollout.yaml: k8sdemo/hello-bluegreen (kubernetes): blue/green, 5 iterations",
         ["podinfo-flagger"] = "podinfo-flagger/podinfo-canary.yaml: test/podinfo (istio): canary 10% → 20% → 30% → 40% → 50%, then promote",
     };
 
@@ -142,8 +142,8 @@ public sealed class ValidateTests
             [
                 "test/abtest istio ab-testing 10",
                 "bookinfo/reviews istio canary 0",
-                "test/podinfo gateway-api canary 0",
-                "k8sdemo/hello kubernetes blue-green 5",
+                "test/podinfo-gateway gateway-api canary 0",
+                "k8sdemo/hello-bluegreen kubernetes blue-green 5",
                 "k8sdemo/hello nginx canary 0",
                 "test/podinfo istio canary 0",
             ],

@@ -89,7 +89,7 @@ public abstract class ExampleTests<TFixture>(TFixture fixture, ITestOutputHelper
         var app = Run.App;
         Assert.Equal(Example.HealthyVersion, app.Stable);
         Assert.Empty(app.Canaries);
-        Assert.True(Run.Final.CountsSince(Example.RolloutId, Example.HealthyVersion, Run.Rollback.Sha).Requests >= 400);
+        Assert.True(Run.Final.CountsSince(Example.AppKey, Example.HealthyVersion, Run.Rollback.Sha).Requests >= 400);
 
         var faulty = Run.Counts(Example.FaultyVersion);
         switch (Example.Strategy)
@@ -142,7 +142,7 @@ public abstract class ExampleTests<TFixture>(TFixture fixture, ITestOutputHelper
         }
 
         // After the promotion is applied, the old stable version serves no user.
-        Assert.Equal(0, Run.Final.CountsSince(Example.RolloutId, Example.StableVersion, Run.Promote!.Sha).Requests);
+        Assert.Equal(0, Run.Final.CountsSince(Example.AppKey, Example.StableVersion, Run.Promote!.Sha).Requests);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class JudgeOutcomeTests(ITestOutputHelper output)
 
         // Once the rollback is applied, no user reaches v3.
         await rig.WaitAppliedAsync(rollback.Sha, "v2");
-        Assert.Equal(0, rig.Sandbox.Snapshot().CountsSince(Example.RolloutId, "v3", rollback.Sha).Requests);
+        Assert.Equal(0, rig.Sandbox.Snapshot().CountsSince(Example.AppKey, "v3", rollback.Sha).Requests);
     }
 
     [PrometheusFact]

@@ -52,7 +52,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output)
 
         // The cluster ends on the promotion, and the old version serves nobody after it.
         await rig.WaitAppliedAsync(rollout[^1].Sha, "v2");
-        Assert.Equal(0, rig.Sandbox.Snapshot().CountsSince(example.RolloutId, "v1", rollout[^1].Sha).Requests);
+        Assert.Equal(0, rig.Sandbox.Snapshot().CountsSince(example.AppKey, "v1", rollout[^1].Sha).Requests);
     }
 
     /// <summary>Starts the pipeline step, waits (bounded) for a commit it must make, then SIGKILLs it.</summary>

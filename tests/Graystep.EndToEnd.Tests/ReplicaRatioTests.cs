@@ -27,7 +27,7 @@ public sealed class ReplicaRatioTests(ITestOutputHelper output)
         Assert.Equal(
             [("initialize", 100), ("start", 0), ("step", 25), ("step", 50), ("promote", 100)],
             commits.Select(c => (c.Action!, c.Weight ?? -1)));
-        Assert.Equal("hello: shift 25% (1 of 4 replicas) to v2 (step 1/2)", commits[2].Subject);
+        Assert.Equal("hello-bluegreen: shift 25% (1 of 4 replicas) to v2 (step 1/2)", commits[2].Subject);
 
         // Step 1: one Service over both versions, v1 at 3 replicas and v2 at 1, the canary Service for load tests.
         var step = await rig.Remote.FilesAtAsync(commits[2].Sha, Example.Output);
@@ -38,8 +38,8 @@ public sealed class ReplicaRatioTests(ITestOutputHelper output)
 
         // What users got at that step: about a quarter of the requests, by pod share (kube-proxy's random pick).
         var snapshot = rig.Sandbox.Snapshot();
-        var atStep = snapshot.CountsSince(Example.RolloutId, "v2", commits[2].Sha).Requests - snapshot.CountsSince(Example.RolloutId, "v2", commits[3].Sha).Requests;
-        var allAtStep = atStep + snapshot.CountsSince(Example.RolloutId, "v1", commits[2].Sha).Requests - snapshot.CountsSince(Example.RolloutId, "v1", commits[3].Sha).Requests;
+        var atStep = snapshot.CountsSince(Example.AppKey, "v2", commits[2].Sha).Requests - snapshot.CountsSince(Example.AppKey, "v2", commits[3].Sha).Requests;
+        var allAtStep = atStep + snapshot.CountsSince(Example.AppKey, "v1", commits[2].Sha).Requests - snapshot.CountsSince(Example.AppKey, "v1", commits[3].Sha).Requests;
         output.WriteLine($"at 1 of 4 replicas v2 served {atStep} of {allAtStep} user requests");
         Assert.True(allAtStep > 200, $"too few requests at step 1: {allAtStep}");
         Assert.InRange(atStep / (double)allAtStep, 0.15, 0.35);
@@ -64,7 +64,7 @@ public sealed class ReplicaRatioTests(ITestOutputHelper output)
         Assert.Contains("version: v2", Selector(back["service-hello.yaml"]), StringComparison.Ordinal);
         Assert.DoesNotContain("deployment-hello-v3.yaml", back.Keys);
         await rig.WaitAppliedAsync(rollback.Sha, Example.HealthyVersion);
-        Assert.True(rig.Sandbox.Snapshot().CountsSince(Example.RolloutId, "v3", commits[^1].Sha).Requests > 0, "v3 never got users before its rollback");
+        Assert.True(rig.Sandbox.Snapshot().CountsSince(Example.AppKey, "v3", commits[^1].Sha).Requests > 0, "v3 never got users before its rollback");
     }
 
     /// <summary>Blue/green iterations become two weight steps, and the Deployment runs 4 replicas (seed 001's 3:1 at the first step).</summary>

@@ -46,7 +46,7 @@ public sealed class RetireTests(ITestOutputHelper output)
         // Users kept being served across the switch: requests the stale proxies sent to v1 found its pods.
         await rig.WaitAppliedAsync(retire.Sha, Example.HealthyVersion);
         await Task.Delay(ProxyDelay + TimeSpan.FromSeconds(1));
-        var app = rig.Sandbox.Snapshot().App(Example.RolloutId)!;
+        var app = rig.Sandbox.Snapshot().App(Example.AppKey)!;
         Assert.True(app.Version("v1")!.Total.Requests > 0);
         Assert.Equal(0, app.Versions.Sum(v => v.Total.Stale));
         Assert.Equal(0, app.Versions.Sum(v => v.Total.Errors));
@@ -66,7 +66,7 @@ public sealed class RetireTests(ITestOutputHelper output)
 
         await rig.Sandbox.WaitForRevisionAsync(promote.Sha, TimeSpan.FromSeconds(60));
         await Task.Delay(ProxyDelay + TimeSpan.FromSeconds(1));
-        var stale = rig.Sandbox.Snapshot().CountsSince(Example.RolloutId, "v1", promote.Sha);
+        var stale = rig.Sandbox.Snapshot().CountsSince(Example.AppKey, "v1", promote.Sha);
         output.WriteLine($"requests stale proxies sent to the deleted v1: {stale.Stale} (errors {stale.Errors})");
         Assert.True(stale.Stale > 0, "with the old version deleted in the switch commit, some requests must fail");
         Assert.Equal(stale.Stale, stale.Errors);
@@ -118,7 +118,7 @@ public sealed class RetireTests(ITestOutputHelper output)
         Assert.DoesNotContain("deployment-reviews-v2.yaml", (await rig.Remote.FilesAtAsync(retire.Sha, Example.Output)).Keys);
 
         await Task.Delay(ProxyDelay + TimeSpan.FromSeconds(1));
-        var app = rig.Sandbox.Snapshot().App(Example.RolloutId)!;
+        var app = rig.Sandbox.Snapshot().App(Example.AppKey)!;
         Assert.Equal(0, app.Versions.Sum(v => v.Total.Stale));
         Assert.Equal(0, app.Versions.Sum(v => v.Total.Errors));
     }

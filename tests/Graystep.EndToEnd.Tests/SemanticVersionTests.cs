@@ -48,7 +48,7 @@ public sealed class SemanticVersionTests(ITestOutputHelper output)
         var promoted = await rig.Remote.FilesAtAsync(rollout[^1].Sha, example.Output);
         Assert.Single(promoted.Keys, k => k.StartsWith("deployment-", StringComparison.Ordinal) && k == "deployment-reviews-1-1-0-rc-1.yaml");
         await rig.WaitAppliedAsync(rollout[^1].Sha, Next);
-        Assert.True(rig.Sandbox.Snapshot().CountsSince(example.RolloutId, Next, rollout[3].Sha).Requests > 0);
+        Assert.True(rig.Sandbox.Snapshot().CountsSince(example.AppKey, Next, rollout[3].Sha).Requests > 0);
 
         // Status and history show the version as written.
         var status = await rig.GraystepAsync("status", example.SpecFile, "-o", "json");

@@ -35,7 +35,7 @@ public sealed class SetWeightTests(ITestOutputHelper output)
 
         // The mesh routes 30% to v2 once the commit is applied.
         await rig.WaitAppliedAsync(manual.Sha, Example.HealthyVersion);
-        Assert.Equal(30, rig.Sandbox.Snapshot().App(Example.RolloutId)!.Weights["v2"]);
+        Assert.Equal(30, rig.Sandbox.Snapshot().App(Example.AppKey)!.Weights["v2"]);
 
         // Paused: run holds (exit 5) without a commit; an out-of-range weight is a usage error that commits nothing.
         var held = await rig.GraystepAsync("run", Example.SpecFile, "--timeout", "60s");

@@ -306,7 +306,8 @@ internal sealed class SpecCrossChecks
                 }
             }
 
-            // Ids name the rollout in commit trailers; they must be unique within a repository (folders that nest).
+            // Ids name the rollout in commit trailers, history and status, which span the whole repository: two
+            // rollouts with one id in any two folders would read each other's commits. Both files are told.
             if (draft.Spec.Name.Length > 0)
             {
                 if (!ids.TryGetValue(draft.Spec.Id, out var same))
@@ -314,12 +315,13 @@ internal sealed class SpecCrossChecks
                     ids[draft.Spec.Id] = same = [];
                 }
 
-                var clash = same.FirstOrDefault(o => Nested(o.Folder, draft.Folder));
-                if (clash is not null)
+                if (same.FirstOrDefault() is { } clash)
                 {
-                    draft.Report(Child(Map(draft.Document.Root, "metadata"), "name")?.Start ?? draft.Document.Root.Start, "metadata.name",
-                        "rollout " + draft.Spec.Id + " is also defined at " + At(clash.Document) + "; names must be unique per namespace");
-                    clash.Valid = false;
+                    draft.Report(NameAt(draft), "metadata.name", DuplicateId(draft.Spec.Id, clash.Document));
+                    if (same.Count == 1)
+                    {
+                        clash.Report(NameAt(clash), "metadata.name", DuplicateId(clash.Spec.Id, draft.Document));
+                    }
                 }
 
                 same.Add(draft);
@@ -331,8 +333,11 @@ internal sealed class SpecCrossChecks
         doc.File.StartsWith(draft.Folder, StringComparison.Ordinal) &&
         (doc.Namespace is null || doc.Namespace == draft.Spec.Namespace);
 
-    private static bool Nested(string a, string b) =>
-        a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal);
+    private static string DuplicateId(string id, ManifestDocument other) =>
+        "rollout " + id + " is also defined at " + At(other) + "; rollout names (namespace/name) must be unique across the repository, because their commits share one history: rename metadata.name in one of them";
+
+    private static YamlDotNet.Core.Mark NameAt(RolloutDraft draft) =>
+        Child(Map(draft.Document.Root, "metadata"), "name")?.Start ?? draft.Document.Root.Start;
 
     private static int CommonPrefix(string a, string b)
     {

@@ -520,7 +520,7 @@ public sealed class SpecProblemTests
             new SourceFile("b/deployment.yaml", Deployment),
             new SourceFile("b/rollout.yaml", Rollout.With("provider: istio", "provider: contour")),
             new SourceFile("c/deployment.yaml", Deployment),
-            new SourceFile("c/rollout.yaml", Rollout),
+            new SourceFile("c/rollout.yaml", Rollout.With("name: reviews, namespace", "name: reviews-c, namespace")),
         ],
         StandardProviders.Catalogue);
 

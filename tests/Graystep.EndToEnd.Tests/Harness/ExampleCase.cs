@@ -25,8 +25,11 @@ internal sealed partial record ExampleCase
 
     public string SpecFile { get; init; } = "rollout.yaml";
 
-    /// <summary><c>namespace/name</c>, the Graystep-Rollout trailer and the sandbox's app key.</summary>
+    /// <summary><c>namespace/name</c>, the Graystep-Rollout trailer.</summary>
     public required string RolloutId { get; init; }
+
+    /// <summary>The sandbox's app key: the routed Service's <c>namespace/name</c> (the rollout id unless the rollout is named otherwise).</summary>
+    public string AppKey { get => field ?? RolloutId; init; }
 
     public required string Target { get; init; }
 
@@ -117,7 +120,8 @@ internal sealed partial record ExampleCase
     public static ExampleCase K8sDemoNginxBlueGreen { get; } = new()
     {
         Name = "k8sdemo-nginx-bluegreen",
-        RolloutId = "k8sdemo/hello",
+        RolloutId = "k8sdemo/hello-bluegreen",
+        AppKey = "k8sdemo/hello",
         Target = "hello",
         Container = "hello",
         Image = "docker.io/hashicorp/http-echo",
@@ -150,7 +154,8 @@ internal sealed partial record ExampleCase
     public static ExampleCase GatewayApi { get; } = new()
     {
         Name = "gateway-api",
-        RolloutId = "test/podinfo",
+        RolloutId = "test/podinfo-gateway",
+        AppKey = "test/podinfo",
         Target = "podinfo",
         Container = "podinfod",
         Image = "ghcr.io/stefanprodan/podinfo",

@@ -37,7 +37,7 @@ internal sealed record ScenarioResult
 
     public IReadOnlyList<WebhookCall> WebhookCalls { get; init; } = [];
 
-    public AppSnapshot App => Final.App(Example.RolloutId) ?? throw new InvalidOperationException($"the sandbox has no app {Example.RolloutId}");
+    public AppSnapshot App => Final.App(Example.AppKey) ?? throw new InvalidOperationException($"the sandbox has no app {Example.AppKey}");
 
     public IEnumerable<RolloutCommit> CommitsOf(string version) => Commits.Where(c => c.Version == version && c.Action is not "initialize");
 
@@ -47,7 +47,7 @@ internal sealed record ScenarioResult
     /// <summary>Of those, the ones it answered with an error: what users actually suffered.</summary>
     public long FaultyErrorsBeforeRollback => Counts(Example.FaultyVersion).Errors - FaultyAfterRollback.Errors;
 
-    public RequestCounts FaultyAfterRollback => Rollback is { } r ? Final.CountsSince(Example.RolloutId, Example.FaultyVersion, r.Sha) : RequestCounts.Zero;
+    public RequestCounts FaultyAfterRollback => Rollback is { } r ? Final.CountsSince(Example.AppKey, Example.FaultyVersion, r.Sha) : RequestCounts.Zero;
 
     public RequestCounts Counts(string version) => App.Version(version)?.Total ?? RequestCounts.Zero;
 }

@@ -138,7 +138,7 @@ internal sealed class Rig : IAsyncDisposable
     {
         await Sandbox.WaitForRevisionAsync(sha, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         await WaitUntilAsync(
-            () => Sandbox.Snapshot().CountsSince(Example.RolloutId, version, sha).Requests >= userRequests,
+            () => Sandbox.Snapshot().CountsSince(Example.AppKey, version, sha).Requests >= userRequests,
             TimeSpan.FromSeconds(60),
             string.Create(CultureInfo.InvariantCulture, $"{userRequests} user requests to {version} after {sha[..7]} was applied")).ConfigureAwait(false);
     }
