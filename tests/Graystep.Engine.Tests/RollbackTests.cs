@@ -84,9 +84,7 @@ public sealed class RollbackTests
         var init = rig.RolloutCommits()[0];
 
         // Someone edits the template while v2 is being analysed (a new variable the new version needs).
-        var template = $"{rig.App}/templates/reviews-deployment.yaml";
-        var text = RawGit.Show(rig.Remote, "refs/heads/main", template);
-        rig.PushFromElsewhere(template, text.Replace("value: /tmp/logs", "value: /tmp/logs\n            - name: FEATURE_X\n              value: \"on\"", StringComparison.Ordinal), "reviews: FEATURE_X for v2");
+        ChangeTheTemplateElsewhere(rig);
 
         rig.Analysis.Healthy = _ => false;
         var result = await rig.RunAsync(new RunRequest());
@@ -105,9 +103,7 @@ public sealed class RollbackTests
         var init = rig.RolloutCommits()[0];
 
         // The template changes mid-rollout: the restored stable must not pick it up; the canary runs on as it ran.
-        var template = $"{rig.App}/templates/reviews-deployment.yaml";
-        var text = RawGit.Show(rig.Remote, "refs/heads/main", template);
-        rig.PushFromElsewhere(template, text.Replace("value: /tmp/logs", "value: /tmp/logs\n            - name: FEATURE_X\n              value: \"on\"", StringComparison.Ordinal), "reviews: FEATURE_X for v2");
+        ChangeTheTemplateElsewhere(rig);
 
         rig.Analysis.Healthy = _ => false;
         var result = await rig.RunAsync(new RunRequest());
@@ -157,6 +153,14 @@ public sealed class RollbackTests
         Assert.Equal(RunOutcome.RolledBack, result.Outcome);
         Assert.Contains("customers report 502s", result.Reason, StringComparison.Ordinal);
         Assert.Equal(sha, rig.RemoteTip());
+    }
+
+    /// <summary>Another person pushes a template change (a new variable for the new version) while a rollout runs.</summary>
+    private static void ChangeTheTemplateElsewhere(RolloutRig rig)
+    {
+        var template = $"{rig.App}/templates/reviews-deployment.yaml";
+        var text = RawGit.Show(rig.Remote, "refs/heads/main", template);
+        rig.PushFromElsewhere(template, text.Replace("value: /tmp/logs", "value: /tmp/logs\n            - name: FEATURE_X\n              value: \"on\"", StringComparison.Ordinal), "reviews: FEATURE_X for v2");
     }
 
     internal static void AssertSameFiles(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual)

@@ -167,43 +167,12 @@ public sealed class ArgoCdApiClient
             "use https://argocd.example.com (or host:port in ARGOCD_SERVER, as the argocd CLI takes it)");
     }
 
-    private static JsonElement ParseApplication(string body, string what, string server)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return document.RootElement.Clone();
-            }
-        }
-        catch (JsonException)
-        {
-            // Reported below with the same message as a non-object.
-        }
-
-        throw new GraystepException(
+    private static JsonElement ParseApplication(string body, string what, string server) =>
+        ApiAnswers.Object(body) ?? throw new GraystepException(
             $"the answer for {what} from {server} is not an Argo CD Application",
             ExitCodes.Failure,
             $"check that {ServerVariable} (or sync.argocdServer) points at the Argo CD API server, not its web UI behind a login proxy");
-    }
 
     /// <summary>Argo CD's error body (<c>{"error": ..., "message": ...}</c>) says what is missing.</summary>
-    private static string Message(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String
-                && message.GetString() is { Length: > 0 } text
-                ? ": " + (text.Length > 300 ? text[..300] : text)
-                : string.Empty;
-        }
-        catch (JsonException)
-        {
-            return string.Empty;
-        }
-    }
+    private static string Message(string body) => ApiAnswers.Message(body);
 }

@@ -183,45 +183,14 @@ public sealed class KubeApiClient
             "use the API server's base URL, e.g. https://kubernetes.default.svc");
     }
 
-    private static JsonElement ParseObject(string body, string what, string server)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return document.RootElement.Clone();
-            }
-        }
-        catch (JsonException)
-        {
-            // Reported below with the same message as a non-object.
-        }
-
-        throw new GraystepException(
+    private static JsonElement ParseObject(string body, string what, string server) =>
+        ApiAnswers.Object(body) ?? throw new GraystepException(
             $"the answer for {what} from {server} is not a Kubernetes object",
             ExitCodes.Failure,
             "check that sync.server (or " + ServerVariable + ") points at the Kubernetes API server, not a proxy or dashboard");
-    }
 
     /// <summary>The message of a Kubernetes <c>Status</c> body, which names the missing permission or object.</summary>
-    private static string StatusMessage(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String
-                && message.GetString() is { Length: > 0 } text
-                ? ": " + text
-                : string.Empty;
-        }
-        catch (JsonException)
-        {
-            return string.Empty;
-        }
-    }
+    private static string StatusMessage(string body) => ApiAnswers.Message(body);
 
     private static string? Nonblank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
