@@ -34,7 +34,9 @@ public static partial class RolloutDecider
 
             var why = string.Create(CultureInfo.InvariantCulture,
                 $"Reason: scaleDownDelay {GoDuration.Format(delay)} passed after the cluster applied {DecisionText.Short(commit.Sha)}, which moved all traffic away from {retiring.Name}.");
-            return new Decision.Commit(RolloutTransitions.Retire(_spec, status, why), Preparatory: _input.Start is not null);
+            // Preparatory only when the run was asked to start another version: then that start follows.
+            var another = _input.Start is { } start && start.Version != status.Stable.Name && start.Version != status.Canary?.Name;
+            return new Decision.Commit(RolloutTransitions.Retire(_spec, status, why), Preparatory: another);
         }
 
         /// <summary>A version to start: null when it is the one in progress (the run then drives it on).</summary>

@@ -25,7 +25,7 @@ public sealed class RetireDecisionTests
 
         var end = loop.Run(DeciderSpecs.V2);
 
-        Assert.Equal(RunOutcome.Promoted, end.Outcome);
+        Assert.Equal((RunOutcome.Promoted, "promoted v2"), (end.Outcome, end.Reason));
         Assert.Equal([RolloutAction.Initialize, RolloutAction.Start, RolloutAction.Step, RolloutAction.Step, RolloutAction.Step, RolloutAction.Promote, RolloutAction.Retire], loop.Actions);
         var (promotedAt, promote) = loop.Commits[^2];
         var (retiredAt, retire) = loop.Commits[^1];
@@ -75,7 +75,9 @@ public sealed class RetireDecisionTests
         var loop = Loop("scaleDownDelay: 10s");
         loop.Run(DeciderSpecs.V2);
         loop.MetricsPass = round => round <= 1;
-        loop.Run(DeciderSpecs.Version("v3"));
+        var rolledBack = loop.Run(DeciderSpecs.Version("v3"));
+        Assert.Equal(RunOutcome.RolledBack, rolledBack.Outcome);
+        Assert.StartsWith("analysis failed", rolledBack.Reason, StringComparison.Ordinal);
         Assert.Equal([RolloutAction.Rollback, RolloutAction.Retire], loop.Actions.TakeLast(2));
         Assert.Equal("v3", loop.Commits[^2].Transition.Status.Retiring?.Name);
         Assert.Equal(("v3", "0"), (loop.Commits[^1].Transition.Message.Trailer(Trailers.Version), loop.Commits[^1].Transition.Message.Trailer(Trailers.Weight)));
