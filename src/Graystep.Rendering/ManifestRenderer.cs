@@ -65,8 +65,22 @@ public sealed class ManifestRenderer
         }
 
         var context = new RoutingContext(spec, app, request.Stable, request.Canary, request.Traffic);
-        objects.AddRange(router.Render(context));
-        var passed = PassThrough.Objects(request, app, router, context).ToList();
+
+        // Adopting: while the copy starts, the user's own objects route as they did (their Service selects both);
+        // without a Service of theirs nothing routed to the original, so Graystep's routing can start at once.
+        var beside = request.Original == OriginalWorkload.BesideCopy && request.Canary is null && app.Service is not null;
+        if (!beside)
+        {
+            objects.AddRange(router.Render(context));
+        }
+
+        Func<Core.Manifests.ManifestDocument, bool> original = request.Original switch
+        {
+            OriginalWorkload.Gone => _ => false,
+            _ when beside => _ => true,
+            _ => app.IsWorkload,
+        };
+        var passed = PassThrough.Objects(request, app, router, context, original).ToList();
         objects.AddRange(passed.Select(p => p.Object));
 
         var files = new List<RenderedFile>();

@@ -28,6 +28,25 @@ public sealed record RenderRequest(
     /// standby (<c>analysis.keepPrevious</c>). Their workloads are rendered; no route points at them.
     /// </summary>
     public IReadOnlyList<VersionRef> Idle { get; init; } = [];
+
+    /// <summary>Where the user's own unversioned Deployment stands while the first rollout adopts it.</summary>
+    public OriginalWorkload Original { get; init; } = OriginalWorkload.Gone;
+}
+
+/// <summary>The user's own Deployment (the template as written) during an adoption.</summary>
+public enum OriginalWorkload
+{
+    /// <summary>Not rendered: adopted, or never adopted (its name already is the versioned one).</summary>
+    Gone,
+
+    /// <summary>
+    /// Running beside its versioned copy with the routing as the user wrote it: every template object is written as it
+    /// is, so applying the output changes nothing that serves traffic, and only adds the copy.
+    /// </summary>
+    BesideCopy,
+
+    /// <summary>Still running, without traffic: Graystep's routing sends the version to the copy only.</summary>
+    WithoutTraffic,
 }
 
 /// <summary>One file of the output folder: a name relative to that folder, and its exact text.</summary>

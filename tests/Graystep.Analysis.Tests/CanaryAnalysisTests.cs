@@ -35,14 +35,14 @@ public sealed class CanaryAnalysisTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "step", "promote"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "step", "promote"], commits.Select(c => c.Action));
 
         // Step 1 follows the start: no traffic reached the canary, so no metrics were checked (as Flagger).
-        Expect.Contains("no metrics were checked", commits[2].Body);
-        Assert.Empty(Bookinfo.Rows(commits[2].Body));
+        Expect.Contains("no metrics were checked", commits[3].Body);
+        Assert.Empty(Bookinfo.Rows(commits[3].Body));
 
         // Step 2 and the promotion were each allowed by a passing round of both metrics.
-        foreach (var commit in new[] { commits[3], commits[4] })
+        foreach (var commit in new[] { commits[4], commits[5] })
         {
             var rows = Bookinfo.Rows(commit.Body);
             Assert.Equal(["request-success-rate", "request-duration"], rows.Select(r => r.Metric));
@@ -72,7 +72,7 @@ public sealed class CanaryAnalysisTests
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "rollback"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "rollback"], commits.Select(c => c.Action));
         var rollback = commits[^1];
         Assert.Equal("reviews: roll back v2, all traffic to v1", rollback.Subject);
         Assert.Equal("0", rollback.Trailers["Graystep-Weight"]);

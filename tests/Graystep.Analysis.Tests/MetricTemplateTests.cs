@@ -45,7 +45,7 @@ public sealed class MetricTemplateTests
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "rollback"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "rollback"], commits.Select(c => c.Action));
         var rollback = commits[^1];
         Expect.Matches(@"^Reason: analysis failed 2 times \(threshold 2\): not-found-percentage (9\.\d+|10(\.\d+)?) outside <= 5$", rollback.Body);
         var rows = Bookinfo.Rows(rollback.Body);

@@ -36,7 +36,7 @@ public sealed class PrometheusOutageTests
 
         // Every commit is there once, in order; the rollback is the last one.
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "step", "rollback"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "step", "rollback"], commits.Select(c => c.Action));
         var rollback = commits[^1];
         Expect.Contains("Reason: analysis failed 2 times (threshold 2): request-success-rate could not be queried", rollback.Body);
         Expect.Contains($"Prometheus at {rig.Address}/ could not connect", rollback.Body);

@@ -64,7 +64,7 @@ public sealed class RunLoopSemanticsTests
         var result = await run.GoAsync(InProcessRollout.StartV2);
 
         Assert.Equal(RunOutcome.Promoted, result.Outcome);
-        Assert.Equal(["initialize", "start", "step", "step", "promote"], repo.RolloutCommits().Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "step", "promote"], repo.RolloutCommits().Select(c => c.Action));
 
         // One interval after the start's push: the pre-rollout hook, no metrics, then step 1.
         var started = run.PushedAt(RolloutAction.Start);
@@ -91,10 +91,10 @@ public sealed class RunLoopSemanticsTests
 
         Assert.Equal(RunOutcome.InProgress, first.Outcome);
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "step"], commits.Select(c => c.Action));
-        Expect.Contains("failedChecks: 1", repo.ReadFile(Bookinfo.StatusFile, commits[3].Sha)!);
-        Expect.Contains("Failed checks: 1 of threshold 2", commits[3].Body);
-        Expect.Contains("Z at step 1/2 (20%): request-success-rate 90 outside >= 99 over 10s", commits[3].Body);
+        Assert.Equal(["initialize", "retire", "start", "step", "step"], commits.Select(c => c.Action));
+        Expect.Contains("failedChecks: 1", repo.ReadFile(Bookinfo.StatusFile, commits[4].Sha)!);
+        Expect.Contains("Failed checks: 1 of threshold 2", commits[4].Body);
+        Expect.Contains("Z at step 1/2 (20%): request-success-rate 90 outside >= 99 over 10s", commits[4].Body);
 
         // The next job fails the check at 50%: the second failed check of the rollout rolls it back.
         run.Analysis = new ScriptedAnalysis(run.Clock, _ => false);
@@ -115,7 +115,7 @@ public sealed class RunLoopSemanticsTests
         var run = new Run(repo);
         Assert.Equal(RunOutcome.InProgress, (await run.GoAsync(InProcessRollout.StartV2 with { Once = true })).Outcome);
         Assert.Equal(RunOutcome.InProgress, (await run.GoAsync(new RunRequest { Once = true })).Outcome);
-        Assert.Equal(["initialize", "start", "step"], repo.RolloutCommits().Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step"], repo.RolloutCommits().Select(c => c.Action));
 
         // The CI job that should have continued never ran; an hour later a new one resumes with a failing canary.
         run.Clock.Advance(TimeSpan.FromHours(1));
@@ -149,7 +149,7 @@ public sealed class RunLoopSemanticsTests
 
         Assert.True(result.Outcome == RunOutcome.Promoted, result.Reason);
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "step", "step", "promote"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "step", "step", "promote"], commits.Select(c => c.Action));
         Assert.Equal(["1/3", "2/3", "3/3"], commits.Where(c => c.Action == "step").Select(c => c.Trailers["Graystep-Step"]));
         Assert.StartsWith($"{name}: ", commits[2].Subject, StringComparison.Ordinal);
 
@@ -208,7 +208,7 @@ public sealed class RunLoopSemanticsTests
         Assert.Equal(3, asked.Count);
         Assert.Equal(asked[0] + Interval, asked[1]);
         Assert.Equal(asked[2], run.PushedAt(RolloutAction.Start));
-        Assert.Equal(["initialize", "start", "step", "promote"], repo.RolloutCommits().Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "promote"], repo.RolloutCommits().Select(c => c.Action));
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public sealed class RunLoopSemanticsTests
 
         Assert.Equal(RunOutcome.InProgress, result.Outcome);
         Expect.Contains("confirm-rollout gate start-gate stayed closed for 25s; v2 was not started", result.Reason);
-        Assert.Equal(["initialize"], repo.RolloutCommits().Select(c => c.Action));
+        Assert.Equal(["initialize", "retire"], repo.RolloutCommits().Select(c => c.Action));
         Assert.Equal(4, run.Hooks.TimesOf("start-gate").Count);
     }
 }

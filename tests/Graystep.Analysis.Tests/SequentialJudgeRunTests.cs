@@ -34,7 +34,7 @@ public sealed class SequentialJudgeRunTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "promote"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "promote"], commits.Select(c => c.Action));
         var row = JudgeRow(commits[^1].Body, "request-success-rate");
         Assert.Equal("pass", row[^1]);
         Expect.Contains("\"judge\": {", result.Stdout);
@@ -76,7 +76,7 @@ public sealed class SequentialJudgeRunTests
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "rollback"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "rollback"], commits.Select(c => c.Action));
         Expect.Matches(@"^Reason: the sequential judge was still inconclusive after maxDuration 6s \(request-success-rate ratio - \[0\.00, inf\]\); onInconclusive: rollback$", commits[^1].Body);
         Assert.Equal("inconclusive", JudgeRow(commits[^1].Body, "request-success-rate")[^1]);
         Expect.Contains("the sequential judge is inconclusive", result.Stdout);

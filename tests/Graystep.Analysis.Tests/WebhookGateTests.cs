@@ -41,7 +41,7 @@ public sealed class WebhookGateTests
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "step", "rollback"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step", "rollback"], commits.Select(c => c.Action));
         Expect.Contains("Reason: rollback webhook kill-switch asked for a rollback", commits[^1].Body);
         Expect.Contains("kill-switch (rollback): ok", commits[^1].Body);
 
@@ -66,7 +66,7 @@ public sealed class WebhookGateTests
 
         // Closed twice, with threshold 1: a counted failure would have rolled back. Nothing was committed meanwhile.
         Assert.False(run.HasExited, run.OutputSoFar);
-        Assert.Equal(["initialize", "start", "step"], repo.RolloutCommits().Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "step"], repo.RolloutCommits().Select(c => c.Action));
         hooks.Answer("approve", 200);
 
         var result = await run.WaitAsync(Bookinfo.RunBound);
@@ -93,7 +93,7 @@ public sealed class WebhookGateTests
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var commits = repo.RolloutCommits();
-        Assert.Equal(["initialize", "start", "rollback"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "start", "rollback"], commits.Select(c => c.Action));
         Expect.Contains("Reason: analysis failed 2 times (threshold 2): webhook acceptance-test failed", commits[^1].Body);
         Assert.Equal(2, hooks.Calls("acceptance-test").Count);
         Assert.All(hooks.Calls("acceptance-test"), c => Assert.Equal("Progressing", c.Phase));

@@ -20,7 +20,7 @@ public sealed class CommandTests
         {
             var step = await repo.RunAsync(run);
             codes.Add(step.ExitCode);
-            Assert.Equal(i + 3, repo.Timeline().Count);
+            Assert.Equal(i + 4, repo.Timeline().Count);
             if (i < 3)
             {
                 Assert.Contains("run again to continue", step.Stdout, StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public sealed class CommandTests
         var result = await repo.RunAsync(["run", "rollout.yaml", "--repo", repo.Remote, .. V2, "--timeout", "2s", "-o", "json"]);
 
         Assert.True(result.ExitCode == 5, result.ToString());
-        Assert.Equal(["initialize v1 100 0/0", "start v2 0 0/3"], repo.Timeline());
+        Assert.Equal(["initialize v1 100 0/0", "retire v1 100 0/0", "start v2 0 0/3"], repo.Timeline());
         using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
         Assert.Equal(["rollout", "result", "exitCode", "reason", "phase", "stable", "canary", "weight", "commits", "analysis"], root.EnumerateObject().Select(p => p.Name));
@@ -85,7 +85,7 @@ public sealed class CommandTests
 
         Assert.True(superseded.ExitCode == 5, superseded.ToString());
         Assert.Equal(
-            ["initialize v1 100 0/0", "start v2 0 0/3", "step v2 10 1/3", "step v2 20 2/3", "rollback v2 0 2/3", "start v3 0 0/3"],
+            ["initialize v1 100 0/0", "retire v1 100 0/0", "start v2 0 0/3", "step v2 10 1/3", "step v2 20 2/3", "rollback v2 0 2/3", "start v3 0 0/3"],
             repo.Timeline());
         Assert.Equal("Reason: superseded by v3", repo.RolloutCommits()[^2].Message.Body.Split('\n')[0]);
     }
@@ -115,7 +115,7 @@ public sealed class CommandTests
 
         var promote = await repo.RunAsync(["promote", "rollout.yaml", .. r, "--reason", "verified by hand"]);
         Assert.True(promote.ExitCode == 0, promote.ToString());
-        Assert.Equal(["initialize v1 100 0/0", "start v2 0 0/3", "pause v2 0 0/3", "resume v2 0 0/3", "promote v2 100 3/3"], repo.Timeline());
+        Assert.Equal(["initialize v1 100 0/0", "retire v1 100 0/0", "start v2 0 0/3", "pause v2 0 0/3", "resume v2 0 0/3", "promote v2 100 3/3"], repo.Timeline());
         Assert.StartsWith("Reason: verified by hand", repo.RolloutCommits()[^1].Message.Body, StringComparison.Ordinal);
 
         var nothing = await repo.RunAsync(["rollback", "rollout.yaml", .. r, "--reason", "too late"]);

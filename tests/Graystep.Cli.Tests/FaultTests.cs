@@ -151,7 +151,7 @@ public sealed class FaultTests
         var result = await repo.RunInAsync(guard.Checkout, repo.Env(), [.. Start, "--once"]);
 
         Assert.True(result.ExitCode == 5, result.ToString());
-        Assert.Equal(["initialize v1 100 0/0", "start v2 0 0/3"], repo.Timeline());
+        Assert.Equal(["initialize v1 100 0/0", "retire v1 100 0/0", "start v2 0 0/3"], repo.Timeline());
         guard.AssertCheckoutUnchanged();
     }
 

@@ -25,6 +25,7 @@ public sealed class HistoryAndStatusTests
         string[] expected =
         [
             "initialize v1 100 0/0 reviews: initialize v1 at 100%",
+            "retire v1 100 0/0 reviews-v1 runs beside reviews; v1's traffic moves to reviews-v1 and reviews leaves.",
             "start v2 0 0/3 reviews: start v2 at 0%",
             "step v2 10 1/3 reviews: shift 10% to v2 (step 1/3)",
             "pause v2 10 1/3 holiday freeze",
@@ -122,6 +123,7 @@ public sealed class HistoryAndStatusTests
               "attempt": 1,
               "retiring": null,
               "standby": null,
+              "adopting": null,
               "canaryWeight": 0,
               "matchActive": false,
               "mirrorActive": false,

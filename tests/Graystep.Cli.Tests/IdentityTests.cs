@@ -19,7 +19,7 @@ public sealed class IdentityTests
         var result = await repo.RunInAsync(repo.Root, repo.Env(("HOME", home)), [.. Run, "--repo", repo.Remote]);
 
         Assert.True(result.ExitCode == 5, result.ToString());
-        Assert.Equal(2, repo.RolloutCommits().Count);
+        Assert.Equal(3, repo.RolloutCommits().Count);
         Assert.All(repo.RolloutCommits(), c =>
         {
             Assert.Equal("Graystep <graystep@users.noreply.local>", $"{c.AuthorName} <{c.AuthorEmail}>");
@@ -47,7 +47,7 @@ public sealed class IdentityTests
         var result = await repo.RunInAsync(repo.Root, env, [.. Run, "--repo", repo.Remote]);
 
         Assert.True(result.ExitCode == 5, result.ToString());
-        Assert.Equal(2, repo.RolloutCommits().Count);
+        Assert.Equal(3, repo.RolloutCommits().Count);
         Assert.All(repo.RolloutCommits(), c =>
         {
             Assert.Equal(expected, $"{c.AuthorName} <{c.AuthorEmail}>");

@@ -101,7 +101,7 @@ public sealed class ProcessRaceTests(ITestOutputHelper output)
 
         // Kill 1: once the first step is pushed. Kill 2 and 3: a moment into reruns, wherever they are by then
         // (fetching, deciding, committing or pushing).
-        await KillAsync(repo, start, until: () => repo.RolloutCommits().Count >= 3, expected);
+        await KillAsync(repo, start, until: () => repo.RolloutCommits().Count >= 4, expected);
         await KillAsync(repo, start, until: Elapsed(TimeSpan.FromMilliseconds(700)), expected);
         await KillAsync(repo, ["run", "rollout.yaml", "--repo", repo.Remote], until: Elapsed(TimeSpan.FromMilliseconds(1500)), expected);
 

@@ -39,7 +39,7 @@ public sealed class ConcurrencyTests
         // A made every commit after B's step, each a whole interval after the one before: nothing skipped or doubled.
         // B's step was pushed by another run, so A counts from a second after its whole-second date.
         Assert.Equal(["reviews: shift 20% to v2 (step 2/3)", "reviews: shift 50% to v2 (step 3/3)", "reviews: promote v2 to 100%"], observer.Commits.Select(c => c.Transition.Message.Subject));
-        Assert.Equal(TimeSpan.FromSeconds(91), commits[3].CommittedAt - commits[2].CommittedAt);
+        Assert.Equal(TimeSpan.FromSeconds(91), commits[4].CommittedAt - commits[3].CommittedAt);
     }
 
     [Fact]

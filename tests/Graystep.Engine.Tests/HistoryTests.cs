@@ -34,13 +34,13 @@ public sealed class HistoryTests
         Assert.Equal(ours.Select(c => c.Sha), timeline.Select(t => t.Sha));
         Assert.Equal(
             [
-                "initialize v1 100 0/0", "start v2 0 0/2", "step v2 25 1/2", "step v2 50 2/2", "promote v2 100 2/2",
+                "initialize v1 100 0/0", "retire v1 100 0/0", "start v2 0 0/2", "step v2 25 1/2", "step v2 50 2/2", "promote v2 100 2/2",
                 "start v3 0 0/2", "step v3 25 1/2", "rollback v3 0 1/2",
             ],
             timeline.Select(t => $"{t.Action} {t.Version} {t.Weight} {t.Step}"));
         Assert.Equal(ours.Select(c => c.CommittedAt), timeline.Select(t => t.Time));
         Assert.All(timeline, t => Assert.Equal("Graystep", t.Author));
-        Assert.Equal("reviews: shift 25% to v2 (step 1/2)", timeline[2].Reason);
+        Assert.Equal("reviews: shift 25% to v2 (step 1/2)", timeline[3].Reason);
         Assert.StartsWith("analysis failed 1 times (threshold 1): request-success-rate 89 outside >= 99", timeline[^1].Reason, StringComparison.Ordinal);
         Assert.True(rig.Log().Count >= ours.Count + 6);
     }

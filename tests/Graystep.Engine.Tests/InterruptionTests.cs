@@ -12,8 +12,8 @@ namespace Graystep.Engine.Tests;
 /// </summary>
 public sealed class InterruptionTests
 {
-    // initialize, start, 10%, 50%, promote.
-    private const int Commits = 5;
+    // initialize, retire (the adopted original), start, 10%, 50%, promote.
+    private const int Commits = 6;
 
     public static TheoryData<int, KillPoint> Points()
     {

@@ -24,7 +24,7 @@ public sealed class RollbackTests
 
         Assert.Equal(RunOutcome.RolledBack, result.Outcome);
         Assert.Equal(4, result.ExitCode);
-        var commits = Timeline(rig, Initialize("v1"), Start("v2", 3), Step("v2", 10, 1, 3), Step("v2", 20, 2, 3), Rollback("v2", 2, 3));
+        var commits = Timeline(rig, Initialize("v1"), Adopted("v1"), Start("v2", 3), Step("v2", 10, 1, 3), Step("v2", 20, 2, 3), Rollback("v2", 2, 3));
         var rollback = commits[^1];
         Assert.Equal("reviews: roll back v2, all traffic to v1", rollback.Message.Subject);
         Assert.Equal(
@@ -44,7 +44,7 @@ public sealed class RollbackTests
         Assert.Equal(2, status.FailedChecks);
         Assert.StartsWith("analysis failed 2 times", status.Reason, StringComparison.Ordinal);
 
-        AssertSameFiles(rig.OutputAt(commits[0].Sha), rig.OutputAt(rollback.Sha));
+        AssertSameFiles(rig.OutputAt(commits[1].Sha), rig.OutputAt(rollback.Sha));
         Assert.DoesNotContain($"{rig.OutputPath}/deployment-reviews-v2.yaml", rig.OutputAt(rollback.Sha).Keys);
 
         // Asking for the rolled-back version again changes nothing and says so.
@@ -81,7 +81,9 @@ public sealed class RollbackTests
     {
         using var rig = RolloutRig.Create("bookinfo", Threshold2);
         Assert.Equal(RunOutcome.InProgress, (await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")) with { Once = true })).Outcome);
-        var init = rig.RolloutCommits()[0];
+
+        // The last render at rest: the retire commit that ended the adoption of the user's Deployment.
+        var init = rig.RolloutCommits()[1];
 
         // Someone edits the template while v2 is being analysed (a new variable the new version needs).
         ChangeTheTemplateElsewhere(rig);
@@ -100,7 +102,9 @@ public sealed class RollbackTests
     {
         using var rig = RolloutRig.Create("bookinfo", [.. Threshold2, ("threshold: 2", "threshold: 2\n    scaleDownDelay: 20s")]);
         Assert.Equal(RunOutcome.InProgress, (await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "registry.example/reviews:2.0.0")) with { Once = true })).Outcome);
-        var init = rig.RolloutCommits()[0];
+
+        // The last render at rest: with scaleDownDelay the adoption ends with its second retire commit.
+        var init = rig.RolloutCommits()[2];
 
         // The template changes mid-rollout: the restored stable must not pick it up; the canary runs on as it ran.
         ChangeTheTemplateElsewhere(rig);
@@ -142,11 +146,11 @@ public sealed class RollbackTests
         var sha = await rig.ApplyAsync((state, now) => RolloutTransitions.Rollback(state.Spec, state.Status!, now, "customers report 502s", "Rolled back by hand at step 1/3."));
 
         Assert.NotNull(sha);
-        Timeline(rig, Initialize("v1"), Start("v2", 3), Step("v2", 20, 1, 3), Rollback("v2", 1, 3));
+        Timeline(rig, Initialize("v1"), Adopted("v1"), Start("v2", 3), Step("v2", 20, 1, 3), Rollback("v2", 1, 3));
         var rollback = rig.RolloutCommits()[^1];
         Assert.Equal("Reason: customers report 502s", rollback.Message.Body.Split('\n')[0]);
         Assert.Equal("customers report 502s", rig.StatusAt(sha!).Reason);
-        AssertSameFiles(rig.OutputAt(rig.RolloutCommits()[0].Sha), rig.OutputAt(sha!));
+        AssertSameFiles(rig.OutputAt(rig.RolloutCommits()[1].Sha), rig.OutputAt(sha!));
 
         // The runner then reports the rollback and changes nothing.
         var result = await rig.RunAsync(new RunRequest());

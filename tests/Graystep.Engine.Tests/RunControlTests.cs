@@ -30,9 +30,9 @@ public sealed class RunControlTests
             Assert.Equal(TimeSpan.FromSeconds(91), rig.Clock.GetUtcNow() - before);
         }
 
-        // The first run initializes and starts (the initialize commit prepares, it is not a step); then one commit per run.
+        // The first run initializes, adopts and starts (those commits prepare, they are not steps); then one commit per run.
         Assert.Equal(
-            [(RunOutcome.InProgress, 5, 2), (RunOutcome.InProgress, 5, 1), (RunOutcome.InProgress, 5, 1), (RunOutcome.InProgress, 5, 1), (RunOutcome.Promoted, 0, 1)],
+            [(RunOutcome.InProgress, 5, 3), (RunOutcome.InProgress, 5, 1), (RunOutcome.InProgress, 5, 1), (RunOutcome.InProgress, 5, 1), (RunOutcome.Promoted, 0, 1)],
             outcomes);
         Assert.Contains("run again to continue", first.Reason, StringComparison.Ordinal);
         Timeline(rig, Canary("v1", "v2", 10, 20, 50));
@@ -49,13 +49,13 @@ public sealed class RunControlTests
         using var rig = RolloutRig.Create("bookinfo");
         var started = rig.Clock.GetUtcNow();
 
-        var result = await rig.RunAsync(V2 with { Timeout = TimeSpan.FromSeconds(100) });
+        var result = await rig.RunAsync(V2 with { Timeout = TimeSpan.FromSeconds(130) });
 
         Assert.Equal(RunOutcome.InProgress, result.Outcome);
         Assert.Equal(5, result.ExitCode);
         Assert.StartsWith("timeout reached while waiting for the cluster to apply ", result.Reason, StringComparison.Ordinal);
-        Assert.Equal(TimeSpan.FromSeconds(100), rig.Clock.GetUtcNow() - started);
-        Timeline(rig, Initialize("v1"), Start("v2", 3), Step("v2", 10, 1, 3));
+        Assert.Equal(TimeSpan.FromSeconds(130), rig.Clock.GetUtcNow() - started);
+        Timeline(rig, Initialize("v1"), Adopted("v1"), Start("v2", 3), Step("v2", 10, 1, 3));
 
         Assert.Equal(RunOutcome.Promoted, (await rig.RunAsync(new RunRequest())).Outcome);
         Timeline(rig, Canary("v1", "v2", 10, 20, 50));
@@ -69,11 +69,11 @@ public sealed class RunControlTests
         var result = await rig.RunAsync(V2);
 
         Assert.Equal(RunOutcome.Promoted, result.Outcome);
-        var commits = Timeline(rig, Initialize("v1"), Start("v2", 0), Promote("v2", 0));
+        var commits = Timeline(rig, Initialize("v1"), Adopted("v1"), Start("v2", 0), Promote("v2", 0));
         Assert.Empty(rig.Analysis.Calls);
-        Assert.Equal(commits[1].CommittedAt, commits[2].CommittedAt);
-        Assert.Contains("skipAnalysis", commits[2].Message.Body, StringComparison.Ordinal);
-        Assert.DoesNotContain($"{rig.OutputPath}/deployment-reviews-v1.yaml", rig.OutputAt(commits[2].Sha).Keys);
+        Assert.Equal(commits[2].CommittedAt, commits[3].CommittedAt);
+        Assert.Contains("skipAnalysis", commits[3].Message.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{rig.OutputPath}/deployment-reviews-v1.yaml", rig.OutputAt(commits[3].Sha).Keys);
     }
 
     [Fact]
@@ -97,17 +97,17 @@ public sealed class RunControlTests
 
         Assert.Equal(RunOutcome.Promoted, result.Outcome);
         var commits = Timeline(rig,
-            Initialize("v1"), Start("v2", 3), Step("v2", 10, 1, 3),
+            Initialize("v1"), Adopted("v1"), Start("v2", 3), Step("v2", 10, 1, 3),
             new Expected("pause", "v2", 10, "1/3"), new Expected("resume", "v2", 10, "1/3"),
             Step("v2", 20, 2, 3), Step("v2", 50, 3, 3), Promote("v2", 3));
-        Assert.Equal("reviews: pause v2 at 10%", commits[3].Message.Subject);
-        Assert.Equal("reviews: resume v2 at 10%", commits[4].Message.Subject);
-        Assert.Equal(resumed, commits[4].Sha);
+        Assert.Equal("reviews: pause v2 at 10%", commits[4].Message.Subject);
+        Assert.Equal("reviews: resume v2 at 10%", commits[5].Message.Subject);
+        Assert.Equal(resumed, commits[5].Sha);
         // The step after a resume waits a whole interval on traffic after the resume; the resume was pushed elsewhere,
         // so its recorded whole-second date gets a second's margin.
-        Assert.Equal(TimeSpan.FromSeconds(91), commits[5].CommittedAt - commits[4].CommittedAt);
-        Assert.True(rig.StatusAt(commits[3].Sha).Paused);
-        Assert.Equal(rig.OutputAt(commits[2].Sha), rig.OutputAt(commits[3].Sha), new FilesComparer());
+        Assert.Equal(TimeSpan.FromSeconds(91), commits[6].CommittedAt - commits[5].CommittedAt);
+        Assert.True(rig.StatusAt(commits[4].Sha).Paused);
+        Assert.Equal(rig.OutputAt(commits[3].Sha), rig.OutputAt(commits[4].Sha), new FilesComparer());
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class RunControlTests
         Assert.Equal(RunOutcome.InProgress, result.Outcome);
         Assert.Contains("suspended", result.Reason, StringComparison.Ordinal);
         Assert.Empty(rig.Observer.Commits);
-        Assert.Equal(2, rig.RolloutCommits().Count);
+        Assert.Equal(3, rig.RolloutCommits().Count);
         Assert.NotEqual(tip, rig.RemoteTip());
     }
 
@@ -165,14 +165,14 @@ public sealed class RunControlTests
         Assert.Equal(new Expected("rollback", "v2", 0, "2/3").ToString(), Describe(rollback));
         Assert.Equal("Reason: superseded by v3", rollback.Message.Body.Split('\n')[0]);
         Assert.Equal(new Expected("start", "v3", 0, "0/3").ToString(), Describe(start));
-        RollbackTests.AssertSameFiles(rig.OutputAt(commits[0].Sha), rig.OutputAt(rollback.Sha));
+        RollbackTests.AssertSameFiles(rig.OutputAt(commits[1].Sha), rig.OutputAt(rollback.Sha));
         var status = rig.StatusAt(start.Sha);
         Assert.Equal("v1", status.Stable.Name);
         Assert.Equal("v3", status.Canary!.Name);
 
         Assert.Equal(RunOutcome.Promoted, (await rig.RunAsync(new RunRequest())).Outcome);
         Timeline(rig,
-            Initialize("v1"), Start("v2", 3), Step("v2", 10, 1, 3), Step("v2", 20, 2, 3), Rollback("v2", 2, 3),
+            Initialize("v1"), Adopted("v1"), Start("v2", 3), Step("v2", 10, 1, 3), Step("v2", 20, 2, 3), Rollback("v2", 2, 3),
             Start("v3", 3), Step("v3", 10, 1, 3), Step("v3", 20, 2, 3), Step("v3", 50, 3, 3), Promote("v3", 3));
     }
 
@@ -185,7 +185,7 @@ public sealed class RunControlTests
         var first = await rig.RunAsync(new RunRequest());
         Assert.Equal(RunOutcome.Done, first.Outcome);
         Assert.Equal(0, first.ExitCode);
-        Timeline(rig, Initialize("v1"));
+        Timeline(rig, Initialize("v1"), Adopted("v1"));
         var tip = rig.RemoteTip();
 
         Assert.Equal(RunOutcome.Done, (await rig.RunAsync(new RunRequest())).Outcome);

@@ -65,12 +65,13 @@ public sealed class StrategyLifecycleTests
         var commits = Timeline(rig,
         [
             Initialize(c.Stable),
+            Adopted(c.Stable),
             Start("v2", steps),
             .. c.Weights.Select((w, i) => Step("v2", w, i + 1, steps)),
             Promote("v2", steps),
         ]);
-        var init = commits[0];
-        var start = commits[1];
+        var init = commits[1];
+        var start = commits[2];
         var lastStep = commits[^2];
         var promote = commits[^1];
         var stableFile = $"{rig.OutputPath}/deployment-{target}-{c.Stable}.yaml";
@@ -94,7 +95,7 @@ public sealed class StrategyLifecycleTests
 
         // Each step: one commit, one analysis interval (after the sync delay) after the one before; workloads untouched.
         var wait = spec.Sync.Kind == "delay" ? spec.Sync.Delay + spec.Analysis.Interval : spec.Analysis.Interval;
-        for (var i = 2; i < commits.Count; i++)
+        for (var i = 3; i < commits.Count; i++)
         {
             Assert.Equal(wait, commits[i].CommittedAt - commits[i - 1].CommittedAt);
         }
@@ -102,7 +103,7 @@ public sealed class StrategyLifecycleTests
         Assert.Equal(TimeSpan.Zero, start.CommittedAt - init.CommittedAt);
         for (var i = 0; i < steps; i++)
         {
-            var step = commits[i + 2];
+            var step = commits[i + 3];
             var status = rig.StatusAt(step.Sha);
             Assert.Equal(i + 1, status.StepIndex);
             Assert.Equal(c.Weights[i], status.Traffic.CanaryWeight);
@@ -117,8 +118,8 @@ public sealed class StrategyLifecycleTests
         }
 
         // Each body says why: before the first step there was no canary traffic to judge; after it, the metrics that allowed it.
-        Assert.Contains("No traffic reached the canary yet", commits[2].Message.Body, StringComparison.Ordinal);
-        foreach (var judged in commits.Skip(3))
+        Assert.Contains("No traffic reached the canary yet", commits[3].Message.Body, StringComparison.Ordinal);
+        foreach (var judged in commits.Skip(4))
         {
             Assert.StartsWith("Analysis:\n", judged.Message.Body, StringComparison.Ordinal);
             Assert.All(spec.Analysis.Metrics, m => Assert.Contains(m.Name, judged.Message.Body, StringComparison.Ordinal));
@@ -128,7 +129,7 @@ public sealed class StrategyLifecycleTests
         Assert.Equal(steps, rig.Analysis.Calls.Count);
         for (var i = 0; i < steps; i++)
         {
-            var judged = commits[i + 2];
+            var judged = commits[i + 3];
             var call = rig.Analysis.Calls[i];
             Assert.Equal(judged.CommittedAt + (spec.Sync.Kind == "delay" ? spec.Sync.Delay : TimeSpan.Zero), call.Context.AppliedAt);
             Assert.Equal(call.Context.AppliedAt + spec.Analysis.Interval, call.At);

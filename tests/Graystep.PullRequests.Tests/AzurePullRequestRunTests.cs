@@ -12,6 +12,9 @@ namespace Graystep.PullRequests.Tests;
 public sealed class AzurePullRequestRunTests(ITestOutputHelper output)
 {
     private const string Initialize = "reviews: initialize v1 at 100%";
+
+    // The first rollout's adoption of the user's own reviews Deployment ends with this commit.
+    private const string Adopted = "reviews: retire reviews, adopted as v1";
     private const string Start = "reviews: start v2 at 0%";
     private const string Step = "reviews: shift 50% to v2 (step 1/1)";
     private const string Promote = "reviews: promote v2 to 100%";
@@ -38,7 +41,7 @@ public sealed class AzurePullRequestRunTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var pulls = scenario.PullRequests();
-        Assert.Equal([Initialize, Start, Step, Promote], pulls.Select(p => p.Title));
+        Assert.Equal([Initialize, Adopted, Start, Step, Promote], pulls.Select(p => p.Title));
         Assert.All(pulls, p => Assert.True(p.Status == "completed" && p.MergeStrategy == "squash", $"{p.Id} {p.Title} {p.Status}"));
         foreach (var pull in pulls)
         {
@@ -46,9 +49,9 @@ public sealed class AzurePullRequestRunTests(ITestOutputHelper output)
         }
 
         Assert.Equal([("pending", "waiting for a reviewer's approval"), ("succeeded", "approved; merging")], scenario.Statuses(promotion));
-        Assert.Equal([("succeeded", "no approval required; merging")], scenario.Statuses(pulls[2]));
-        Assert.Contains("A reviewer must approve it (approvals.promotion)", pulls[3].Description, StringComparison.Ordinal);
-        Assert.Equal([Promote, Step, Start, Initialize, "Add the reviews rollout", "Initial commit"], await scenario.Server.LogAsync(scenario.Repository, "main"));
+        Assert.Equal([("succeeded", "no approval required; merging")], scenario.Statuses(pulls[3]));
+        Assert.Contains("A reviewer must approve it (approvals.promotion)", pulls[4].Description, StringComparison.Ordinal);
+        Assert.Equal([Promote, Step, Start, Adopted, Initialize, "Add the reviews rollout", "Initial commit"], await scenario.Server.LogAsync(scenario.Repository, "main"));
         Assert.Contains("phase: Succeeded", await scenario.StatusFileAsync(), StringComparison.Ordinal);
         Assert.Contains($"pullrequest/{promotion.Id}", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(AzureScenario.JobToken, result.All, StringComparison.Ordinal);
@@ -99,7 +102,7 @@ public sealed class AzurePullRequestRunTests(ITestOutputHelper output)
         var again = Log(await scenario.RunAsync());
         Assert.True(again.ExitCode == 1, again.ToString());
         Assert.EndsWith(expected, again.Error, StringComparison.Ordinal);
-        Assert.Equal(3, scenario.PullRequests().Count);
+        Assert.Equal(4, scenario.PullRequests().Count);
     }
 
     private CliRun Log(CliRun run)
@@ -126,6 +129,9 @@ public sealed class AzurePullRequestRunTests(ITestOutputHelper output)
 public sealed class AzurePullRequestRecoveryTests(ITestOutputHelper output)
 {
     private const string Initialize = "reviews: initialize v1 at 100%";
+
+    // The first rollout's adoption of the user's own reviews Deployment ends with this commit.
+    private const string Adopted = "reviews: retire reviews, adopted as v1";
     private const string Start = "reviews: start v2 at 0%";
     private const string Step = "reviews: shift 50% to v2 (step 1/1)";
     private const string Promote = "reviews: promote v2 to 100%";
@@ -142,13 +148,13 @@ public sealed class AzurePullRequestRecoveryTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var pulls = scenario.PullRequests();
-        Assert.Equal([Initialize, Start, Step, Promote, Rollback], pulls.Select(p => p.Title));
-        Assert.Equal("abandoned", pulls[3].Status);
-        Assert.Equal("completed", pulls[4].Status);
-        Assert.Contains($"pull request #{pulls[3].Id} cannot be merged yet: The policy 'Build' is required and has not passed yet.", result.Out, StringComparison.Ordinal);
+        Assert.Equal([Initialize, Adopted, Start, Step, Promote, Rollback], pulls.Select(p => p.Title));
+        Assert.Equal("abandoned", pulls[4].Status);
+        Assert.Equal("completed", pulls[5].Status);
+        Assert.Contains($"pull request #{pulls[4].Id} cannot be merged yet: The policy 'Build' is required and has not passed yet.", result.Out, StringComparison.Ordinal);
         Assert.Contains("progress deadline exceeded after 4s", await scenario.StatusFileAsync(), StringComparison.Ordinal);
-        Assert.Contains(pulls[3].Comments, c => c.StartsWith($"Graystep closed this pull request: bookinfo/reviews moved on with #{pulls[4].Id} ({Rollback})", StringComparison.Ordinal));
-        var completions = scenario.Server.Exchanges.Count(e => e.Method == "PATCH" && e.Path.EndsWith($"/pullrequests/{pulls[3].Id}", StringComparison.Ordinal) && e.Status == 400);
+        Assert.Contains(pulls[4].Comments, c => c.StartsWith($"Graystep closed this pull request: bookinfo/reviews moved on with #{pulls[5].Id} ({Rollback})", StringComparison.Ordinal));
+        var completions = scenario.Server.Exchanges.Count(e => e.Method == "PATCH" && e.Path.EndsWith($"/pullrequests/{pulls[4].Id}", StringComparison.Ordinal) && e.Status == 400);
         Assert.True(completions >= 2, $"completion was tried {completions} time(s); each wait must read and try again");
     }
 
@@ -182,7 +188,7 @@ public sealed class AzurePullRequestRecoveryTests(ITestOutputHelper output)
         var result = Log(await run.WaitAsync(RunLimit));
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal([Initialize, Start, Step, Promote], scenario.PullRequests().Select(p => p.Title));
+        Assert.Equal([Initialize, Adopted, Start, Step, Promote], scenario.PullRequests().Select(p => p.Title));
         Assert.Equal(head, scenario.Server.PullRequest(scenario.Repository, promotion.Id).SourceSha);
         Assert.Contains("phase: Succeeded", await scenario.StatusFileAsync(), StringComparison.Ordinal);
     }

@@ -12,6 +12,9 @@ namespace Graystep.PullRequests.Tests;
 public sealed class PullRequestRunTests(ITestOutputHelper output)
 {
     private const string Initialize = "reviews: initialize v1 at 100%";
+
+    // The first rollout's adoption of the user's own reviews Deployment ends with this commit.
+    private const string Adopted = "reviews: retire reviews, adopted as v1";
     private const string Start = "reviews: start v2 at 0%";
     private const string Promote = "reviews: promote v2 to 100%";
     private const string Rollback = "reviews: roll back v2, all traffic to v1";
@@ -36,20 +39,21 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var pulls = scenario.PullRequests();
-        Assert.Equal([Initialize, Start, "reviews: shift 20% to v2 (step 1/2)", "reviews: shift 50% to v2 (step 2/2)", Promote], pulls.Select(p => p.Title));
+        Assert.Equal([Initialize, Adopted, Start, "reviews: shift 20% to v2 (step 1/2)", "reviews: shift 50% to v2 (step 2/2)", Promote], pulls.Select(p => p.Title));
         Assert.All(pulls, p => Assert.True(p.Merged && p.MergeMethod == "squash" && p.MergedBy == GitOpsScenario.Bot, $"#{p.Number} {p.Title}"));
         Assert.Matches("^graystep/bookinfo/reviews/v1/initialize-[0-9a-f]{7}$", pulls[0].Head);
-        Assert.Matches("^graystep/bookinfo/reviews/v2/start-[0-9a-f]{7}$", pulls[1].Head);
-        Assert.Matches("^graystep/bookinfo/reviews/v2/step-1-[0-9a-f]{7}$", pulls[2].Head);
-        Assert.Matches("^graystep/bookinfo/reviews/v2/step-2-[0-9a-f]{7}$", pulls[3].Head);
-        Assert.Matches("^graystep/bookinfo/reviews/v2/promote-[0-9a-f]{7}$", pulls[4].Head);
+        Assert.Matches("^graystep/bookinfo/reviews/v1/retire-[0-9a-f]{7}$", pulls[1].Head);
+        Assert.Matches("^graystep/bookinfo/reviews/v2/start-[0-9a-f]{7}$", pulls[2].Head);
+        Assert.Matches("^graystep/bookinfo/reviews/v2/step-1-[0-9a-f]{7}$", pulls[3].Head);
+        Assert.Matches("^graystep/bookinfo/reviews/v2/step-2-[0-9a-f]{7}$", pulls[4].Head);
+        Assert.Matches("^graystep/bookinfo/reviews/v2/promote-[0-9a-f]{7}$", pulls[5].Head);
         foreach (var pull in pulls)
         {
             Assert.Null(await scenario.Server.BranchShaAsync(scenario.Repository, pull.Head));
         }
 
         // Each head carries the gate as a commit status; only the promotion waited.
-        foreach (var pull in pulls.Take(4))
+        foreach (var pull in pulls.Take(5))
         {
             Assert.Equal([("success", "no approval required; merging")], scenario.Statuses(pull));
         }
@@ -57,19 +61,19 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
         Assert.Equal([("pending", "waiting for a reviewer's approval"), ("success", "approved; merging")], scenario.Statuses(promotion));
 
         // The body holds the analysis that allowed the step and links the step before it.
-        var step2 = pulls[3];
+        var step2 = pulls[4];
         Assert.Contains("No metrics configured: advanced after the analysis interval (1s)", step2.Body, StringComparison.Ordinal);
-        Assert.Contains($"Previous step: #{pulls[2].Number} ", step2.Body, StringComparison.Ordinal);
-        Assert.Contains("A reviewer must approve it (approvals.promotion)", pulls[4].Body, StringComparison.Ordinal);
+        Assert.Contains($"Previous step: #{pulls[3].Number} ", step2.Body, StringComparison.Ordinal);
+        Assert.Contains("A reviewer must approve it (approvals.promotion)", pulls[5].Body, StringComparison.Ordinal);
 
         // ... and the rollout so far as a Mermaid weight chart GitHub renders, this step included.
         Assert.Contains("```mermaid\nxychart-beta\n    title \"bookinfo/reviews: canary weight (%)\"\n", step2.Body, StringComparison.Ordinal);
         Assert.Contains("    line [0, 20, 50]\n```\n", step2.Body, StringComparison.Ordinal);
-        Assert.Contains("    line [0, 20, 50, 100]\n```\n", pulls[4].Body, StringComparison.Ordinal);
+        Assert.Contains("    line [0, 20, 50, 100]\n```\n", pulls[5].Body, StringComparison.Ordinal);
 
         // main has exactly one commit per transition, the squash merges, with the trailers history reads.
         var log = await scenario.Server.LogAsync(scenario.Repository, "main");
-        Assert.Equal([Promote, "reviews: shift 50% to v2 (step 2/2)", "reviews: shift 20% to v2 (step 1/2)", Start, Initialize, "Add the reviews rollout", "Initial commit"], log);
+        Assert.Equal([Promote, "reviews: shift 50% to v2 (step 2/2)", "reviews: shift 20% to v2 (step 1/2)", Start, Adopted, Initialize, "Add the reviews rollout", "Initial commit"], log);
         Assert.Contains("phase: Succeeded", await scenario.StatusFileAsync(), StringComparison.Ordinal);
         var history = await scenario.GraystepAsync(["history", GitOpsScenario.SpecPath, "--repo", scenario.RemoteUrl, "-o", "json"]);
         Assert.True(history.ExitCode == 0, history.ToString());
@@ -99,8 +103,8 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var pulls = scenario.PullRequests();
-        Assert.Equal([Initialize, Start, "reviews: shift 50% to v2 (step 1/1)", Rollback], pulls.Select(p => p.Title));
-        var (closedStep, rollback) = (pulls[2], pulls[3]);
+        Assert.Equal([Initialize, Adopted, Start, "reviews: shift 50% to v2 (step 1/1)", Rollback], pulls.Select(p => p.Title));
+        var (closedStep, rollback) = (pulls[3], pulls[4]);
         Assert.False(closedStep.Open || closedStep.Merged);
         Assert.Contains(closedStep.Comments, c => c.Body.StartsWith("Graystep closed this pull request: bookinfo/reviews moved on", StringComparison.Ordinal));
         Assert.Null(await scenario.Server.BranchShaAsync(scenario.Repository, closedStep.Head));
@@ -152,7 +156,7 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
         var result = Log(await run.WaitAsync(RunLimit));
 
         Assert.True(result.ExitCode == 0, result.ToString() + "\n--- killed run\n" + log);
-        Assert.Equal([Initialize, Start, "reviews: shift 50% to v2 (step 1/1)", Promote], scenario.PullRequests().Select(p => p.Title));
+        Assert.Equal([Initialize, Adopted, Start, "reviews: shift 50% to v2 (step 1/1)", Promote], scenario.PullRequests().Select(p => p.Title));
         var merged = scenario.Server.PullRequest(scenario.Repository, promotion.Number);
         Assert.True(merged.Merged);
         Assert.Equal(head, merged.HeadSha);
@@ -188,7 +192,7 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
         var again = await scenario.GraystepAsync(arguments, environment);
         Assert.True(again.ExitCode == 1, again.ToString());
         Assert.EndsWith(expected, again.Error, StringComparison.Ordinal);
-        Assert.Equal(3, scenario.PullRequests().Count);
+        Assert.Equal(4, scenario.PullRequests().Count);
     }
 
     [Fact]
@@ -229,14 +233,14 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 4, result.ToString());
         var pulls = scenario.PullRequests();
-        Assert.Equal([Initialize, Start, "reviews: shift 50% to v2 (step 1/1)", Promote, Rollback], pulls.Select(p => p.Title));
-        Assert.False(pulls[3].Open || pulls[3].Merged);
-        Assert.True(pulls[4].Merged);
+        Assert.Equal([Initialize, Adopted, Start, "reviews: shift 50% to v2 (step 1/1)", Promote, Rollback], pulls.Select(p => p.Title));
+        Assert.False(pulls[4].Open || pulls[4].Merged);
+        Assert.True(pulls[5].Merged);
         Assert.Contains(
-            $"reason: \"progress deadline exceeded after 4s: pull request #{pulls[3].Number} waits for approval ({scenario.Server.WebUrl}/acme/gitops/pull/{pulls[3].Number})\"",
+            $"reason: \"progress deadline exceeded after 4s: pull request #{pulls[4].Number} waits for approval ({scenario.Server.WebUrl}/acme/gitops/pull/{pulls[4].Number})\"",
             await scenario.StatusFileAsync(),
             StringComparison.Ordinal);
-        Assert.Contains(pulls[3].Comments, c => c.Body.StartsWith($"Graystep closed this pull request: bookinfo/reviews moved on with #{pulls[4].Number} ({Rollback})", StringComparison.Ordinal));
+        Assert.Contains(pulls[4].Comments, c => c.Body.StartsWith($"Graystep closed this pull request: bookinfo/reviews moved on with #{pulls[5].Number} ({Rollback})", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -255,9 +259,9 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 4, result.ToString());
         Assert.Contains(": bad build (pass --retry to start v2 again as attempt 2, or start a new version)", result.Out, StringComparison.Ordinal);
         var pulls = scenario.PullRequests();
-        Assert.Equal([Initialize, Start, "reviews: shift 50% to v2 (step 1/1)", Rollback], pulls.Select(p => p.Title));
-        Assert.False(pulls[2].Open || pulls[2].Merged);
-        Assert.True(pulls[3].Merged);
+        Assert.Equal([Initialize, Adopted, Start, "reviews: shift 50% to v2 (step 1/1)", Rollback], pulls.Select(p => p.Title));
+        Assert.False(pulls[3].Open || pulls[3].Merged);
+        Assert.True(pulls[4].Merged);
     }
 
     [Fact]
@@ -278,7 +282,7 @@ public sealed class PullRequestRunTests(ITestOutputHelper output)
             .ToList();
         // Look up, look up again before opening, merge: 409; look up, merge: 405; look up, merge: 200.
         Assert.Equal(["GET 200", "GET 200", "PUT 409", "GET 200", "PUT 405", "GET 200", "PUT 200"], calls);
-        Assert.Equal([Initialize, Start, "reviews: shift 50% to v2 (step 1/1)", Promote], scenario.PullRequests().Select(p => p.Title));
+        Assert.Equal([Initialize, Adopted, Start, "reviews: shift 50% to v2 (step 1/1)", Promote], scenario.PullRequests().Select(p => p.Title));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class SandboxPullRequestTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 4, result.ToString());
         var pulls = scenario.PullRequests();
         Assert.Equal(
-            ["reviews: initialize v1 at 100%", "reviews: start v2 at 0%", "reviews: shift 50% to v2 (step 1/1)", "reviews: roll back v2, all traffic to v1"],
+            ["reviews: initialize v1 at 100%", "reviews: retire reviews, adopted as v1", "reviews: start v2 at 0%", "reviews: shift 50% to v2 (step 1/1)", "reviews: roll back v2, all traffic to v1"],
             pulls.Select(p => p.Title));
         var rollback = pulls[^1];
         Assert.True(rollback.Merged);

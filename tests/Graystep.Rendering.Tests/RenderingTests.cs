@@ -286,6 +286,27 @@ public sealed class RenderingTests
         Assert.Contains("the version kept without traffic (v0) would get traffic", standby.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Adopting_keeps_the_users_objects_as_written_beside_the_copy_then_routes_to_the_copy_alone()
+    {
+        var stable = RenderCases.Get("istio-stable");
+        var plain = _renderer.Render(stable);
+        var beside = _renderer.Render(stable with { Original = OriginalWorkload.BesideCopy });
+        var routed = _renderer.Render(stable with { Original = OriginalWorkload.WithoutTraffic });
+
+        // Beside the copy: the user's Deployment and Service exactly as written, no routing of Graystep's yet.
+        var template = stable.Manifests.Single(m => m.Kind == "Deployment");
+        Assert.Contains($"name: {template.Name}\n", beside.Find($"deployment-{template.Name}.yaml")!.Content, StringComparison.Ordinal);
+        Assert.Equal(plain.Find("deployment-reviews-v1.yaml")!.Content, beside.Find("deployment-reviews-v1.yaml")!.Content);
+        Assert.DoesNotContain(beside.Paths, p => p.StartsWith("virtualservice-", StringComparison.Ordinal) || p.StartsWith("destinationrule-", StringComparison.Ordinal));
+        Assert.DoesNotContain("version:", beside.Find("service-reviews.yaml")!.Content.Split("selector:")[1].Split("ports:")[0], StringComparison.Ordinal);
+
+        // Routed: Graystep's objects byte for byte as without adoption, plus the original, unrouted.
+        Assert.Equal(plain.Paths.Append($"deployment-{template.Name}.yaml").Order(StringComparer.Ordinal), routed.Paths);
+        Assert.All(plain.Files.Where(f => f.RelativePath != "kustomization.yaml"), f => Assert.Equal(f.Content, routed.Find(f.RelativePath)!.Content));
+        Assert.Equal(beside.Find($"deployment-{template.Name}.yaml")!.Content, routed.Find($"deployment-{template.Name}.yaml")!.Content);
+    }
+
     [Theory]
     [InlineData("istio", Strategy.Canary, true)]
     [InlineData("istio", Strategy.ABTesting, true)]

@@ -17,7 +17,7 @@ public sealed partial class VersionNameRenderingTests
 
     private readonly ManifestRenderer _renderer = new();
 
-    public static TheoryData<string> CanaryCases => new(RenderCases.Names.Where(n => !n.EndsWith("-stable", StringComparison.Ordinal)));
+    public static TheoryData<string> CanaryCases => new(RenderCases.Names.Where(n => !n.EndsWith("-stable", StringComparison.Ordinal) && !n.Contains("-adopting", StringComparison.Ordinal)));
 
     [Theory]
     [MemberData(nameof(CanaryCases))]

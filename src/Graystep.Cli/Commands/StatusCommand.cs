@@ -53,6 +53,13 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
                 rows.Add(["standby", Describe(status.Standby) + " (0%, keepPrevious: graystep rollback switches back to it)"]);
             }
 
+            if (status.Adopting is { } original)
+            {
+                rows.Add(["adopting", status.AdoptingRouted
+                    ? $"{original}, your own Deployment (0%, removed after scaleDownDelay by the next retire commit)"
+                    : $"{original}, your own Deployment, runs beside its versioned copy until the cluster applies it"]);
+            }
+
             rows.Add(["weight", !RolloutTransitions.IsActive(status) ? $"{status.Stable.Name} at 100%" : string.Create(CultureInfo.InvariantCulture, $"{status.Traffic.CanaryWeight}%{(status.Traffic.MatchActive ? " + A/B match" : string.Empty)}{(status.Traffic.MirrorActive ? " + mirroring" : string.Empty)}")]);
             rows.Add(["step", string.Create(CultureInfo.InvariantCulture, $"{status.StepIndex}/{status.StepCount}")]);
             rows.Add(["failed checks", string.Create(CultureInfo.InvariantCulture, $"{status.FailedChecks}/{state.Spec.Analysis.Threshold}")]);
@@ -144,6 +151,7 @@ internal sealed class StatusCommand(CliContext context, GraystepSettings setting
         json["attempt"] = status.Attempt;
         json["retiring"] = status.Retiring is null ? null : VersionJson(status.Retiring);
         json["standby"] = status.Standby is null ? null : VersionJson(status.Standby);
+        json["adopting"] = status.Adopting;
         json["canaryWeight"] = status.Traffic.CanaryWeight;
         json["matchActive"] = status.Traffic.MatchActive;
         json["mirrorActive"] = status.Traffic.MirrorActive;

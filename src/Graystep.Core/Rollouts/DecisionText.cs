@@ -14,8 +14,11 @@ namespace Graystep.Core.Rollouts;
 /// </summary>
 public static class DecisionText
 {
-    public static string Initialize(RolloutSpec spec, VersionRef stable, string targetFile) =>
-        $"First rollout of {spec.Id} in this repository: {stable.Name} (from {targetFile}) is rendered at 100% as the stable version, as Flagger initializes a primary.";
+    public static string Initialize(RolloutSpec spec, VersionRef stable, string targetFile, string? adopting = null, string? copy = null) =>
+        $"First rollout of {spec.Id} in this repository: {stable.Name} (from {targetFile}) is rendered at 100% as the stable version, as Flagger initializes a primary."
+        + (adopting is null
+            ? string.Empty
+            : $"\n\nAdoption: {adopting} is not versioned yet, so it stays in the output exactly as you wrote it, beside its versioned copy {copy}, and the routing stays as you wrote it: the Service selects both. Once the cluster has applied this commit, a retire commit moves the routing to {copy} and removes {adopting}; no request meets a missing workload.");
 
     public static string Start(RolloutSpec spec, RolloutStatus status, IReadOnlyDictionary<string, string> images, string targetFile)
     {

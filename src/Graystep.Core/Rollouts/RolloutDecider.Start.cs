@@ -10,22 +10,76 @@ public static partial class RolloutDecider
 {
     private sealed partial class Round
     {
-        /// <summary>The retire commit, once the cluster applied the switch and scaleDownDelay has passed since.</summary>
-        private Decision Retire(RolloutStatus status, VersionRef retiring)
+        /// <summary>
+        /// The steps of adopting the user's unversioned Deployment, each once the cluster applied the one before:
+        /// route to the versioned copy (and keep the original for scaleDownDelay), then remove the original.
+        /// </summary>
+        private Decision Adopt(RolloutStatus status, string original)
         {
-            var commit = _state.StatusCommit ?? throw new GraystepException($"{_state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
-            if (_seen.Sync is not { } observed)
+            var copy = VersionName.Workload(_state.Loaded.Target.Name ?? original, status.Stable.Name);
+            if (Applied(status.AdoptingRouted ? $"retiring {original}" : $"moving {status.Stable.Name}'s traffic off {original}", out var commit, out var appliedAt) is { } until)
             {
-                return new Decision.Observe(new Need.Sync(commit.Sha, CommittedAt(commit, _memory)));
-            }
-
-            if (observed is SyncObservation.Pending pending)
-            {
-                return new Decision.Wait($"waiting for the cluster to apply {DecisionText.Short(commit.Sha)} before retiring {retiring.Name}: {pending.Reason}", pending.KnownAt);
+                // Nothing to roll back: the original keeps serving. A CI job is not held forever by a sync gate that
+                // never opens, and the next run carries on.
+                return until is Decision.Wait && _now >= commit.CommittedAt + TimeSpan.FromSeconds(_spec.ProgressDeadlineSeconds)
+                    ? new Decision.Finish(RunOutcome.InProgress, string.Create(CultureInfo.InvariantCulture,
+                        $"the cluster has not applied {DecisionText.Short(commit.Sha)} within progressDeadlineSeconds {_spec.ProgressDeadlineSeconds}s; {original} keeps running beside {copy} and nothing was removed (check the sync gate, then run again)"))
+                    : until;
             }
 
             var delay = _spec.Analysis.ScaleDownDelay;
-            var due = ((SyncObservation.Synced)observed).At + delay;
+            if (!status.AdoptingRouted && _spec.Analysis.RetiresLater)
+            {
+                return new Decision.Commit(RolloutTransitions.RouteAdopted(_spec, status, copy,
+                    $"Reason: {copy} runs beside {original}; {status.Stable.Name}'s traffic moves to {copy}.\n\nThe cluster applied {DecisionText.Short(commit.Sha)}. The routing now sends {status.Stable.Name}'s traffic to {copy} only; {original} keeps running without traffic for scaleDownDelay {GoDuration.Format(delay)} after the cluster applies this commit, then a retire commit removes it."),
+                    Preparatory: true);
+            }
+
+            var due = appliedAt + (status.AdoptingRouted ? delay : TimeSpan.Zero);
+            if (_now < due)
+            {
+                return new Decision.Wait(string.Create(CultureInfo.InvariantCulture,
+                    $"{original} keeps running without traffic for scaleDownDelay {GoDuration.Format(delay)}; retiring it at {due:u}"), due);
+            }
+
+            var why = status.AdoptingRouted
+                ? string.Create(CultureInfo.InvariantCulture, $"Reason: {original} had no traffic for scaleDownDelay {GoDuration.Format(delay)}; {copy} runs {status.Stable.Name}.\n\nThe cluster applied {DecisionText.Short(commit.Sha)}, which moved all traffic to {copy}.")
+                : $"Reason: {copy} runs beside {original}; {status.Stable.Name}'s traffic moves to {copy} and {original} leaves.\n\nThe cluster applied {DecisionText.Short(commit.Sha)}. Set analysis.scaleDownDelay to keep {original} running until every proxy has the new routes.";
+            return new Decision.Commit(RolloutTransitions.Adopted(_spec, status, why), Preparatory: true);
+        }
+
+        /// <summary>
+        /// Whether the cluster applied the status commit: null when it did (<paramref name="appliedAt"/> says when), else
+        /// the decision to make until then (observe the sync gate, or wait for it).
+        /// </summary>
+        private Decision? Applied(string before, out History.CommitRecord commit, out DateTimeOffset appliedAt)
+        {
+            commit = _state.StatusCommit ?? throw new GraystepException($"{_state.Loaded.StatusPath} has no commit in the branch history", ExitCodes.Failure);
+            appliedAt = default;
+            switch (_seen.Sync)
+            {
+                case null:
+                    return new Decision.Observe(new Need.Sync(commit.Sha, CommittedAt(commit, _memory)));
+                case SyncObservation.Pending pending:
+                    return new Decision.Wait($"waiting for the cluster to apply {DecisionText.Short(commit.Sha)} before {before}: {pending.Reason}", pending.KnownAt);
+                case SyncObservation.Synced synced:
+                    appliedAt = synced.At;
+                    return null;
+                default:
+                    throw new InvalidOperationException($"unknown sync observation {_seen.Sync}");
+            }
+        }
+
+        /// <summary>The retire commit, once the cluster applied the switch and scaleDownDelay has passed since.</summary>
+        private Decision Retire(RolloutStatus status, VersionRef retiring)
+        {
+            if (Applied($"retiring {retiring.Name}", out var commit, out var appliedAt) is { } until)
+            {
+                return until;
+            }
+
+            var delay = _spec.Analysis.ScaleDownDelay;
+            var due = appliedAt + delay;
             if (_now < due)
             {
                 return new Decision.Wait(string.Create(CultureInfo.InvariantCulture,

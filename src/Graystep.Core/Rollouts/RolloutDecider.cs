@@ -124,7 +124,18 @@ public static partial class RolloutDecider
             {
                 var target = _state.Loaded.Target;
                 var stable = VersionRef.Of(TargetWorkload.InitialVersion(target), TargetWorkload.Images(target));
-                return new Decision.Commit(RolloutTransitions.Initialize(_spec, stable, _now, DecisionText.Initialize(_spec, stable, target.File)), Preparatory: true);
+                // A Deployment the user wrote under another name than its versioned copy is adopted in steps: renaming
+                // it in one commit would be a delete and a create of the live workload.
+                var copy = target.Name is { } name ? VersionName.Workload(name, stable.Name) : null;
+                var adopting = copy is not null && copy != target.Name ? target.Name : null;
+                return new Decision.Commit(
+                    RolloutTransitions.Initialize(_spec, stable, _now, DecisionText.Initialize(_spec, stable, target.File, adopting, copy), adopting),
+                    Preparatory: true);
+            }
+
+            if (status.Adopting is { } original && !RolloutTransitions.IsActive(status))
+            {
+                return Adopt(status, original);
             }
 
             // The version that lost its traffic leaves once the switch is applied and scaleDownDelay has passed,

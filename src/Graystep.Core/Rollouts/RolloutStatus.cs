@@ -82,6 +82,19 @@ public sealed record RolloutStatus
     /// </summary>
     public int Attempt { get; init; } = 1;
 
+    /// <summary>
+    /// The user's own Deployment, not yet versioned, that keeps running while the first rollout adopts it: the
+    /// initialize commit adds its versioned copy beside it and leaves the routing as the user wrote it, and only a
+    /// later retire commit removes it, once the cluster applied the copy. Null once adopted.
+    /// </summary>
+    public string? Adopting { get; init; }
+
+    /// <summary>
+    /// During an adoption with <c>analysis.scaleDownDelay</c>: the routing already sends the stable version's traffic
+    /// to the versioned copy only, and the original keeps running without traffic until the delay has passed.
+    /// </summary>
+    public bool AdoptingRouted { get; init; }
+
     /// <summary>Versions that run without traffic: rendered as workloads, routed to by nothing.</summary>
     public IReadOnlyList<VersionRef> Idle => [.. new[] { Retiring, Standby }.OfType<VersionRef>().DistinctBy(v => v.Name)];
 }

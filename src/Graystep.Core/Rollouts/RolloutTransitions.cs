@@ -20,7 +20,8 @@ public sealed record Transition(RolloutAction Action, RolloutStatus Status, Comm
 /// </summary>
 public static class RolloutTransitions
 {
-    public static Transition Initialize(RolloutSpec spec, VersionRef stable, DateTimeOffset now, string why)
+    /// <param name="adopting">The user's Deployment when it is not yet versioned: it keeps running beside the copy.</param>
+    public static Transition Initialize(RolloutSpec spec, VersionRef stable, DateTimeOffset now, string why, string? adopting = null)
     {
         var status = new RolloutStatus
         {
@@ -32,6 +33,7 @@ public static class RolloutTransitions
             StepCount = 0,
             LastTransitionTime = now,
             Reason = $"initialized {stable.Name} at 100%",
+            Adopting = adopting,
         };
         return Make(spec, RolloutAction.Initialize, status, $"initialize {stable.Name} at 100%", why, stable.Name, 100);
     }
@@ -182,6 +184,25 @@ public static class RolloutTransitions
         var promoted = status.Phase == RolloutPhase.Succeeded;
         var version = promoted ? status.Stable.Name : status.Canary?.Name ?? retiring.Name;
         return Make(spec, RolloutAction.Retire, status, $"retire {retiring.Name} (no traffic since the switch)", why, version, promoted ? 100 : 0);
+    }
+
+    /// <summary>
+    /// Adoption with scaleDownDelay: the routing now sends the stable version's traffic to its versioned copy only;
+    /// the original keeps running without traffic until a retire commit removes it.
+    /// </summary>
+    public static Transition RouteAdopted(RolloutSpec spec, RolloutStatus current, string copy, string why)
+    {
+        var original = current.Adopting ?? throw new InvalidOperationException("nothing is being adopted");
+        var status = current with { AdoptingRouted = true };
+        return Make(spec, RolloutAction.Retire, status, $"route {current.Stable.Name} to {copy}, keep {original} without traffic", why, current.Stable.Name, 100);
+    }
+
+    /// <summary>The adoption ends: the original Deployment leaves the output and its versioned copy serves alone.</summary>
+    public static Transition Adopted(RolloutSpec spec, RolloutStatus current, string why)
+    {
+        var original = current.Adopting ?? throw new InvalidOperationException("nothing is being adopted");
+        var status = current with { Adopting = null, AdoptingRouted = false };
+        return Make(spec, RolloutAction.Retire, status, $"retire {original}, adopted as {current.Stable.Name}", why, current.Stable.Name, 100);
     }
 
     private static string RetireNote(RolloutSpec spec, RolloutStatus status) => status.Retiring is { } retiring

@@ -168,7 +168,7 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
     /// <summary>Renders the output folder and writes the status file for a state; no git.</summary>
     public static IReadOnlyList<string> Write(IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, RolloutStatus status, VersionRef? canary)
     {
-        var changed = RenderOutput(files, renderer, root, loaded, status.Stable, canary, status.Traffic, out _, status.Idle)
+        var changed = RenderOutput(files, renderer, root, loaded, status.Stable, canary, status.Traffic, out _, status.Idle, OriginalOf(status))
             .Select(p => $"{loaded.OutputPath}/{p}").ToList();
         if (WriteStatus(files, root, loaded, status))
         {
@@ -192,11 +192,20 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
     /// <summary>As above, and what was rendered (which template objects were passed through).</summary>
     public static IReadOnlyList<string> RenderOutput(
         IFileSystem files, ManifestRenderer renderer, string root, LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic, out RenderedOutput output,
-        IReadOnlyList<VersionRef>? idle = null)
+        IReadOnlyList<VersionRef>? idle = null, OriginalWorkload original = OriginalWorkload.Gone)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        output = renderer.Render(Request(loaded, stable, canary, traffic, idle ?? []));
+        output = renderer.Render(Request(loaded, stable, canary, traffic, idle ?? []) with { Original = original });
         return new OutputWriter(files, WorkTree(files, root, loaded)).Write(Path.Combine(root, loaded.OutputPath), output);
+    }
+
+    /// <summary>Where the user's own Deployment stands in this state (see <see cref="RolloutStatus.Adopting"/>).</summary>
+    public static OriginalWorkload OriginalOf(RolloutStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.Adopting is null ? OriginalWorkload.Gone
+            : status.AdoptingRouted ? OriginalWorkload.WithoutTraffic
+            : OriginalWorkload.BesideCopy;
     }
 
     private static RenderRequest Request(LoadedRollout loaded, VersionRef stable, VersionRef? canary, TrafficSplit traffic, IReadOnlyList<VersionRef> idle) =>

@@ -59,6 +59,10 @@ internal sealed class AppManifests
     /// <summary>Whether Graystep renders its own objects from <paramref name="doc"/> (the target, its Services, ...).</summary>
     public bool Consumed(ManifestDocument doc) => _consumed.Contains(doc);
 
+    /// <summary>Whether <paramref name="doc"/> is the target Deployment or its autoscaler: what runs the user's own pods.</summary>
+    public bool IsWorkload(ManifestDocument doc) =>
+        Consumed(doc) && ((doc.Kind == "Deployment" && doc.Name == TargetName) || doc.Kind == "HorizontalPodAutoscaler");
+
     public static AppManifests Find(RolloutSpec spec, IReadOnlyList<ManifestDocument> manifests)
     {
         // The output folder holds Graystep's own render of these objects; it is never a template.

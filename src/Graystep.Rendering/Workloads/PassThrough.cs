@@ -19,11 +19,13 @@ internal static class PassThrough
     // Graystep's and Flagger's own inputs, and kustomize's, are read by tools, not applied to the cluster.
     private static readonly string[] ToolGroups = ["graystep.io/", "flagger.app/", "kustomize.config.k8s.io/"];
 
-    public static IEnumerable<(YamlMap Object, PassedThrough Source)> Objects(RenderRequest request, AppManifests app, Router router, RoutingContext context)
+    /// <param name="asWritten">Which of the objects Graystep renders its own from are written as they are too: the
+    /// user's Deployment (and everything else) while the first rollout adopts it.</param>
+    public static IEnumerable<(YamlMap Object, PassedThrough Source)> Objects(RenderRequest request, AppManifests app, Router router, RoutingContext context, Func<ManifestDocument, bool> asWritten)
     {
         foreach (var doc in request.Manifests)
         {
-            if (doc.IsRendered || doc.Kind is null || doc.ApiVersion is null || app.Consumed(doc) ||
+            if (doc.IsRendered || doc.Kind is null || doc.ApiVersion is null || (app.Consumed(doc) && !asWritten(doc)) ||
                 ToolGroups.Any(g => doc.ApiVersion.StartsWith(g, StringComparison.Ordinal)) ||
                 request.NotTemplateFolders.Any(f => f.Length == 0 || doc.File.StartsWith(f + "/", StringComparison.Ordinal)))
             {
@@ -31,11 +33,17 @@ internal static class PassThrough
             }
 
             var obj = YamlImport.FromMapping(doc.Root);
-            if (router.Conflict(obj, context) is { } why)
+            if (!app.Consumed(doc) && router.Conflict(obj, context) is { } why)
             {
                 throw KubeObject.Invalid(
                     $"{doc.File}:{doc.Line}: {doc.Kind} {doc.Name}: {why}",
                     "Graystep does not merge routing objects yet: delete it, or move its other routes to an object for another host, outside the rollout's folder");
+            }
+
+            if (app.Consumed(doc) && obj.GetOrAddMap("metadata").Text("namespace") is null)
+            {
+                // The user's own app objects live in the rollout's namespace, as the copies Graystep renders from them.
+                obj.GetOrAddMap("metadata")["namespace"] = request.Spec.Namespace;
             }
 
             KubeObject.Normalize(obj);

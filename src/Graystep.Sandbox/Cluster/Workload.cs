@@ -1,4 +1,5 @@
 using System.Globalization;
+using Graystep.Core.Rollouts;
 using Graystep.Sandbox.Traffic;
 
 namespace Graystep.Sandbox.Cluster;
@@ -41,7 +42,9 @@ internal sealed record Workload(
     }
 
     /// <summary>The rollout's target: the workload name without its <c>-&lt;version&gt;</c> suffix.</summary>
-    public string Target => Name.EndsWith("-" + Version, StringComparison.Ordinal) ? Name[..^(Version.Length + 1)] : Name;
+    public string Target => Name.EndsWith("-" + VersionName.ObjectName(Version), StringComparison.Ordinal)
+        ? Name[..^(VersionName.ObjectName(Version).Length + 1)]
+        : Name;
 
     private static string Encode(ulong hash, int length)
     {

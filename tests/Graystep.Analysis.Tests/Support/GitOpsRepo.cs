@@ -73,6 +73,16 @@ public sealed class GitOpsRepo : IDisposable
         }
     }
 
+    /// <summary>Brings the seed clone to the remote tip, lets <paramref name="edit"/> change it, commits and pushes.</summary>
+    public void PushEdit(Action<string> edit, string message)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        Git(Seed, "pull", "-q", "--ff-only", Bare, "main");
+        edit(Seed);
+        Git(Seed, "-c", "user.name=seed", "-c", "user.email=seed@test.local", "commit", "-q", "-am", message);
+        Git(Seed, "push", "-q", Bare, "main");
+    }
+
     /// <summary>The commits of the remote branch, newest first.</summary>
     public IReadOnlyList<RemoteCommit> Commits()
     {

@@ -125,10 +125,11 @@ public sealed partial class GitOpsRepo : IDisposable
     [GeneratedRegex(@"(?m)^    metrics:\n(?:^      .*\n)*")]
     private static partial Regex Metrics();
 
-    /// <summary>initialize, start, one step per weight, promote, as "action version weight step".</summary>
+    /// <summary>initialize, the retire that ends the adoption of the user's Deployment, start, one step per weight, promote, as "action version weight step".</summary>
     public static string[] Canary(string stable, string canary, params int[] weights) =>
     [
         $"initialize {stable} 100 0/0",
+        $"retire {stable} 100 0/0",
         $"start {canary} 0 0/{weights.Length}",
         .. weights.Select((w, i) => $"step {canary} {w} {i + 1}/{weights.Length}"),
         $"promote {canary} 100 {weights.Length}/{weights.Length}",

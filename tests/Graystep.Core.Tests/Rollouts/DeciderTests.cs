@@ -33,7 +33,15 @@ public sealed class DeciderTests
         Assert.Equal(
             ["Graystep-Rollout: bookinfo/reviews", "Graystep-Version: v1", "Graystep-Action: initialize", "Graystep-Weight: 100", "Graystep-Step: 0/0"],
             init.Transition.Message.Trailers.Select(t => $"{t.Key}: {t.Value}"));
+        Assert.Equal("reviews", init.Transition.Status.Adopting);
         loop.Apply(init.Transition);
+
+        // The user's Deployment is adopted: once the cluster applied its versioned copy, a retire commit removes it.
+        var adopted = Assert.IsType<Decision.Commit>(loop.Decide(DeciderSpecs.V2).Decision);
+        Assert.True(adopted.Preparatory);
+        Assert.Equal((RolloutAction.Retire, "reviews: retire reviews, adopted as v1"), (adopted.Transition.Action, adopted.Transition.Message.Subject));
+        Assert.Null(adopted.Transition.Status.Adopting);
+        loop.Apply(adopted.Transition);
 
         var start = Assert.IsType<Decision.Commit>(loop.Decide(DeciderSpecs.V2).Decision);
         Assert.False(start.Preparatory);
@@ -42,7 +50,7 @@ public sealed class DeciderTests
         Assert.Equal(RolloutPhase.Progressing, start.Transition.Status.Phase);
         Assert.Equal("docker.io/istio/examples-bookinfo-reviews-v2:1.20.1", start.Transition.Status.Canary!.Images["reviews"]);
         Assert.Equal(3, start.Transition.Status.StepCount);
-        Assert.Empty(loop.Asked);
+        Assert.IsType<Need.Sync>(Assert.Single(loop.Asked).Need);
     }
 
     /// <summary>
@@ -110,6 +118,7 @@ public sealed class DeciderTests
         (RolloutPhase?, RolloutAction, RolloutPhase)[] machine =
         [
             (null, RolloutAction.Initialize, RolloutPhase.Initialized),
+            (RolloutPhase.Initialized, RolloutAction.Retire, RolloutPhase.Initialized),
             (RolloutPhase.Initialized, RolloutAction.Start, RolloutPhase.Progressing),
             (RolloutPhase.Succeeded, RolloutAction.Start, RolloutPhase.Progressing),
             (RolloutPhase.Failed, RolloutAction.Start, RolloutPhase.Progressing),
@@ -135,7 +144,7 @@ public sealed class DeciderTests
 
         var end = loop.Run();
 
-        Assert.Equal([RolloutAction.Initialize], loop.Actions);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire], loop.Actions);
         Assert.Equal(RunOutcome.Done, end.Outcome);
         Assert.Equal("v1 is stable at 100%; nothing in progress (pass --version to start a rollout)", end.Reason);
     }
@@ -168,7 +177,7 @@ public sealed class DeciderTests
         Assert.Equal(ExitCodes.Usage, error.ExitCode);
         Assert.Contains($"'{version}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'v1'", error.Message, StringComparison.Ordinal);
-        Assert.Single(loop.Actions);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire], loop.Actions);
     }
 
     [Fact]
@@ -210,8 +219,8 @@ public sealed class DeciderTests
 
         loop.Run(v3 with { Supersede = true }, once: true);
 
-        Assert.Equal([RolloutAction.Initialize, RolloutAction.Start, RolloutAction.Rollback, RolloutAction.Start], loop.Actions);
-        Assert.Equal("superseded by v3", loop.Commits[2].Transition.Status.Reason);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire, RolloutAction.Start, RolloutAction.Rollback, RolloutAction.Start], loop.Actions);
+        Assert.Equal("superseded by v3", loop.Commits[3].Transition.Status.Reason);
         Assert.Equal("v3", loop.Status!.Canary!.Name);
     }
 
@@ -276,12 +285,13 @@ public sealed class DeciderTests
     {
         var loop = new DecisionLoop(DeciderSpecs.Rollout(extra: "  suspend: true"));
         loop.Run(DeciderSpecs.V2, once: true);
+        var asked = loop.Asked.Count;
 
         var end = loop.Run();
 
         Assert.Equal(RunOutcome.InProgress, end.Outcome);
         Assert.Equal("the rollout is suspended (spec.suspend: true); set it to false to continue", end.Reason);
-        Assert.Empty(loop.Asked);
+        Assert.Equal(asked, loop.Asked.Count);
     }
 
     [Fact]
@@ -340,7 +350,7 @@ public sealed class DeciderTests
 
         var end = loop.Run(DeciderSpecs.V2);
 
-        Assert.Equal([RolloutAction.Initialize, RolloutAction.Start, RolloutAction.Promote], loop.Actions);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire, RolloutAction.Start, RolloutAction.Promote], loop.Actions);
         Assert.Equal(RunOutcome.Promoted, end.Outcome);
         Assert.Equal("skipAnalysis is set: promoted without analysis, as Flagger does.", loop.Commits[^1].Transition.Message.Body.Split("\n\nGraystep")[0]);
     }
@@ -421,7 +431,7 @@ public sealed class DeciderTests
 
         var end = loop.Run(DeciderSpecs.V2);
 
-        Assert.Equal([RolloutAction.Initialize], loop.Actions);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire], loop.Actions);
         Assert.Equal(RunOutcome.InProgress, end.Outcome);
         Assert.Equal("the confirm-rollout gate approve stayed closed for 600s; v2 was not started (run again to ask again)", end.Reason);
         Assert.Equal(11, loop.HookCalls(HookMoment.BeforeStart));
@@ -469,7 +479,7 @@ public sealed class DeciderTests
 
         loop.Run(DeciderSpecs.V2);
 
-        Assert.Equal([RolloutAction.Initialize, RolloutAction.Start, RolloutAction.Step, RolloutAction.Step, RolloutAction.Rollback], loop.Actions);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire, RolloutAction.Start, RolloutAction.Step, RolloutAction.Step, RolloutAction.Rollback], loop.Actions);
         Assert.Equal("rollback webhook stop-button asked for a rollback", loop.Status!.Reason);
     }
 
@@ -483,7 +493,7 @@ public sealed class DeciderTests
 
         loop.Run(DeciderSpecs.V2);
 
-        Assert.Equal([RolloutAction.Initialize, RolloutAction.Start, RolloutAction.Rollback], loop.Actions);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire, RolloutAction.Start, RolloutAction.Rollback], loop.Actions);
         Assert.Equal("analysis failed 2 times (threshold 2): webhook acceptance failed (HTTP 500)", loop.Status!.Reason);
         Assert.DoesNotContain(loop.Asked, a => a.Need is Need.Metrics);
     }

@@ -33,7 +33,7 @@ public sealed class JudgeDecisionTests
 
         Assert.Equal(RunOutcome.InProgress, finish.Outcome);
         Assert.StartsWith("the sequential judge was still inconclusive after maxDuration 5m (request-success-rate ratio 1.09 [0.31, 3.84]); onInconclusive: hold keeps v2 at this step", finish.Reason, StringComparison.Ordinal);
-        Assert.Equal([RolloutAction.Initialize, RolloutAction.Start, RolloutAction.Step], loop.Actions.Skip(loop.Actions.Count() - 3));
+        Assert.Equal([RolloutAction.Retire, RolloutAction.Start, RolloutAction.Step], loop.Actions.Skip(loop.Actions.Count() - 3));
         Assert.Equal(0, loop.Status!.FailedChecks);
 
         // One check a minute on the 10% step, from one interval after it applied to maxDuration: five of them.

@@ -26,7 +26,7 @@ public sealed class RetireDecisionTests
         var end = loop.Run(DeciderSpecs.V2);
 
         Assert.Equal((RunOutcome.Promoted, "promoted v2"), (end.Outcome, end.Reason));
-        Assert.Equal([RolloutAction.Initialize, RolloutAction.Start, RolloutAction.Step, RolloutAction.Step, RolloutAction.Step, RolloutAction.Promote, RolloutAction.Retire], loop.Actions);
+        Assert.Equal([RolloutAction.Initialize, RolloutAction.Retire, RolloutAction.Retire, RolloutAction.Start, RolloutAction.Step, RolloutAction.Step, RolloutAction.Step, RolloutAction.Promote, RolloutAction.Retire], loop.Actions);
         var (promotedAt, promote) = loop.Commits[^2];
         var (retiredAt, retire) = loop.Commits[^1];
         Assert.Equal("v1", promote.Status.Retiring?.Name);

@@ -76,14 +76,17 @@ public sealed class SchedulerTests
     /// <summary>
     /// Flagger's rules, plainly: the first round sends no traffic (pre-rollout hooks only, here none), each later
     /// round checks the metrics once; a failed check adds one and holds the step; at the threshold it rolls back;
-    /// a passing round takes the next step, or promotes after the last. A commit's round starts once the cluster
+    /// a passing round takes the next step, or promotes after the last. Before all that, the first rollout adopts the
+    /// user's Deployment (initialize, then a retire commit once the cluster applied it). A commit's round starts once the cluster
     /// synced it (the sync delay), a round takes one interval, and a failed round is checked again one interval on.
     /// </summary>
     private static (List<RolloutAction> Actions, List<TimeSpan> Times, bool Promoted, int FailedChecks) Oracle(int steps, int threshold, int failing)
     {
-        var actions = new List<RolloutAction> { RolloutAction.Initialize, RolloutAction.Start };
-        var times = new List<TimeSpan> { TimeSpan.Zero, TimeSpan.Zero };
-        var now = TimeSpan.Zero;
+        // The first rollout adopts the user's Deployment: the retire commit that removes it waits for the cluster
+        // to apply the initialize commit, and the start follows at once.
+        var actions = new List<RolloutAction> { RolloutAction.Initialize, RolloutAction.Retire, RolloutAction.Start };
+        var times = new List<TimeSpan> { TimeSpan.Zero, SyncDelay, SyncDelay };
+        var now = SyncDelay;
         var index = 0;
         var round = 0;
         var failed = 0;

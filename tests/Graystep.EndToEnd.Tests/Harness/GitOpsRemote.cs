@@ -72,7 +72,8 @@ internal sealed class GitOpsRemote
     /// <param name="example">A folder name under examples/.</param>
     /// <param name="transform">Rewrites a file's text: (path relative to the example, text) → new text.</param>
     /// <returns>The seed commit.</returns>
-    public async Task<string> SeedAsync(string folder, string example, Func<string, string, string> transform)
+    /// <param name="extra">More files for the seed commit (path relative to the example → text), after the transform.</param>
+    public async Task<string> SeedAsync(string folder, string example, Func<string, string, string> transform, IReadOnlyDictionary<string, string>? extra = null)
     {
         var seed = Path.Combine(folder, "seed");
         await GitAsync(folder, "init", "-q", "-b", Branch, seed).ConfigureAwait(false);
@@ -86,6 +87,13 @@ internal sealed class GitOpsRemote
             {
                 await File.WriteAllTextAsync(file, changed).ConfigureAwait(false);
             }
+        }
+
+        foreach (var (path, text) in extra ?? new Dictionary<string, string>())
+        {
+            var file = Path.Combine(seed, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllTextAsync(file, text).ConfigureAwait(false);
         }
 
         await GitAsync(seed, "add", "-A").ConfigureAwait(false);

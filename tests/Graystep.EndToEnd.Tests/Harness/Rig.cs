@@ -56,8 +56,10 @@ internal sealed class Rig : IAsyncDisposable
     /// <param name="behaviour">How each version answers; null: the faulty version fails <see cref="FaultyErrorRate"/>, the others never.</param>
     /// <param name="edit">One more edit of each seeded file (path, text), after the example's tweaks.</param>
     /// <param name="proxyDelay">How long applied routes take to reach the sandbox's proxies (none by default).</param>
+    /// <param name="seedFiles">More files for the seed commit (path relative to the example → text).</param>
     public static async Task<Rig> StartAsync(
-        ExampleCase example, string? judge = null, BehaviourConfig? behaviour = null, Func<string, string, string>? edit = null, TimeSpan? proxyDelay = null)
+        ExampleCase example, string? judge = null, BehaviourConfig? behaviour = null, Func<string, string, string>? edit = null, TimeSpan? proxyDelay = null,
+        IReadOnlyDictionary<string, string>? seedFiles = null)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (!File.Exists(RepoPaths.GraystepExecutable))
@@ -106,7 +108,7 @@ internal sealed class Rig : IAsyncDisposable
             {
                 var tweaked = example.Tweak(path, text, sandbox.Address, prometheus.Address, webhooks?.Address, judge);
                 return edit is null ? tweaked : edit(path, tweaked);
-            }).ConfigureAwait(false);
+            }, seedFiles).ConfigureAwait(false);
             return rig;
         }
         catch

@@ -49,6 +49,9 @@ internal static class HistoryAssert
 
     public static Expected Initialize(string version) => new("initialize", version, 100, "0/0");
 
+    /// <summary>The retire commit that ends the adoption of the user's own Deployment on a first rollout.</summary>
+    public static Expected Adopted(string version) => new("retire", version, 100, "0/0");
+
     public static Expected Start(string version, int steps) => new("start", version, 0, $"0/{steps}");
 
     public static Expected Step(string version, int weight, int index, int steps) => new("step", version, weight, $"{index}/{steps}");
@@ -57,10 +60,11 @@ internal static class HistoryAssert
 
     public static Expected Rollback(string version, int index, int steps) => new("rollback", version, 0, $"{index}/{steps}");
 
-    /// <summary>initialize, start, each weight once, promote.</summary>
+    /// <summary>initialize (and the adoption's retire), start, each weight once, promote.</summary>
     public static Expected[] Canary(string stable, string canary, params int[] weights) =>
     [
         Initialize(stable),
+        Adopted(stable),
         Start(canary, weights.Length),
         .. weights.Select((w, i) => Step(canary, w, i + 1, weights.Length)),
         Promote(canary, weights.Length),

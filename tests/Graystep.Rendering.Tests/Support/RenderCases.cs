@@ -77,5 +77,9 @@ internal static class RenderCases
         // After the switch: the version that lost its traffic still runs (retiring, or a keepPrevious standby), unrouted.
         ["istio-promoted-retiring"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary), ReviewsV2, null, TrafficSplit.AllStable) with { Idle = [V1] },
         ["kubernetes-bluegreen-standby"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), HelloV2, null, TrafficSplit.AllStable) with { Idle = [V1] },
+
+        // The first rollout adopts the user's Deployment: beside its copy with their own routing, then without traffic.
+        ["istio-adopting"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary), V1, null, TrafficSplit.AllStable) with { Original = OriginalWorkload.BesideCopy },
+        ["kubernetes-adopting-routed"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, null, TrafficSplit.AllStable) with { Original = OriginalWorkload.WithoutTraffic },
     };
 }

@@ -38,7 +38,8 @@ internal sealed class KubernetesSandbox : ISandboxRouter
         var candidates = services
             .Where(s => s.Spec.StringMap("selector").TryGetValue("version", out var v)
                 ? !s.Name.EndsWith("-" + VersionName.ObjectName(v), StringComparison.Ordinal)
-                : s.Spec.StringMap("selector").Count > 0 && services.Any(c => c.Namespace == s.Namespace && c.Name == s.Name + "-canary" && SelectsVersion(c)))
+                : s.Spec.StringMap("selector").Count > 0
+                    && (services.Any(c => c.Namespace == s.Namespace && c.Name == s.Name + "-canary" && SelectsVersion(c)) || Adopting(state, s)))
             .Where(s => !referenced.Contains(s.Name))
             .ToList();
         foreach (var service in candidates)
@@ -72,6 +73,17 @@ internal sealed class KubernetesSandbox : ISandboxRouter
                 routes,
                 service.File);
         }
+    }
+
+    /// <summary>
+    /// The user's own Service while the first rollout adopts their Deployment: it selects that unversioned Deployment
+    /// and its versioned copy, and kube-proxy spreads requests over both.
+    /// </summary>
+    private static bool Adopting(ClusterState state, ClusterObject service)
+    {
+        var endpoints = Backends.Service(state, service.Namespace, service.Name, string.Empty).Endpoints;
+        return endpoints.Any(c => c.PodLabels.TryGetValue("version", out var v)
+            && endpoints.Any(o => c.Name == o.Name + "-" + VersionName.ObjectName(v)));
     }
 
     /// <summary>Where the Service sends users: its version, or each version by its share of the endpoints' pods.</summary>
