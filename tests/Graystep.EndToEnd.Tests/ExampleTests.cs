@@ -33,6 +33,11 @@ public abstract class ExampleTests<TFixture>(TFixture fixture, ITestOutputHelper
         var init = Assert.Single(graystep, c => c.Action == "initialize");
         Assert.Equal((Example.StableVersion, 100), (init.Version, init.Weight));
 
+        // The example's own Deployment is adopted: the commit after the initialize removes it.
+        var adopted = graystep[graystep.IndexOf(init) + 1];
+        Assert.Equal(("retire", Example.StableVersion, 100), (adopted.Action, adopted.Version, adopted.Weight ?? -1));
+        Assert.EndsWith($", adopted as {Example.StableVersion}", adopted.Subject, StringComparison.Ordinal);
+
         var n = Example.StepWeights.Count;
         var healthy = Run.CommitsOf(Example.HealthyVersion).ToList();
         Assert.Equal(["start", .. Enumerable.Repeat("step", n), "promote"], healthy.Select(c => c.Action));

@@ -36,7 +36,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output)
 
         var rollout = (await rig.Remote.LogAsync()).Where(c => c.Action is not null).ToList();
         Assert.Equal(
-            [("initialize", "v1", 100), ("start", "v2", 0), ("step", "v2", 10), ("step", "v2", 20), ("step", "v2", 50), ("promote", "v2", 100)],
+            [("initialize", "v1", 100), ("retire", "v1", 100), ("start", "v2", 0), ("step", "v2", 10), ("step", "v2", 20), ("step", "v2", 50), ("promote", "v2", 100)],
             rollout.Select(c => (c.Action!, c.Version!, c.Weight ?? -1)));
         Assert.Equal(["0/0", "0/3", "1/3", "2/3", "3/3", "3/3"], rollout.Select(c => c.Step));
 

@@ -25,12 +25,12 @@ public sealed class ReplicaRatioTests(ITestOutputHelper output)
         Assert.True(run.ExitCode == 0, run.Describe("graystep run v2"));
         var commits = (await rig.Remote.LogAsync()).Where(c => c.Action is not null).ToList();
         Assert.Equal(
-            [("initialize", 100), ("start", 0), ("step", 25), ("step", 50), ("promote", 100)],
+            [("initialize", 100), ("retire", 100), ("start", 0), ("step", 25), ("step", 50), ("promote", 100)],
             commits.Select(c => (c.Action!, c.Weight ?? -1)));
-        Assert.Equal("hello-bluegreen: shift 25% (1 of 4 replicas) to v2 (step 1/2)", commits[2].Subject);
+        Assert.Equal("hello-bluegreen: shift 25% (1 of 4 replicas) to v2 (step 1/2)", commits[3].Subject);
 
         // Step 1: one Service over both versions, v1 at 3 replicas and v2 at 1, the canary Service for load tests.
-        var step = await rig.Remote.FilesAtAsync(commits[2].Sha, Example.Output);
+        var step = await rig.Remote.FilesAtAsync(commits[3].Sha, Example.Output);
         Assert.DoesNotContain("version:", Selector(step["service-hello.yaml"]), StringComparison.Ordinal);
         Assert.Contains("version: v2", Selector(step["service-hello-canary.yaml"]), StringComparison.Ordinal);
         Assert.Contains("  replicas: 3\n", step["deployment-hello-v1.yaml"], StringComparison.Ordinal);
@@ -38,8 +38,8 @@ public sealed class ReplicaRatioTests(ITestOutputHelper output)
 
         // What users got at that step: about a quarter of the requests, by pod share (kube-proxy's random pick).
         var snapshot = rig.Sandbox.Snapshot();
-        var atStep = snapshot.CountsSince(Example.AppKey, "v2", commits[2].Sha).Requests - snapshot.CountsSince(Example.AppKey, "v2", commits[3].Sha).Requests;
-        var allAtStep = atStep + snapshot.CountsSince(Example.AppKey, "v1", commits[2].Sha).Requests - snapshot.CountsSince(Example.AppKey, "v1", commits[3].Sha).Requests;
+        var atStep = snapshot.CountsSince(Example.AppKey, "v2", commits[3].Sha).Requests - snapshot.CountsSince(Example.AppKey, "v2", commits[4].Sha).Requests;
+        var allAtStep = atStep + snapshot.CountsSince(Example.AppKey, "v1", commits[3].Sha).Requests - snapshot.CountsSince(Example.AppKey, "v1", commits[4].Sha).Requests;
         output.WriteLine($"at 1 of 4 replicas v2 served {atStep} of {allAtStep} user requests");
         Assert.True(allAtStep > 200, $"too few requests at step 1: {allAtStep}");
         Assert.InRange(atStep / (double)allAtStep, 0.15, 0.35);

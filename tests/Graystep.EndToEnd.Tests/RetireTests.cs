@@ -27,7 +27,7 @@ public sealed class RetireTests(ITestOutputHelper output)
         Assert.True(run.ExitCode == 0, run.Describe("graystep run"));
 
         var commits = (await rig.Remote.LogAsync()).Where(c => c.Action is not null).ToList();
-        Assert.Equal(["initialize", "start", "step", "step", "step", "promote", "retire"], commits.Select(c => c.Action));
+        Assert.Equal(["initialize", "retire", "retire", "start", "step", "step", "step", "promote", "retire"], commits.Select(c => c.Action));
         var (promote, retire) = (commits[^2], commits[^1]);
 
         // The switch keeps v1 running with no route to it; the retire commit removes only v1's workload.
@@ -126,6 +126,7 @@ public sealed class RetireTests(ITestOutputHelper output)
     /// <summary>Adds lines to the spec's analysis block, after its threshold.</summary>
     private static Func<string, string, string> Analysis(string lines) => (path, text) =>
         path == Example.SpecFile
-            ? text.Replace("    threshold: 5\n", $"    threshold: 5\n    {lines}\n", StringComparison.Ordinal)
+            ? text.Replace(ExampleCase.RetireDelayPin, string.Empty, StringComparison.Ordinal)
+                .Replace("    threshold: 5\n", $"    threshold: 5\n    {lines}\n", StringComparison.Ordinal)
             : text;
 }

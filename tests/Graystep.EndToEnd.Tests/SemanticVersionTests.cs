@@ -29,7 +29,7 @@ public sealed class SemanticVersionTests(ITestOutputHelper output)
         // Trailers keep the exact version.
         var rollout = (await rig.Remote.LogAsync()).Where(c => c.Action is not null).ToList();
         Assert.Equal(
-            [("initialize", Stable, 100), ("start", Next, 0), ("step", Next, 10), ("step", Next, 20), ("step", Next, 50), ("promote", Next, 100)],
+            [("initialize", Stable, 100), ("retire", Stable, 100), ("start", Next, 0), ("step", Next, 10), ("step", Next, 20), ("step", Next, 50), ("promote", Next, 100)],
             rollout.Select(c => (c.Action!, c.Version!, c.Weight ?? -1)));
 
         // While both run: DNS-safe names, exact labels, Istio subsets named in the DNS form and selecting the exact label.

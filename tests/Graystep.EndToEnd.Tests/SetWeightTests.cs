@@ -51,7 +51,7 @@ public sealed class SetWeightTests(ITestOutputHelper output)
         Assert.True(run.ExitCode == 0, run.Describe("graystep run after resume"));
         var rollout = (await rig.Remote.LogAsync()).Where(c => c.Action is not null).Select(c => (c.Action!, c.Weight ?? -1)).ToList();
         Assert.Equal(
-            [("initialize", 100), ("start", 0), ("step", 10), ("set-weight", 30), ("resume", 30), ("step", 50), ("promote", 100)],
+            [("initialize", 100), ("retire", 100), ("start", 0), ("step", 10), ("set-weight", 30), ("resume", 30), ("step", 50), ("promote", 100)],
             rollout);
 
         var history = await rig.GraystepAsync("history", Example.SpecFile, "-o", "json");

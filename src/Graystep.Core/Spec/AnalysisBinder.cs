@@ -14,7 +14,8 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
 {
     private const string Path = "spec.analysis";
 
-    public AnalysisSpec Bind(YamlMappingNode? map, TrafficProvider? provider, Mark analysisAt)
+    /// <param name="defaultScaleDownDelay">scaleDownDelay when the spec has none: the Rollout's 30s, a Flagger Canary's 0s.</param>
+    public AnalysisSpec Bind(YamlMappingNode? map, TrafficProvider? provider, Mark analysisAt, TimeSpan defaultScaleDownDelay)
     {
         var interval = Duration(map, "interval") ?? TimeSpan.FromMinutes(1);
         PositiveDuration(map, "interval", Path, interval);
@@ -67,7 +68,7 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
         }
 
         var judge = BindJudge(Map(map, "judge"));
-        var scaleDownDelay = Duration(map, "scaleDownDelay") ?? TimeSpan.Zero;
+        var scaleDownDelay = Duration(map, "scaleDownDelay") ?? defaultScaleDownDelay;
         if (scaleDownDelay < TimeSpan.Zero)
         {
             Sink.Report(Child(map, "scaleDownDelay")!, Path + ".scaleDownDelay", "scaleDownDelay cannot be negative; use 0s to remove the old version in the switch commit");

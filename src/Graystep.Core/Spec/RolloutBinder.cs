@@ -75,7 +75,10 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
         var ingressRef = Has(spec, "ingressRef") ? BindRef(spec, "ingressRef", "Ingress", "networking.k8s.io/v1", "it must name an Ingress") : null;
         var service = BindService(Map(spec, "service"), targetRef.Name, provider);
         var analysisMap = Map(spec, "analysis");
-        var analysis = new AnalysisBinder(Sink, catalogue).Bind(analysisMap, provider, KeyAt(spec, "analysis", root.Start));
+        // A Rollout keeps the version that lost its traffic for Argo Rollouts' 30 s by default; a Flagger Canary
+        // cannot set the field, so it keeps Flagger's behaviour (scaled down right after the switch).
+        var analysis = new AnalysisBinder(Sink, catalogue).Bind(analysisMap, provider, KeyAt(spec, "analysis", root.Start),
+            kind == SpecKind.Rollout ? AnalysisSpec.DefaultScaleDownDelay : TimeSpan.Zero);
 
         var metricsServer = Scalar(spec, "metricsServer") ?? DefaultMetricsServer;
         if (Has(spec, "metricsServer") && !IsHttpUrl(metricsServer))

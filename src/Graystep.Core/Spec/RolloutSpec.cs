@@ -153,9 +153,13 @@ public sealed record AnalysisSpec
     /// <summary>
     /// <c>analysis.scaleDownDelay</c>: how long the version that lost its traffic keeps running after the cluster
     /// applied the switch, so requests the proxies still route to it are served (Argo Rollouts'
-    /// <c>scaleDownDelaySeconds</c>). Zero removes it in the same commit that moves the traffic.
+    /// <c>scaleDownDelaySeconds</c>). Zero removes it in the same commit that moves the traffic. A Rollout has
+    /// <see cref="DefaultScaleDownDelay"/> unless it says otherwise; a Flagger Canary has zero, as Flagger.
     /// </summary>
     public TimeSpan ScaleDownDelay { get; init; }
+
+    /// <summary>Argo Rollouts' default <c>scaleDownDelaySeconds</c>: long enough for every proxy to get new routes.</summary>
+    public static TimeSpan DefaultScaleDownDelay { get; } = TimeSpan.FromSeconds(30);
 
     /// <summary><c>analysis.keepPrevious</c>: after a promotion the previous stable version stays running at zero
     /// traffic as a standby until the next rollout starts, so switching back is one commit.</summary>

@@ -27,6 +27,14 @@ public sealed partial class GitOpsRepo : IDisposable
         text = Metrics().Replace(text, string.Empty);
         text = text.Replace("    interval: 1m", "    interval: " + interval, StringComparison.Ordinal);
         text = text.Replace("    kind: delay\n    delay: 30s", "    kind: none", StringComparison.Ordinal);
+
+        // These tests drive the commands: the version that lost its traffic leaves in the switch commit, unless a
+        // tweak sets scaleDownDelay.
+        if (!tweaks.Any(t => t.Replace.Contains("scaleDownDelay", StringComparison.Ordinal)))
+        {
+            text = text.Replace("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n", StringComparison.Ordinal);
+        }
+
         foreach (var (find, replace) in tweaks)
         {
             Assert.True(text.Contains(find, StringComparison.Ordinal), $"tweak: '{find}' is not in {example}/rollout.yaml");

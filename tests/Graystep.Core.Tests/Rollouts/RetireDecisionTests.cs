@@ -164,9 +164,12 @@ public sealed class RetireDecisionTests
     [Fact]
     public void The_spec_binds_both_fields_refuses_a_negative_delay_and_names_them_as_Graystep_fields_in_a_Flagger_Canary()
     {
-        var spec = Assert.Single(Load(Rollout.With("    threshold: 5\n", "    threshold: 5\n    scaleDownDelay: 30s\n    keepPrevious: true\n")).Rollouts);
-        Assert.Equal((TimeSpan.FromSeconds(30), true, true), (spec.Analysis.ScaleDownDelay, spec.Analysis.KeepPrevious, spec.Analysis.RetiresLater));
-        Assert.False(Assert.Single(Load(Rollout).Rollouts).Analysis.RetiresLater);
+        var spec = Assert.Single(Load(Rollout.With("    threshold: 5\n", "    threshold: 5\n    scaleDownDelay: 45s\n    keepPrevious: true\n")).Rollouts);
+        Assert.Equal((TimeSpan.FromSeconds(45), true, true), (spec.Analysis.ScaleDownDelay, spec.Analysis.KeepPrevious, spec.Analysis.RetiresLater));
+
+        // A Rollout retires later by default (Argo Rollouts' 30 s); 0s removes the old version in the switch commit.
+        Assert.Equal((TimeSpan.FromSeconds(30), false), (Assert.Single(Load(Rollout).Rollouts).Analysis.ScaleDownDelay, Assert.Single(Load(Rollout).Rollouts).Analysis.KeepPrevious));
+        Assert.False(Assert.Single(Load(Rollout.With("    threshold: 5\n", "    threshold: 5\n    scaleDownDelay: 0s\n")).Rollouts).Analysis.RetiresLater);
 
         var negative = Problems(Load(Rollout.With("    threshold: 5\n", "    threshold: 5\n    scaleDownDelay: -5s\n")));
         Assert.Contains(negative, p => p.Contains("scaleDownDelay cannot be negative", StringComparison.Ordinal));
@@ -178,5 +181,11 @@ public sealed class RetireDecisionTests
         var problem = Assert.Single(Problems(Load(canary)));
         Assert.Contains("unknown field \"keepPrevious\"; it is a Graystep field", problem, StringComparison.Ordinal);
         Assert.Contains("app/rollout.yaml:11:", problem, StringComparison.Ordinal);
+
+        // A Flagger Canary keeps Flagger's behaviour: the old version goes in the switch commit.
+        var flagger = Rollout
+            .With("apiVersion: graystep.io/v1alpha1\nkind: Rollout", "apiVersion: flagger.app/v1beta1\nkind: Canary")
+            .With("  output: rendered/", string.Empty);
+        Assert.Equal(TimeSpan.Zero, Assert.Single(Load(flagger).Rollouts).Analysis.ScaleDownDelay);
     }
 }

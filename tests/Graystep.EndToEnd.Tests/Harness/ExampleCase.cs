@@ -182,6 +182,8 @@ internal sealed partial record ExampleCase
     /// <param name="judge">An <c>analysis.judge</c> value to add (the decision benchmark's sequential runs); null keeps the example's.</param>
     public string Tweak(string path, string text, Uri sandbox, Uri prometheus, Uri? webhooks, string? judge = null)
     {
+        // The version that lost its traffic leaves in the switch commit: these scenarios are about the analysis. The
+        // retire and adoption tests replace this line with their delay.
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(prometheus);
         var sync = $"  sync:\n    kind: argocd\n    server: {Trim(sandbox)}\n";
@@ -189,6 +191,7 @@ internal sealed partial record ExampleCase
         {
             text = AnalysisInterval().Replace(text, "${1}interval: " + StepInterval);
             text = MetricIntervals().Replace(text, "${1}interval: " + MetricInterval);
+            text = AnalysisInterval().Replace(text, "$0\n" + RetireDelayPin.TrimEnd('\n'), 1);
             if (judge is not null)
             {
                 text = AnalysisInterval().Replace(text, "$0\n    judge: " + judge, 1);
@@ -225,6 +228,9 @@ internal sealed partial record ExampleCase
 
         return text;
     }
+
+    /// <summary>The line <see cref="Tweak"/> adds to the analysis block: no retire delay.</summary>
+    public const string RetireDelayPin = "    scaleDownDelay: 0s\n";
 
     private static string Trim(Uri uri) => uri.ToString().TrimEnd('/');
 

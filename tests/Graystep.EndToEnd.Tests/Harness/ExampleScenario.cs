@@ -66,7 +66,8 @@ internal static class ExampleScenario
 
         var init = await rig.GraystepAsync("run", example.SpecFile, "--once").ConfigureAwait(false);
         var commits = await rig.Remote.LogAsync().ConfigureAwait(false);
-        if (init.ExitCode != 0 || commits[^1].Action != "initialize")
+        // The first run adopts the example's own Deployment: initialize, then the retire commit that removes it.
+        if (init.ExitCode != 0 || commits[^1].Action != "retire" || commits[^2].Action != "initialize")
         {
             throw new InvalidOperationException(init.Describe("graystep run --once (initialize)"));
         }

@@ -57,7 +57,7 @@ internal sealed class RolloutRig : IDisposable
         Factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Env), new GitSettings { WorkspaceRoot = _temp.Combine("workspaces") }, Clock);
         _sync = SyncGates.Create(() => new NoKubeApi(), Clock, new KubeSettings(), new PhysicalFileSystem());
 
-        var seeded = ExampleRemote.Create(_temp.Path, example, specFile, tweaks, new Dictionary<string, string> { ["apps/other/config.yaml"] = "name: other\n" });
+        var seeded = ExampleRemote.Create(_temp.Path, example, specFile, WithoutRetireDelay(example, specFile, tweaks), new Dictionary<string, string> { ["apps/other/config.yaml"] = "name: other\n" });
         Remote = seeded.Remote;
         App = seeded.App;
         SpecPath = seeded.SpecPath;
@@ -93,6 +93,16 @@ internal sealed class RolloutRig : IDisposable
     public RecordingObserver Observer { get; private set; } = new();
 
     public static RolloutRig Create(string example, params (string Find, string Replace)[] tweaks) => new(example, tweaks, "rollout.yaml");
+
+    /// <summary>
+    /// These tests drive the schedule: the version that lost its traffic leaves in the switch commit
+    /// (scaleDownDelay: 0s) unless a tweak sets a delay. The Rollout's 30 s default is the Core and end-to-end tests'.
+    /// </summary>
+    private static IReadOnlyList<(string Find, string Replace)> WithoutRetireDelay(string example, string specFile, IReadOnlyList<(string Find, string Replace)> tweaks) =>
+        tweaks.Any(t => t.Replace.Contains("scaleDownDelay", StringComparison.Ordinal))
+        || !File.ReadAllText(Path.Combine(RepoPaths.Example(example), specFile)).Contains("kind: Rollout\n", StringComparison.Ordinal)
+            ? tweaks
+            : [.. tweaks, ("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n")];
 
     public static RolloutRig CreateFrom(string example, string specFile, params (string Find, string Replace)[] tweaks) => new(example, tweaks, specFile);
 

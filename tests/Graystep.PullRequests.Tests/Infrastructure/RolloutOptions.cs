@@ -58,6 +58,7 @@ internal sealed record RolloutOptions
                 interval: {Interval}
                 threshold: 2
                 stepWeights: {StepWeights}
+                scaleDownDelay: 0s
 
             """);
         yaml.Append(AnalysisExtra);

@@ -231,8 +231,17 @@ internal static class DeciderSpecs
               containers: [{name: reviews, image: docker.io/istio/examples-bookinfo-reviews-v1:1.20.1}]
         """;
 
-    /// <summary>A canary with three steps, one success-rate metric, a 30 s sync delay and a 1 m interval.</summary>
-    public static string Rollout(string analysis = "stepWeights: [10, 20, 50]", int threshold = 2, string sync = "{kind: delay, delay: 30s}", string extra = "", string webhooks = "") => $$"""
+    /// <summary>
+    /// A canary with three steps, one success-rate metric, a 30 s sync delay and a 1 m interval. The version that
+    /// loses its traffic leaves in the switch commit (scaleDownDelay: 0s) unless <paramref name="analysis"/> sets a
+    /// delay: these tests are about the schedule; the retire and adoption tests set it, and SpecDefaultsTests
+    /// check the 30 s default.
+    /// </summary>
+    public static string Rollout(string analysis = "stepWeights: [10, 20, 50]", int threshold = 2, string sync = "{kind: delay, delay: 30s}", string extra = "", string webhooks = "") =>
+        RolloutWithDefaults(analysis.Contains("scaleDownDelay", StringComparison.Ordinal) ? analysis : analysis + "\n    scaleDownDelay: 0s", threshold, sync, extra, webhooks);
+
+    /// <summary>As <see cref="Rollout"/>, with the analysis block as given (the Rollout's own defaults).</summary>
+    public static string RolloutWithDefaults(string analysis, int threshold = 2, string sync = "{kind: delay, delay: 30s}", string extra = "", string webhooks = "") => $$"""
         apiVersion: graystep.io/v1alpha1
         kind: Rollout
         metadata: {name: reviews, namespace: bookinfo}
