@@ -39,7 +39,11 @@ before(() => {
   fs.cpSync(path.join(ROOT, 'examples', 'bookinfo'), path.join(seed, 'apps', 'bookinfo'), { recursive: true });
   // Prometheus on a loopback port nobody listens on: these runs must end before any analysis needs it.
   const spec = path.join(seed, SPEC);
-  fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('http://prometheus.istio-system:9090', 'http://127.0.0.1:9'));
+  // No sync wait and no retire delay: the first run adopts the Deployment at once (these tests are about the task).
+  fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8')
+    .replace('http://prometheus.istio-system:9090', 'http://127.0.0.1:9')
+    .replace('    kind: delay\n    delay: 30s', '    kind: none')
+    .replace('  analysis:\n', '  analysis:\n    scaleDownDelay: 0s\n'));
   fs.writeFileSync(path.join(seed, 'README.md'), '# GitOps\n');
   git(seed, 'add', '-A');
   git(seed, '-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'Seed bookinfo');

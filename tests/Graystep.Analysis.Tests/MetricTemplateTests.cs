@@ -27,7 +27,9 @@ public sealed class MetricTemplateTests
             SpecEdits.Edit(Path.Combine(seed, Spec), text =>
             {
                 // A Graystep Rollout accepts every Canary field, plus sync (a Canary gets a 30s delay).
-                text = text.Replace("apiVersion: flagger.app/v1beta1\nkind: Canary", "apiVersion: graystep.io/v1alpha1\nkind: Rollout", StringComparison.Ordinal);
+                // As a Canary, the version that lost its traffic leaves in the switch commit (scaleDownDelay: 0s).
+                text = text.Replace("apiVersion: flagger.app/v1beta1\nkind: Canary", "apiVersion: graystep.io/v1alpha1\nkind: Rollout", StringComparison.Ordinal)
+                    .Replace("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n", StringComparison.Ordinal);
                 text = text.Replace("interval: 1m\n    # max number", "interval: 3s\n    # max number", StringComparison.Ordinal)
                     .Replace("threshold: 5", "threshold: 2", StringComparison.Ordinal)
                     .Replace("stepWeight: 10", "stepWeight: 50", StringComparison.Ordinal)

@@ -140,7 +140,7 @@ public sealed class RunLoopSemanticsTests
                 .SkipWhile(l => l != "    match:")
                 .TakeWhile(l => l == "    match:" || l.StartsWith("      ", StringComparison.Ordinal))
                 .Select(l => "\n" + l[4..]);
-            text = SpecEdits.SetBlock(text, "analysis", Analysis("iterations: 3" + string.Concat(match), 2, "acceptance-test:pre-rollout"));
+            text = SpecEdits.SetBlock(text, "analysis", Analysis("iterations: 3" + string.Concat(match), 2, "acceptance-test:pre-rollout") + "\nscaleDownDelay: 0s");
             return SpecEdits.SetBlock(text, "sync", "kind: none");
         }));
         var run = new Run(repo);

@@ -53,7 +53,8 @@ public sealed class JenkinsJUnitSchemaTests
     public async Task The_published_CLI_under_Jenkins_leaves_a_valid_file_in_WORKSPACE()
     {
         using var temp = new TempDirectory("graystep-junit");
-        var remote = ExampleRemote.Create(temp.Path, "bookinfo", "rollout.yaml", [("http://prometheus.istio-system:9090", "http://127.0.0.1:9")]);
+        // No retire delay: the run adopts the Deployment and starts within the bound, which is all this test needs.
+        var remote = ExampleRemote.Create(temp.Path, "bookinfo", "rollout.yaml", [("http://prometheus.istio-system:9090", "http://127.0.0.1:9"), ("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n")]);
         var workspace = temp.Combine("jenkins-workspace");
         Directory.CreateDirectory(workspace);
         var environment = new Dictionary<string, string?>

@@ -38,7 +38,7 @@ public sealed class KillAndResumeTests(ITestOutputHelper output)
         Assert.Equal(
             [("initialize", "v1", 100), ("retire", "v1", 100), ("start", "v2", 0), ("step", "v2", 10), ("step", "v2", 20), ("step", "v2", 50), ("promote", "v2", 100)],
             rollout.Select(c => (c.Action!, c.Version!, c.Weight ?? -1)));
-        Assert.Equal(["0/0", "0/3", "1/3", "2/3", "3/3", "3/3"], rollout.Select(c => c.Step));
+        Assert.Equal(["0/0", "0/0", "0/3", "1/3", "2/3", "3/3", "3/3"], rollout.Select(c => c.Step));
 
         // Running the finished step again changes nothing.
         var again = await rig.GraystepAsync(start);

@@ -18,6 +18,12 @@ internal interface ISandboxRouter
 
     ProxyMetrics CreateMetrics();
 
+    /// <summary>
+    /// Whether its proxy retries a refused connection on another endpoint of the same destination, as Envoy
+    /// (<c>retryOn: connect-failure</c>) and NGINX (<c>proxy_next_upstream error</c>) do by default; kube-proxy does not.
+    /// </summary>
+    bool RetriesRefusedConnections { get; }
+
     /// <summary>The apps it routes in <paramref name="state"/>; <paramref name="found"/> are those earlier routers found.</summary>
     IEnumerable<RoutedApp> Discover(ClusterState state, IReadOnlyList<RoutedApp> found);
 }

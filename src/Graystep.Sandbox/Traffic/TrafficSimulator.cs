@@ -215,10 +215,18 @@ internal sealed class TrafficSimulator
         var pick = decision.Backend?.PickPod(rng);
         if (pick is { } picked && !Running(picked.Workload))
         {
-            // A stale proxy sent it to a pod that no longer exists: the connection fails.
-            _metrics.Unavailable(app, decision.Backend!, decision.NginxCanary);
-            Cell(app, picked.Workload.Version).Add(c => c with { Requests = c.Requests + 1, Errors = c.Errors + 1, Stale = c.Stale + 1 });
-            return;
+            // A stale proxy sent it to a pod that no longer exists: the connection is refused. Envoy and NGINX try
+            // another endpoint of the same destination once; when none is left (or with kube-proxy) the request fails.
+            var live = app.Provider.RetriesRefusedConnections ? decision.Backend!.Endpoints.Where(Running).ToList() : [];
+            var again = live.Count > 0 ? (decision.Backend! with { Endpoints = live }).PickPod(rng) : null;
+            if (again is null)
+            {
+                _metrics.Unavailable(app, decision.Backend!, decision.NginxCanary);
+                Cell(app, picked.Workload.Version).Add(c => c with { Requests = c.Requests + 1, Errors = c.Errors + 1, Stale = c.Stale + 1 });
+                return;
+            }
+
+            pick = again;
         }
 
         if (decision.Backend is null || pick is null)

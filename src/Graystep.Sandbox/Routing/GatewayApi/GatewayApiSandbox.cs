@@ -8,6 +8,8 @@ internal sealed class GatewayApiSandbox : ISandboxRouter
 {
     public string ProviderId => "gateway-api";
 
+    public bool RetriesRefusedConnections => true;
+
     public string MetricsKey => AppMetrics.Key;
 
     public ProxyMetrics CreateMetrics() => new AppMetrics();

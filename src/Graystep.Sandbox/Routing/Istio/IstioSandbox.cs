@@ -9,6 +9,8 @@ internal sealed class IstioSandbox : ISandboxRouter
 {
     public string ProviderId => "istio";
 
+    public bool RetriesRefusedConnections => true;
+
     public string MetricsKey => "istio";
 
     public ProxyMetrics CreateMetrics() => new IstioMetrics();

@@ -16,6 +16,8 @@ internal sealed class KubernetesSandbox : ISandboxRouter
 {
     public string ProviderId => "kubernetes";
 
+    public bool RetriesRefusedConnections => false;
+
     public string MetricsKey => AppMetrics.Key;
 
     public ProxyMetrics CreateMetrics() => new AppMetrics();

@@ -12,6 +12,8 @@ internal sealed class NginxSandbox : ISandboxRouter
 {
     public string ProviderId => "nginx";
 
+    public bool RetriesRefusedConnections => true;
+
     public string MetricsKey => "nginx";
 
     public ProxyMetrics CreateMetrics() => new NginxMetrics();
