@@ -35,11 +35,10 @@ public static partial class RolloutDecider
                     Preparatory: true);
             }
 
-            var due = appliedAt + (status.AdoptingRouted ? delay : TimeSpan.Zero);
-            if (_now < due)
+            // Not routed yet means no delay (RetiresLater is false): the original leaves with the routing change.
+            if (KeepsRunning(original, appliedAt) is { } keep)
             {
-                return new Decision.Wait(string.Create(CultureInfo.InvariantCulture,
-                    $"{original} keeps running without traffic for scaleDownDelay {GoDuration.Format(delay)}; retiring it at {due:u}"), due);
+                return keep;
             }
 
             var why = status.AdoptingRouted
@@ -70,6 +69,16 @@ public static partial class RolloutDecider
             }
         }
 
+        /// <summary>The wait while a workload without traffic runs out scaleDownDelay after the cluster applied its switch; null once it has.</summary>
+        private Decision.Wait? KeepsRunning(string workload, DateTimeOffset appliedAt)
+        {
+            var delay = _spec.Analysis.ScaleDownDelay;
+            var due = appliedAt + delay;
+            return _now < due
+                ? new Decision.Wait(string.Create(CultureInfo.InvariantCulture, $"{workload} keeps running without traffic for scaleDownDelay {GoDuration.Format(delay)}; retiring it at {due:u}"), due)
+                : null;
+        }
+
         /// <summary>The retire commit, once the cluster applied the switch and scaleDownDelay has passed since.</summary>
         private Decision Retire(RolloutStatus status, VersionRef retiring)
         {
@@ -78,14 +87,12 @@ public static partial class RolloutDecider
                 return until;
             }
 
-            var delay = _spec.Analysis.ScaleDownDelay;
-            var due = appliedAt + delay;
-            if (_now < due)
+            if (KeepsRunning(retiring.Name, appliedAt) is { } keep)
             {
-                return new Decision.Wait(string.Create(CultureInfo.InvariantCulture,
-                    $"{retiring.Name} keeps running without traffic for scaleDownDelay {GoDuration.Format(delay)}; retiring it at {due:u}"), due);
+                return keep;
             }
 
+            var delay = _spec.Analysis.ScaleDownDelay;
             var why = string.Create(CultureInfo.InvariantCulture,
                 $"Reason: scaleDownDelay {GoDuration.Format(delay)} passed after the cluster applied {DecisionText.Short(commit.Sha)}, which moved all traffic away from {retiring.Name}.");
             // Preparatory only when the run was asked to start another version: then that start follows.

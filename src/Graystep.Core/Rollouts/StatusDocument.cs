@@ -81,12 +81,6 @@ public static class StatusDocument
         return sb.ToString();
     }
 
-    // A DNS subdomain (RFC 1123), as Kubernetes names a Deployment: the file is untrusted, and this name reaches
-    // commit subjects and the log.
-    private static bool IsObjectName(string name) =>
-        name.Length is > 0 and <= 253 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.')
-        && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1]);
-
     public static RolloutStatus Read(string file, string text)
     {
         try
@@ -135,8 +129,9 @@ public static class StatusDocument
                 Attempt = Math.Max(Int(status, "attempt") ?? 1, 1),
                 Retiring = ReadVersion(file, status, "retiring"),
                 Standby = ReadVersion(file, status, "standby"),
+                // The file is untrusted, and this name reaches commit subjects and the log: a Deployment name only.
                 Adopting = Scalar(status, "adopting") is { } original
-                    ? (IsObjectName(original) ? original : throw Corrupt(file, $"status.adopting {VersionName.Printable(original)} is not a Kubernetes object name"))
+                    ? (SafeNames.IsDnsSubdomain(original) ? original : throw Corrupt(file, $"status.adopting {VersionName.Printable(original)} is not a Kubernetes object name"))
                     : null,
                 AdoptingRouted = Scalar(status, "adoptingRouted") == "true",
             };

@@ -20,28 +20,10 @@ internal abstract class BinderBase(ProblemSink sink)
 
     protected void CheckDnsName(YamlMappingNode? map, string key, string path)
     {
-        if (Child(map, key) is YamlScalarNode { Value: { } value } node && !IsDnsSubdomain(value))
+        if (Child(map, key) is YamlScalarNode { Value: { } value } node && !SafeNames.IsDnsSubdomain(value))
         {
             Sink.Report(node, path, "expected a DNS name (lowercase letters, digits, '-' and '.'), got " + Quote(value));
         }
-    }
-
-    private static bool IsDnsSubdomain(string value)
-    {
-        if (value.Length is 0 or > 253 || !char.IsAsciiLetterOrDigit(value[0]) || !char.IsAsciiLetterOrDigit(value[^1]))
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     protected static bool IsHttpUrl(string value) =>

@@ -17,6 +17,26 @@ public static class SafeNames
     public const string CheckNameRule =
         "use letters, digits, '-', '_', '.' and single spaces, starting and ending with a letter or digit, at most 63 characters (e.g. request-success-rate or \"load test\")";
 
+    /// <summary>A Kubernetes object name (an RFC 1123 DNS subdomain): lower-case letters, digits, '-' and '.', at most 253.</summary>
+    public static bool IsDnsSubdomain(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length is 0 or > 253 || !char.IsAsciiLetterOrDigit(value[0]) || !char.IsAsciiLetterOrDigit(value[^1]))
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A metric or webhook name: DNS-ish, plus '_' and inner single spaces (Flagger's docs name hooks "load test").</summary>
     public static bool IsCheckName(string value)
     {

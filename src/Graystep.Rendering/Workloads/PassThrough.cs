@@ -25,7 +25,8 @@ internal static class PassThrough
     {
         foreach (var doc in request.Manifests)
         {
-            if (doc.IsRendered || doc.Kind is null || doc.ApiVersion is null || (app.Consumed(doc) && !asWritten(doc)) ||
+            var consumed = app.Consumed(doc);
+            if (doc.IsRendered || doc.Kind is null || doc.ApiVersion is null || (consumed && !asWritten(doc)) ||
                 ToolGroups.Any(g => doc.ApiVersion.StartsWith(g, StringComparison.Ordinal)) ||
                 request.NotTemplateFolders.Any(f => f.Length == 0 || doc.File.StartsWith(f + "/", StringComparison.Ordinal)))
             {
@@ -33,14 +34,14 @@ internal static class PassThrough
             }
 
             var obj = YamlImport.FromMapping(doc.Root);
-            if (!app.Consumed(doc) && router.Conflict(obj, context) is { } why)
+            if (!consumed && router.Conflict(obj, context) is { } why)
             {
                 throw KubeObject.Invalid(
                     $"{doc.File}:{doc.Line}: {doc.Kind} {doc.Name}: {why}",
                     "Graystep does not merge routing objects yet: delete it, or move its other routes to an object for another host, outside the rollout's folder");
             }
 
-            if (app.Consumed(doc) && obj.GetOrAddMap("metadata").Text("namespace") is null)
+            if (consumed && obj.GetOrAddMap("metadata").Text("namespace") is null)
             {
                 // The user's own app objects live in the rollout's namespace, as the copies Graystep renders from them.
                 obj.GetOrAddMap("metadata")["namespace"] = request.Spec.Namespace;

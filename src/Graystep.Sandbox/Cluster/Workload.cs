@@ -42,9 +42,14 @@ internal sealed record Workload(
     }
 
     /// <summary>The rollout's target: the workload name without its <c>-&lt;version&gt;</c> suffix.</summary>
-    public string Target => Name.EndsWith("-" + VersionName.ObjectName(Version), StringComparison.Ordinal)
-        ? Name[..^(VersionName.ObjectName(Version).Length + 1)]
-        : Name;
+    public string Target
+    {
+        get
+        {
+            var suffix = "-" + VersionName.ObjectName(Version);
+            return Name.EndsWith(suffix, StringComparison.Ordinal) ? Name[..^suffix.Length] : Name;
+        }
+    }
 
     private static string Encode(ulong hash, int length)
     {

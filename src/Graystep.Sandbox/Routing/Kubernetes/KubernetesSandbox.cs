@@ -85,7 +85,7 @@ internal sealed class KubernetesSandbox : ISandboxRouter
     {
         var endpoints = Backends.Service(state, service.Namespace, service.Name, string.Empty).Endpoints;
         return endpoints.Any(c => c.PodLabels.TryGetValue("version", out var v)
-            && endpoints.Any(o => c.Name == o.Name + "-" + VersionName.ObjectName(v)));
+            && endpoints.Any(o => c.Name == VersionName.Workload(o.Name, v)));
     }
 
     /// <summary>Where the Service sends users: its version, or each version by its share of the endpoints' pods.</summary>
