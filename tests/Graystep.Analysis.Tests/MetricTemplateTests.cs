@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Graystep.Analysis.Tests.Support;
+using Graystep.TestKit;
 using Graystep.TestKit.Prometheus;
 
 namespace Graystep.Analysis.Tests;
@@ -28,8 +29,7 @@ public sealed class MetricTemplateTests
             {
                 // A Graystep Rollout accepts every Canary field, plus sync (a Canary gets a 30s delay).
                 // As a Canary, the version that lost its traffic leaves in the switch commit (scaleDownDelay: 0s).
-                text = text.Replace("apiVersion: flagger.app/v1beta1\nkind: Canary", "apiVersion: graystep.io/v1alpha1\nkind: Rollout", StringComparison.Ordinal)
-                    .Replace("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n", StringComparison.Ordinal);
+                text = RetireDelay.Pinned(text.Replace("apiVersion: flagger.app/v1beta1\nkind: Canary", "apiVersion: graystep.io/v1alpha1\nkind: Rollout", StringComparison.Ordinal));
                 text = text.Replace("interval: 1m\n    # max number", "interval: 3s\n    # max number", StringComparison.Ordinal)
                     .Replace("threshold: 5", "threshold: 2", StringComparison.Ordinal)
                     .Replace("stepWeight: 10", "stepWeight: 50", StringComparison.Ordinal)

@@ -54,7 +54,7 @@ public sealed class JenkinsJUnitSchemaTests
     {
         using var temp = new TempDirectory("graystep-junit");
         // No retire delay: the run adopts the Deployment and starts within the bound, which is all this test needs.
-        var remote = ExampleRemote.Create(temp.Path, "bookinfo", "rollout.yaml", [("http://prometheus.istio-system:9090", "http://127.0.0.1:9"), ("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n")]);
+        var remote = ExampleRemote.Create(temp.Path, "bookinfo", "rollout.yaml", [("http://prometheus.istio-system:9090", "http://127.0.0.1:9"), RetireDelay.Pin]);
         var workspace = temp.Combine("jenkins-workspace");
         Directory.CreateDirectory(workspace);
         var environment = new Dictionary<string, string?>

@@ -77,7 +77,7 @@ public sealed class AdoptionTests(ITestOutputHelper output)
     /// <summary>The seed's Deployment as a plain one, and scaleDownDelay: 3s in the spec.</summary>
     private static string Plain(string path, string text) =>
         path == Example.SpecFile
-            ? text.Replace(ExampleCase.RetireDelayPin, "    scaleDownDelay: 3s\n", StringComparison.Ordinal)
+            ? text.Replace(RetireDelay.Line, "    scaleDownDelay: 3s\n", StringComparison.Ordinal)
             : PlainTemplate(path, text);
 
     /// <summary>The seed's Deployment as a plain one: no version label, so its version comes from the image tag.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Graystep.EndToEnd.Tests.Harness;
+using Graystep.TestKit;
 using Graystep.TestKit.Prometheus;
 using Xunit.Abstractions;
 
@@ -126,7 +127,7 @@ public sealed class RetireTests(ITestOutputHelper output)
     /// <summary>Adds lines to the spec's analysis block, after its threshold.</summary>
     private static Func<string, string, string> Analysis(string lines) => (path, text) =>
         path == Example.SpecFile
-            ? text.Replace(ExampleCase.RetireDelayPin, string.Empty, StringComparison.Ordinal)
+            ? text.Replace(RetireDelay.Line, string.Empty, StringComparison.Ordinal)
                 .Replace("    threshold: 5\n", $"    threshold: 5\n    {lines}\n", StringComparison.Ordinal)
             : text;
 }

@@ -32,7 +32,7 @@ public sealed partial class GitOpsRepo : IDisposable
         // tweak sets scaleDownDelay.
         if (!tweaks.Any(t => t.Replace.Contains("scaleDownDelay", StringComparison.Ordinal)))
         {
-            text = text.Replace("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n", StringComparison.Ordinal);
+            text = RetireDelay.Pinned(text);
         }
 
         foreach (var (find, replace) in tweaks)

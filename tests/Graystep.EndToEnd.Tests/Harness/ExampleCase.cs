@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Graystep.TestKit;
 
 namespace Graystep.EndToEnd.Tests.Harness;
 
@@ -191,7 +192,7 @@ internal sealed partial record ExampleCase
         {
             text = AnalysisInterval().Replace(text, "${1}interval: " + StepInterval);
             text = MetricIntervals().Replace(text, "${1}interval: " + MetricInterval);
-            text = AnalysisInterval().Replace(text, "$0\n" + RetireDelayPin.TrimEnd('\n'), 1);
+            text = RetireDelay.Pinned(text);
             if (judge is not null)
             {
                 text = AnalysisInterval().Replace(text, "$0\n    judge: " + judge, 1);
@@ -228,9 +229,6 @@ internal sealed partial record ExampleCase
 
         return text;
     }
-
-    /// <summary>The line <see cref="Tweak"/> adds to the analysis block: no retire delay.</summary>
-    public const string RetireDelayPin = "    scaleDownDelay: 0s\n";
 
     private static string Trim(Uri uri) => uri.ToString().TrimEnd('/');
 

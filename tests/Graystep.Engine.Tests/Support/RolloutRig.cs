@@ -102,7 +102,7 @@ internal sealed class RolloutRig : IDisposable
         tweaks.Any(t => t.Replace.Contains("scaleDownDelay", StringComparison.Ordinal))
         || !File.ReadAllText(Path.Combine(RepoPaths.Example(example), specFile)).Contains("kind: Rollout\n", StringComparison.Ordinal)
             ? tweaks
-            : [.. tweaks, ("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n")];
+            : [.. tweaks, RetireDelay.Pin];
 
     public static RolloutRig CreateFrom(string example, string specFile, params (string Find, string Replace)[] tweaks) => new(example, tweaks, specFile);
 
