@@ -70,6 +70,33 @@ public sealed class IstioRoutingTests
     }
 
     [Fact]
+    public async Task Match_with_a_weight_splits_only_the_matching_users_and_keeps_the_others_on_stable()
+    {
+        using var repo = new GitOpsRepo();
+        const string match = """
+                    - headers:
+                        x-canary:
+                          exact: insider
+            """;
+        repo.Commit("reviews: 20% of insiders to v2", Rendered.IstioApp("rendered", Rendered.IstioWeightedMatch("reviews", "v1", "v2", 20, match)));
+        await using var host = await Sandboxes.AppliedAsync(repo, Sandboxes.Options(repo) with { AbShare = 0.3 });
+
+        host.SendUserRequests(10_000);
+
+        var v1 = host.Version(App, "v1");
+        var v2 = host.Version(App, "v2");
+        var insiders = v1.Total.AbUsers + v2.Total.AbUsers;
+        Assert.InRange(insiders / 10_000.0, 0.27, 0.33);
+        // Requests without the header never reach the canary; about 20% of those with it do.
+        Assert.Equal(v2.Total.Requests, v2.Total.AbUsers);
+        Assert.Equal(10_000 - insiders, v1.Total.Requests - v1.Total.AbUsers);
+        Assert.InRange(v2.Total.AbUsers / (double)insiders, 0.17, 0.23);
+        var app = host.Snapshot().App(App)!;
+        Assert.Equal("v1", app.Stable);
+        Assert.Equal(["v2"], app.Canaries);
+    }
+
+    [Fact]
     public async Task Ab_cookie_regex_rule_in_flaggers_shape_reaches_the_canary()
     {
         using var repo = new GitOpsRepo();

@@ -135,12 +135,16 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
     private static bool LooksLikeUrl(string repo) =>
         repo.Contains("://", StringComparison.Ordinal) || (repo.Contains('@', StringComparison.Ordinal) && repo.Contains(':', StringComparison.Ordinal));
 
-    /// <summary>Warnings (a removed Kubernetes API in a template) go to stderr as <c>file:line:col: warning: ...</c>; they never fail a command.</summary>
+    /// <summary>
+    /// Warnings (a removed Kubernetes API in a template, a Flagger field that means nothing outside the cluster) go to
+    /// stderr as <c>file:line:col: warning: path: ...</c>; they never fail a command.
+    /// </summary>
     protected void WriteWarnings(IEnumerable<Core.Spec.SpecProblem> warnings)
     {
         foreach (var warning in warnings)
         {
-            Context.Error.WriteLine($"{warning.Location}: warning: {warning.Message}");
+            var field = warning.FieldPath is "" or "apiVersion" ? string.Empty : warning.FieldPath + ": ";
+            Context.Error.WriteLine($"{warning.Location}: warning: {field}{warning.Message}");
         }
     }
 

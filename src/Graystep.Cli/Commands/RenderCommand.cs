@@ -25,7 +25,7 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
         var baseDirectory = SpecBase(path);
         var loaded = Specs(providers).LoadRollout(baseDirectory, path, Context.WorkingDirectory);
         var spec = loaded.Spec;
-        WriteWarnings(DeprecatedApis.Warnings(loaded.Manifests));
+        WriteWarnings(loaded.Set.WarningsFor(spec.File).Concat(DeprecatedApis.Warnings(loaded.Manifests)));
         var target = loaded.Target;
         var templateImages = TargetWorkload.Images(target);
         foreach (var container in images.Keys.Where(c => !templateImages.ContainsKey(c)))

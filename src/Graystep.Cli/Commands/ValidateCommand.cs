@@ -64,7 +64,7 @@ internal sealed class ValidateCommand(CliContext context, GraystepSettings setti
             }
         }
 
-        WriteWarnings(DeprecatedApis.Warnings(set.Manifests));
+        WriteWarnings((isFile ? set.WarningsFor(shown) : set.Warnings).Concat(DeprecatedApis.Warnings(set.Manifests)));
         if (problems.Count > 0)
         {
             var writer = CreateCiWriter(providers, toError: true);

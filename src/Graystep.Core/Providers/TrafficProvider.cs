@@ -24,6 +24,12 @@ public sealed record TrafficProvider
     /// <summary>How A/B <c>analysis.match</c> conditions can be expressed; null when A/B testing is not supported.</summary>
     public MatchSupport? Match { get; init; }
 
+    /// <summary>
+    /// True when an <c>analysis.match</c> can carry the canary's weights (Flagger's match with stepWeights): the
+    /// requests that match are split by the weight, every other request stays on stable.
+    /// </summary>
+    public bool WeightedMatch { get; init; }
+
     /// <summary>True when the provider splits traffic at an Ingress, which the spec must name or the templates must hold.</summary>
     public bool NeedsIngress { get; init; }
 

@@ -47,6 +47,12 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
         var hasIterations = Has(map, "iterations");
         var hasMatch = matchNode is not null && matchNode.Children.Count > 0;
         CheckContradictions(map, analysisAt, hasSteps, hasStep, hasIterations, hasMatch, mirror);
+        if (hasMatch && !hasIterations && (hasSteps || hasStep) && provider is { WeightedMatch: false })
+        {
+            Sink.Report(KeyAt(map, "match", analysisAt), Path + ".match",
+                $"provider {provider.Id} cannot split only the matching requests by weight (match with {(hasSteps ? "stepWeights" : "stepWeight")}); " +
+                "use provider istio or gateway-api, or set analysis.iterations for A/B testing (the matching requests all go to the canary)");
+        }
         if (stepWeight is not null && maxWeight is not null && maxWeight < stepWeight)
         {
             Sink.Report(Child(map, "maxWeight")!, Path + ".maxWeight", Invariant($"maxWeight {maxWeight} is below stepWeight {stepWeight}"));
@@ -193,9 +199,10 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
                 "iterations (A/B testing, blue/green) cannot be combined with " + canaryField + " (weighted canary); keep one of them");
         }
 
-        if (hasMatch && !hasIterations)
+        if (hasMatch && !hasIterations && !hasSteps && !hasStep)
         {
-            Sink.Report(KeyAt(map, "match", analysisAt), Path + ".match", "match (A/B testing) needs iterations; set analysis.iterations");
+            Sink.Report(KeyAt(map, "match", analysisAt), Path + ".match",
+                "match needs iterations (A/B testing: the matching requests go to the canary) or stepWeights (the matching requests are split by weight)");
         }
 
         if (mirror && !hasIterations)

@@ -3,8 +3,11 @@ using YamlDotNet.RepresentationModel;
 
 namespace Graystep.Core.Spec;
 
-/// <summary>Collects problems for one file; <see cref="Count"/> lets a binder tell whether its document stayed clean.</summary>
-internal sealed class ProblemSink(string file, List<SpecProblem> problems)
+/// <summary>
+/// Collects problems for one file; <see cref="Count"/> lets a binder tell whether its document stayed clean.
+/// Warnings (a field that means nothing outside the cluster) go to their own list and never make a spec invalid.
+/// </summary>
+internal sealed class ProblemSink(string file, List<SpecProblem> problems, List<SpecProblem>? warnings = null)
 {
     public string File { get; } = file;
 
@@ -17,6 +20,9 @@ internal sealed class ProblemSink(string file, List<SpecProblem> problems)
 
     public void Report(int line, int column, string path, string message) =>
         problems.Add(new SpecProblem(new SourceLocation(File, line, column), path, message));
+
+    public void Warn(YamlNode at, string path, string message) =>
+        warnings?.Add(new SpecProblem(new SourceLocation(File, (int)at.Start.Line, (int)at.Start.Column), path, message));
 
     public static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 

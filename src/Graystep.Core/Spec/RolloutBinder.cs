@@ -68,6 +68,7 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
 
         var spec = Map(root, "spec");
         var provider = BindProvider(spec);
+        new FieldTreatments(Sink, provider?.Id).Check(root, kind == SpecKind.Rollout ? SpecSchemas.RolloutDocument : SpecSchemas.CanaryDocument);
         var targetRef = BindRef(spec, "targetRef", "Deployment", "apps/v1", "Graystep renders Deployments");
         var autoscalerRef = Has(spec, "autoscalerRef")
             ? BindRef(spec, "autoscalerRef", "HorizontalPodAutoscaler", "autoscaling/v2", "Graystep renders HorizontalPodAutoscalers per version")
@@ -242,7 +243,25 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             Gateways = Strings(Seq(map, "gateways")),
             GatewayRefs = gatewayRefs,
             Name = Scalar(map, "name") ?? targetName,
+            Match = Seq(map, "match") is { Children.Count: > 0 } match ? match : null,
+            RouteFields = RouteFields(map),
+            TrafficPolicy = Map(map, "trafficPolicy") is { Children.Count: > 0 } policy ? policy : null,
         };
+    }
+
+    /// <summary>Flagger's Istio route fields that are set, in Flagger's order; rewrite keeps Istio's uri and authority.</summary>
+    private static List<KeyValuePair<string, YamlNode>> RouteFields(YamlMappingNode? service)
+    {
+        var fields = new List<KeyValuePair<string, YamlNode>>();
+        foreach (var name in (string[])["rewrite", "timeout", "retries", "corsPolicy", "headers"])
+        {
+            if (Child(service, name) is { } node && !IsNull(node) && node is not YamlMappingNode { Children.Count: 0 })
+            {
+                fields.Add(new(name, node));
+            }
+        }
+
+        return fields;
     }
 
 

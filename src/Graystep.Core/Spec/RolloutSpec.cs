@@ -119,6 +119,21 @@ public sealed record ServiceSpec
 
     /// <summary>Name of the Service to render. Defaults to the target's name, as Flagger does.</summary>
     public string? Name { get; init; }
+
+    /// <summary>
+    /// Flagger's <c>service.match</c>: conditions for all of the service's traffic, set on every route (istio), with the
+    /// A/B conditions merged into them. Kept as written.
+    /// </summary>
+    public YamlDotNet.RepresentationModel.YamlSequenceNode? Match { get; init; }
+
+    /// <summary>
+    /// Flagger's route fields, in Flagger's order, each as written: <c>rewrite</c>, <c>timeout</c>, <c>retries</c>,
+    /// <c>corsPolicy</c> and <c>headers</c>, set on every route of the VirtualService (istio).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, YamlDotNet.RepresentationModel.YamlNode>> RouteFields { get; init; } = [];
+
+    /// <summary>Flagger's <c>service.trafficPolicy</c>, as written: the DestinationRule's traffic policy (istio).</summary>
+    public YamlDotNet.RepresentationModel.YamlMappingNode? TrafficPolicy { get; init; }
 }
 
 public sealed record AnalysisSpec

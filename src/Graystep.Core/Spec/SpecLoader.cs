@@ -24,6 +24,7 @@ public static class SpecLoader
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(catalogue);
         var problems = new List<SpecProblem>();
+        var warnings = new List<SpecProblem>();
         var manifests = new List<ManifestDocument>();
         var rollouts = new List<RolloutDraft>();
         var templates = new List<TemplateDraft>();
@@ -48,7 +49,7 @@ public static class SpecLoader
             var file = files[i];
             var read = reads[i];
             problems.AddRange(read.Problems);
-            var sink = new ProblemSink(file.Path, problems);
+            var sink = new ProblemSink(file.Path, problems, warnings);
             foreach (var doc in read.Documents)
             {
                 switch (Classify(doc, sink))
@@ -96,6 +97,11 @@ public static class SpecLoader
             sorted)
         {
             RolloutFiles = pendingRollouts.Select(p => p.Doc.File).Distinct(StringComparer.Ordinal).ToList(),
+            Warnings = warnings
+                .OrderBy(p => p.Location.File, StringComparer.Ordinal)
+                .ThenBy(p => p.Location.Line)
+                .ThenBy(p => p.Location.Column)
+                .ToList(),
         };
     }
 
@@ -126,6 +132,13 @@ public static class SpecLoader
             return api != FlaggerVersion ? WrongVersion(doc, sink, FlaggerVersion)
                 : doc.Kind == "Canary" ? DocClass.Canary
                 : DocClass.Template;
+        }
+
+        if (doc.Kind == "AlertProvider" && api.StartsWith(FlaggerGroup, StringComparison.Ordinal))
+        {
+            // Kept as a manifest (a template passes through), but nothing reads it: say so rather than look honoured.
+            sink.Warn(Child(doc.Root, "kind")!, "kind", "no effect: " + SpecReference.Entries[SpecReference.AlertProviderPrefix + "spec"].Meaning);
+            return DocClass.Manifest;
         }
 
         // A misspelt kind would otherwise pass as a plain manifest, and the spec would be silently ignored.

@@ -8,12 +8,37 @@ internal enum Treatment
     /// <summary>It changes what Graystep renders or how it runs the rollout.</summary>
     Honoured,
 
-    /// <summary>Accepted so that a Flagger or Kubernetes file validates as it is, but it changes nothing (yet).</summary>
-    NoEffect,
+    /// <summary>It means nothing without a controller in the cluster: accepted, with a warning that says why.</summary>
+    Warned,
+
+    /// <summary>Graystep cannot do what it asks: <c>validate</c> fails on it, saying why and what to use instead.</summary>
+    Refused,
 }
 
 /// <summary>One row of the spec reference.</summary>
-internal sealed record ReferenceEntry(string Path, Treatment Treatment, string Default, string Meaning);
+/// <param name="HonouredWith">When set, the field is honoured with these providers only and refused with the others.</param>
+internal sealed record ReferenceEntry(string Path, Treatment Treatment, string Default, string Meaning, IReadOnlySet<string>? HonouredWith = null)
+{
+    /// <summary>The treatment with <paramref name="provider"/>.</summary>
+    public Treatment With(string provider) =>
+        HonouredWith is null ? Treatment : HonouredWith.Contains(provider) ? Treatment.Honoured : Treatment.Refused;
+
+    /// <summary>How the reference names the treatment.</summary>
+    public string Describe() => HonouredWith is null
+        ? Treatment switch { Treatment.Honoured => "honoured", Treatment.Warned => "accepted with a warning", _ => "refused" }
+        : "honoured with " + string.Join(", ", HonouredWith.Order(StringComparer.Ordinal)) + "; refused with other providers";
+
+    /// <summary>Parses the treatment column: <c>h</c>, <c>w</c>, <c>r</c>, or <c>h:istio,gateway-api</c>.</summary>
+    public static ReferenceEntry Parse(string path, string code, string @default, string meaning) => code switch
+    {
+        "h" => new(path, Treatment.Honoured, @default, meaning),
+        "w" => new(path, Treatment.Warned, @default, meaning),
+        "r" => new(path, Treatment.Refused, @default, meaning),
+        _ when code.StartsWith("h:", StringComparison.Ordinal) =>
+            new(path, Treatment.Honoured, @default, meaning, code[2..].Split(',').Select(p => p.Trim()).ToHashSet(StringComparer.Ordinal)),
+        _ => throw new InvalidOperationException($"spec reference row {path}: unknown treatment '{code}'"),
+    };
+}
 
 /// <summary>
 /// The spec reference: every field the schema table accepts (<see cref="SpecSchemas"/>), with its default, meaning
@@ -22,26 +47,28 @@ internal sealed record ReferenceEntry(string Path, Treatment Treatment, string D
 /// </summary>
 internal static class SpecReference
 {
-    // path | default | treatment (h = honoured, - = no effect) | meaning. Children of metadata are Kubernetes' own.
+    // path | default | treatment | meaning. Treatment: h = honoured, w = accepted with a warning (it means nothing
+    // without a controller in the cluster), r = refused (the meaning says why and what to use instead),
+    // h:istio = honoured with those providers and refused with the others. Children of metadata are Kubernetes' own.
     private const string Rows = """
         apiVersion | | h | `graystep.io/v1alpha1` for a Rollout; `flagger.app/v1beta1` for a Flagger Canary or MetricTemplate.
         kind | | h | `Rollout`, `Canary` or `MetricTemplate`.
         metadata | | h | Kubernetes object metadata.
         metadata.name | | h | The rollout's name: with the namespace, its id (`namespace/name`), unique across the repository.
         metadata.namespace | default | h | The namespace of the rendered objects.
-        metadata.labels | | - | Kubernetes labels of the spec document; the spec is never applied to a cluster.
-        metadata.annotations | | - | As labels.
-        metadata.generateName | | - | Set by Kubernetes; accepted so that an exported object validates.
-        metadata.uid | | - | Set by Kubernetes.
-        metadata.resourceVersion | | - | Set by Kubernetes.
-        metadata.generation | | - | Set by Kubernetes.
-        metadata.creationTimestamp | | - | Set by Kubernetes.
-        metadata.deletionTimestamp | | - | Set by Kubernetes.
-        metadata.deletionGracePeriodSeconds | | - | Set by Kubernetes.
-        metadata.finalizers | | - | Set by Kubernetes.
-        metadata.ownerReferences | | - | Set by Kubernetes.
-        metadata.managedFields | | - | Set by Kubernetes.
-        metadata.selfLink | | - | Set by Kubernetes.
+        metadata.labels | | w | Labels of the spec document itself; the spec is never applied to a cluster, so they label nothing.
+        metadata.annotations | | w | As labels.
+        metadata.generateName | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.uid | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.resourceVersion | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.generation | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.creationTimestamp | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.deletionTimestamp | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.deletionGracePeriodSeconds | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.finalizers | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.ownerReferences | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.managedFields | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
+        metadata.selfLink | | w | Set by Kubernetes; the spec is never applied to a cluster, so it is ignored.
         spec | | h | The rollout.
         spec.provider | istio | h | The traffic provider: `istio`, `nginx`, `gateway-api` or `kubernetes` (blue/green and replica-ratio canary).
         spec.metricsServer | http://prometheus:9090 | h | The Prometheus that the built-in metrics query (`--prometheus` overrides it from a CI runner).
@@ -53,49 +80,49 @@ internal static class SpecReference
         spec.autoscalerRef.apiVersion | autoscaling/v2 | h | The autoscaler's API version.
         spec.autoscalerRef.kind | HorizontalPodAutoscaler | h | Must be `HorizontalPodAutoscaler`.
         spec.autoscalerRef.name | | h | The autoscaler's name.
-        spec.autoscalerRef.primaryScalerQueries | | - | Flagger's KEDA queries for the primary; Graystep renders one autoscaler per version from the template.
-        spec.autoscalerRef.primaryScalerReplicas | | - | Flagger's primary replica bounds; each version's autoscaler keeps the template's.
-        spec.autoscalerRef.primaryScalerReplicas.minReplicas | | - | As primaryScalerReplicas.
-        spec.autoscalerRef.primaryScalerReplicas.maxReplicas | | - | As primaryScalerReplicas.
+        spec.autoscalerRef.primaryScalerQueries | | r | Flagger's KEDA queries for the primary; Graystep renders HorizontalPodAutoscalers only. Remove it.
+        spec.autoscalerRef.primaryScalerReplicas | | r | Flagger's bounds for the primary's autoscaler; every version's autoscaler keeps the template's. Set minReplicas and maxReplicas in the HorizontalPodAutoscaler template instead.
+        spec.autoscalerRef.primaryScalerReplicas.minReplicas | | r | As primaryScalerReplicas.
+        spec.autoscalerRef.primaryScalerReplicas.maxReplicas | | r | As primaryScalerReplicas.
         spec.ingressRef | | h | The Ingress to split (nginx); without it, the one Ingress whose backend is the service.
         spec.ingressRef.apiVersion | networking.k8s.io/v1 | h | The Ingress's API version.
         spec.ingressRef.kind | Ingress | h | Must be `Ingress`.
         spec.ingressRef.name | | h | The Ingress's name.
-        spec.routeRef | | - | Flagger's Gloo/Kuma route reference; those providers are not supported.
-        spec.routeRef.apiVersion | | - | As routeRef.
-        spec.routeRef.kind | | - | As routeRef.
-        spec.routeRef.name | | - | As routeRef.
-        spec.upstreamRef | | - | Flagger's Gloo upstream reference; Gloo is not supported.
-        spec.upstreamRef.apiVersion | | - | As upstreamRef.
-        spec.upstreamRef.kind | | - | As upstreamRef.
-        spec.upstreamRef.name | | - | As upstreamRef.
-        spec.upstreamRef.namespace | | - | As upstreamRef.
+        spec.routeRef | | r | Flagger's Gloo/Kuma route reference; those providers are not supported. Use provider istio, nginx, gateway-api or kubernetes.
+        spec.routeRef.apiVersion | | r | As routeRef.
+        spec.routeRef.kind | | r | As routeRef.
+        spec.routeRef.name | | r | As routeRef.
+        spec.upstreamRef | | r | Flagger's Gloo upstream reference; those providers are not supported. Use provider istio, nginx, gateway-api or kubernetes.
+        spec.upstreamRef.apiVersion | | r | As upstreamRef.
+        spec.upstreamRef.kind | | r | As upstreamRef.
+        spec.upstreamRef.name | | r | As upstreamRef.
+        spec.upstreamRef.namespace | | r | As upstreamRef.
         spec.service | | h | The Service in front of the versions.
         spec.service.name | targetRef.name | h | The Service's name, and the host the routing objects route.
         spec.service.port | | h | The Service's port.
         spec.service.portName | http | h | The Service port's name.
-        spec.service.appProtocol | | - | Flagger sets it on the generated Services; Graystep keeps the template Service's ports.
-        spec.service.trafficDistribution | | - | As appProtocol.
+        spec.service.appProtocol | | r | Set by Flagger on its generated Services; Graystep does not set it yet. Put a Service with appProtocol on its port in templates/.
+        spec.service.trafficDistribution | | r | As appProtocol.
         spec.service.targetPort | port | h | The container port the Service sends to.
-        spec.service.portDiscovery | | - | Flagger's port discovery for its generated Services; not used.
-        spec.service.headless | | - | Flagger's headless Services; not used.
-        spec.service.timeout | | - | Istio route timeout; not rendered yet.
-        spec.service.backendTimeout | | - | Gloo/Contour backend timeout; not rendered.
-        spec.service.meshName | | - | App Mesh mesh name; App Mesh is not supported.
-        spec.service.backends | | - | App Mesh backends; not supported.
+        spec.service.portDiscovery | | w | Flagger copies the container ports to its generated Services; Graystep keeps the ports of the Service in templates/ (add one there to expose more ports).
+        spec.service.headless | | r | Flagger's headless Services; not supported. Remove it.
+        spec.service.timeout | | h:istio | The route timeout, set on every route of the VirtualService (istio).
+        spec.service.backendTimeout | | r | Gloo/Contour backend timeout; those providers are not supported. Use timeout with provider istio.
+        spec.service.meshName | | r | App Mesh's mesh name; App Mesh is not supported.
+        spec.service.backends | | r | App Mesh's backends; App Mesh is not supported.
         spec.service.hosts | service name | h | The VirtualService's hosts (istio).
-        spec.service.delegation | | - | Istio VirtualService delegation; not rendered yet.
-        spec.service.match | | - | Istio route match for all traffic; not rendered yet.
-        spec.service.retries | | - | Istio retry policy; not rendered yet.
-        spec.service.retries.attempts | | - | As retries.
-        spec.service.retries.perTryTimeout | | - | As retries.
-        spec.service.retries.retryOn | | - | As retries.
-        spec.service.rewrite | | - | Istio URI rewrite; not rendered yet.
-        spec.service.rewrite.uri | | - | As rewrite.
-        spec.service.rewrite.authority | | - | As rewrite.
-        spec.service.rewrite.type | | - | As rewrite.
-        spec.service.mirror | | - | Flagger's mirror list on the service; Graystep mirrors with analysis.mirror.
-        spec.service.headers | | - | Istio header manipulation; not rendered yet.
+        spec.service.delegation | | r | Istio VirtualService delegation; not supported yet. Let Graystep render the VirtualService with hosts and gateways.
+        spec.service.match | | h:istio | Conditions for all of the service's traffic, set on every route of the VirtualService (istio); A/B matches are merged into them as Flagger does.
+        spec.service.retries | | h:istio | The retry policy, set on every route of the VirtualService (istio).
+        spec.service.retries.attempts | | h:istio | As retries.
+        spec.service.retries.perTryTimeout | | h:istio | As retries.
+        spec.service.retries.retryOn | | h:istio | As retries.
+        spec.service.rewrite | | h:istio | The URI and authority rewrite, set on every route of the VirtualService (istio).
+        spec.service.rewrite.uri | | h:istio | As rewrite.
+        spec.service.rewrite.authority | | h:istio | As rewrite.
+        spec.service.rewrite.type | | r | The Gateway API rewrite type (ReplaceFullPath, ReplacePrefixMatch); Istio's rewrite has none. Remove it.
+        spec.service.mirror | | r | Flagger's Gateway API mirror list; not supported. Use analysis.mirror (blue/green with mirroring).
+        spec.service.headers | | h:istio | Request and response header changes, set on every route of the VirtualService (istio).
         spec.service.gateways | | h | The VirtualService's gateways (istio).
         spec.service.gatewayRefs | | h | The HTTPRoute's parent Gateways (gateway-api; required there).
         spec.service.gatewayRefs[].group | gateway.networking.k8s.io | h | The parent's API group.
@@ -104,20 +131,20 @@ internal static class SpecReference
         spec.service.gatewayRefs[].namespace | | h | The Gateway's namespace.
         spec.service.gatewayRefs[].sectionName | | h | The listener of the Gateway.
         spec.service.gatewayRefs[].port | | h | The port of the Gateway.
-        spec.service.corsPolicy | | - | Istio CORS policy; not rendered yet.
-        spec.service.trafficPolicy | | - | Istio DestinationRule traffic policy; not rendered yet.
-        spec.service.apex | | - | Labels and annotations of Flagger's apex Service; not used.
-        spec.service.apex.labels | | - | As apex.
-        spec.service.apex.annotations | | - | As apex.
-        spec.service.primary | | - | Labels and annotations of Flagger's primary Service; not used.
-        spec.service.primary.labels | | - | As primary.
-        spec.service.primary.annotations | | - | As primary.
-        spec.service.canary | | - | Labels and annotations of Flagger's canary Service; not used.
-        spec.service.canary.labels | | - | As canary.
-        spec.service.canary.annotations | | - | As canary.
-        spec.service.unmanagedMetadata | | - | Metadata Flagger leaves alone on its objects; not used.
-        spec.service.unmanagedMetadata.annotations | | - | As unmanagedMetadata.
-        spec.service.unmanagedMetadata.labels | | - | As unmanagedMetadata.
+        spec.service.corsPolicy | | h:istio | The CORS policy, set on every route of the VirtualService (istio).
+        spec.service.trafficPolicy | | h:istio | The DestinationRule's traffic policy (istio): TLS, load balancer, connection pool, outlier detection.
+        spec.service.apex | | r | Labels and annotations for Flagger's apex Service; not supported yet. Put them on the Service in templates/.
+        spec.service.apex.labels | | r | As apex.
+        spec.service.apex.annotations | | r | As apex.
+        spec.service.primary | | r | Labels and annotations for Flagger's primary Service; not supported yet. Put them on the Service in templates/.
+        spec.service.primary.labels | | r | As primary.
+        spec.service.primary.annotations | | r | As primary.
+        spec.service.canary | | r | Labels and annotations for Flagger's canary Service; not supported yet. Put them on the Service in templates/.
+        spec.service.canary.labels | | r | As canary.
+        spec.service.canary.annotations | | r | As canary.
+        spec.service.unmanagedMetadata | | w | Metadata Flagger leaves alone on the objects it manages in the cluster; Graystep's objects are exactly what Git holds.
+        spec.service.unmanagedMetadata.annotations | | w | As unmanagedMetadata.
+        spec.service.unmanagedMetadata.labels | | w | As unmanagedMetadata.
         spec.analysis | | h | The schedule and the checks. The strategy follows from it, as in Flagger: match + iterations is A/B testing, iterations alone blue/green (with mirror: mirroring), otherwise a weighted canary.
         spec.analysis.interval | 1m | h | Time between two analysis rounds (and steps).
         spec.analysis.iterations | | h | Rounds before promotion, for A/B testing and blue/green.
@@ -128,8 +155,8 @@ internal static class SpecReference
         spec.analysis.stepWeightPromotion | | h | The weight added at each promotion step (Flagger's gradual promotion).
         spec.analysis.mirror | false | h | Mirror traffic to the canary during blue/green.
         spec.analysis.mirrorWeight | | h | The share of traffic mirrored.
-        spec.analysis.primaryReadyThreshold | | - | Flagger's pod readiness threshold; the sync gate decides when a commit runs.
-        spec.analysis.canaryReadyThreshold | | - | As primaryReadyThreshold.
+        spec.analysis.primaryReadyThreshold | | w | Flagger's pod readiness threshold; the sync gate decides when the cluster runs a commit.
+        spec.analysis.canaryReadyThreshold | | w | As primaryReadyThreshold.
         spec.analysis.match | | h | A/B rules: requests that match go to the canary.
         spec.analysis.match[].headers | | h | Header conditions.
         spec.analysis.match[].headers{}.exact | | h | The header equals this value.
@@ -140,7 +167,7 @@ internal static class SpecReference
         spec.analysis.match[].queryParams{}.exact | | h | The parameter equals this value.
         spec.analysis.match[].queryParams{}.prefix | | h | The parameter starts with this value.
         spec.analysis.match[].queryParams{}.regex | | h | The parameter matches this RE2 expression.
-        spec.analysis.match[].sourceLabels | | - | Istio source workload labels; not rendered yet.
+        spec.analysis.match[].sourceLabels | | r | Istio source workload labels; not supported yet. Match on headers, cookies or query parameters.
         spec.analysis.metrics | | h | The checks of each round.
         spec.analysis.metrics[].name | | h | `request-success-rate`, `request-duration`, or a name of yours with a query or templateRef.
         spec.analysis.metrics[].interval | 1m | h | The query's window.
@@ -160,31 +187,31 @@ internal static class SpecReference
         spec.analysis.metrics[].counters.total | | h | The MetricTemplate that counts all events.
         spec.analysis.metrics[].counters.total.name | | h | Its name.
         spec.analysis.metrics[].counters.total.namespace | | h | Its namespace.
-        spec.analysis.alerts | | - | Flagger's alerts to an AlertProvider; not sent yet.
-        spec.analysis.alerts[].name | | - | As alerts.
-        spec.analysis.alerts[].severity | | - | As alerts.
-        spec.analysis.alerts[].providerRef | | - | As alerts.
-        spec.analysis.alerts[].providerRef.name | | - | As alerts.
-        spec.analysis.alerts[].providerRef.namespace | | - | As alerts.
+        spec.analysis.alerts | | r | Flagger's alerts to an AlertProvider; Graystep does not send alerts yet. Use a webhook of type event, which is called at every step.
+        spec.analysis.alerts[].name | | r | As alerts.
+        spec.analysis.alerts[].severity | | r | As alerts.
+        spec.analysis.alerts[].providerRef | | r | As alerts.
+        spec.analysis.alerts[].providerRef.name | | r | As alerts.
+        spec.analysis.alerts[].providerRef.namespace | | r | As alerts.
         spec.analysis.webhooks | | h | Flagger's webhooks: gates, load tests and rollback hooks.
         spec.analysis.webhooks[].name | | h | The hook's name.
         spec.analysis.webhooks[].type | rollout | h | When it runs: confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, confirm-promotion, post-rollout, rollback, event.
-        spec.analysis.webhooks[].muteAlert | false | - | Flagger mutes the hook's alerts; alerts are not sent yet.
+        spec.analysis.webhooks[].muteAlert | false | w | Flagger mutes the hook's alerts; Graystep sends no alerts.
         spec.analysis.webhooks[].url | | h | The hook's URL.
         spec.analysis.webhooks[].timeout | 10s | h | How long a call may take.
         spec.analysis.webhooks[].retries | 0 | h | Retries of a failed call.
-        spec.analysis.webhooks[].disableTLS | | - | Flagger's plain-HTTP switch for its load tester; the URL's scheme decides.
+        spec.analysis.webhooks[].disableTLS | | w | Flagger's plain-HTTP switch for its load tester; the URL's scheme decides.
         spec.analysis.webhooks[].metadata | | h | Sent in the call's body.
-        spec.analysis.sessionAffinity | | - | Cookie-based stickiness to the canary; not rendered yet.
-        spec.analysis.sessionAffinity.cookieName | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.primaryCookieName | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.domain | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.httpOnly | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.maxAge | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.partitioned | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.path | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.sameSite | | - | As sessionAffinity.
-        spec.analysis.sessionAffinity.secure | | - | As sessionAffinity.
+        spec.analysis.sessionAffinity | | r | Cookie-based stickiness to the canary; not supported yet. Remove it, or use match with a cookie for A/B testing.
+        spec.analysis.sessionAffinity.cookieName | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.primaryCookieName | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.domain | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.httpOnly | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.maxAge | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.partitioned | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.path | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.sameSite | | r | As sessionAffinity.
+        spec.analysis.sessionAffinity.secure | | r | As sessionAffinity.
         spec.analysis.judge | threshold | h | How a round's metrics are judged: `threshold`, or `sequential` (canary against stable).
         spec.analysis.judge.kind | threshold | h | `threshold` or `sequential`.
         spec.analysis.judge.alpha | 0.01 | h | The sequential test's false-alarm rate.
@@ -196,7 +223,7 @@ internal static class SpecReference
         spec.analysis.keepPrevious | false | h | Keep the previous stable version running at 0% after a promotion, so that `graystep rollback` switches back in one commit. Rollout only.
         spec.progressDeadlineSeconds | 600 | h | How long a step may wait (for the cluster, a gate or an approval) before the rollout is rolled back.
         spec.skipAnalysis | false | h | Promote right after the start, without analysis.
-        spec.revertOnDeletion | | - | Flagger restores the target when the Canary is deleted; a Graystep rollout lives in Git (see docs/migration.md).
+        spec.revertOnDeletion | | w | Flagger restores the target when the Canary is deleted in the cluster; a Graystep rollout lives in Git (see docs/migration.md).
         spec.suspend | false | h | Hold the rollout: `run` decides nothing until it is false.
         spec.output | rendered/ | h | The folder Graystep renders into and the reconciler applies. Rollout only.
         spec.git | | h | How changes reach the branch. Rollout only.
@@ -213,27 +240,38 @@ internal static class SpecReference
         spec.sync.server | | h | The Kubernetes API server (else `GRAYSTEP_KUBE_SERVER` or the pod's service account).
         spec.sync.argocdServer | | h | An Argo CD API server to read instead of the Kubernetes API (else `ARGOCD_SERVER`).
         spec.sync.project | | h | The Argo CD project the Application must belong to.
-        status | | - | Set by a controller; Graystep keeps the state in its own status file.
+        status | | w | Set by Flagger in the cluster; Graystep keeps the state in its own status file.
         template:spec | | h | The query and where it runs.
         template:spec.provider | | h | The metrics provider.
         template:spec.provider.type | prometheus | h | `prometheus` (other Flagger providers are refused).
         template:spec.provider.address | spec.metricsServer | h | The Prometheus this template queries.
-        template:spec.provider.headers | | - | Extra request headers; not sent yet.
-        template:spec.provider.secretRef | | - | A Secret with the provider's credentials; use `GRAYSTEP_PROMETHEUS_TOKEN` instead.
-        template:spec.provider.secretRef.name | | - | As secretRef.
-        template:spec.provider.region | | - | For cloud providers; not supported.
-        template:spec.provider.insecureSkipVerify | | - | Skip TLS verification; not honoured (Graystep always verifies).
+        template:spec.provider.headers | | r | Extra request headers; not sent yet. Use --prometheus-token for a bearer token.
+        template:spec.provider.secretRef | | r | A Secret with the provider's credentials; the runner cannot read cluster Secrets yet. Use --prometheus-token (GRAYSTEP_PROMETHEUS_TOKEN).
+        template:spec.provider.secretRef.name | | r | As secretRef.
+        template:spec.provider.region | | r | For cloud metric providers; only prometheus is supported.
+        template:spec.provider.insecureSkipVerify | | r | Skip TLS verification; not supported (Graystep always verifies). Give the CA through SSL_CERT_FILE.
         template:spec.query | | h | The PromQL query, with Flagger's `{{ target }}`, `{{ namespace }}`, `{{ interval }}` and `{{ variables.* }}`.
+        alertprovider:spec | | w | Flagger's AlertProvider: where Flagger sends alerts. Graystep does not send alerts yet, so the object is only kept (a template passes through to the output).
+        alertprovider:spec.type | | w | As spec.
+        alertprovider:spec.channel | | w | As spec.
+        alertprovider:spec.username | | w | As spec.
+        alertprovider:spec.address | | w | As spec.
+        alertprovider:spec.proxy | | w | As spec.
+        alertprovider:spec.secretRef | | w | As spec.
+        alertprovider:spec.secretRef.name | | w | As spec.
         """;
 
     public static IReadOnlyDictionary<string, ReferenceEntry> Entries { get; } = Rows
         .Split('\n', StringSplitOptions.RemoveEmptyEntries)
         .Select(line => line.Split('|', 4))
-        .Select(p => new ReferenceEntry(p[0].Trim(), p[2].Trim() == "h" ? Treatment.Honoured : Treatment.NoEffect, p[1].Trim(), p[3].Trim()))
+        .Select(p => ReferenceEntry.Parse(p[0].Trim(), p[2].Trim(), p[1].Trim(), p[3].Trim()))
         .ToDictionary(e => e.Path, StringComparer.Ordinal);
 
     /// <summary>The prefix of a MetricTemplate's rows: its <c>spec</c> is not a rollout's.</summary>
     public const string TemplatePrefix = "template:";
+
+    /// <summary>The prefix of a Flagger AlertProvider's rows.</summary>
+    public const string AlertProviderPrefix = "alertprovider:";
 
     /// <summary>The row for <paramref name="path"/> of a rollout (or, with <see cref="TemplatePrefix"/>, of a MetricTemplate); null when there is none (a test prevents that).</summary>
     public static ReferenceEntry? For(string path) =>
@@ -249,16 +287,30 @@ internal static class SpecReference
         sb.Append("# Spec reference\n\n")
             .Append("Generated from the schema table (`src/Graystep.Core/Spec/SpecReference.cs`); a test keeps it in step with the code.\n")
             .Append("Every field Graystep accepts is here, with its type, default and what Graystep does with it:\n\n")
-            .Append("- **honoured**: it changes what Graystep renders or how it runs the rollout;\n")
-            .Append("- **no effect**: accepted so that a Flagger or Kubernetes file validates as it is, and ignored (the meaning says why).\n\n")
-            .Append("Any other field is an error (`graystep validate` exits 3 with file:line:col and a \"did you mean\").\n\n")
+            .Append("- **honoured**: it changes what Graystep renders or how it runs the rollout. *Honoured with istio* means that\n")
+            .Append("  the other providers refuse it;\n")
+            .Append("- **accepted with a warning**: it means nothing without a controller in the cluster; `validate` and `render`\n")
+            .Append("  print `file:line:col: warning: ...` with the reason, and the exit code stays 0;\n")
+            .Append("- **refused**: Graystep cannot do what it asks, and will not drop it silently. `graystep validate` exits 3 with\n")
+            .Append("  file:line:col, the reason and what to use instead. A refused switch that is off (`headless: false`) is accepted.\n\n")
+            .Append("Any other field is an error too (exit 3 with file:line:col and a \"did you mean\"). Every property of Flagger's CRD\n")
+            .Append("(Canary, MetricTemplate, AlertProvider) has a row here or sits inside a block that is copied as written (for\n")
+            .Append("example `service.trafficPolicy`); a test walks the CRD's schema and fails on a property without one.\n\n")
             .Append("## Rollout (`graystep.io/v1alpha1`) and Flagger Canary (`flagger.app/v1beta1`)\n\n")
             .Append("A Flagger `Canary` is accepted as it is. Fields marked *Rollout only* are refused in a Canary, with a hint to use the\n")
             .Append("Rollout kind; a Canary's `scaleDownDelay` is 0s, as in Flagger.\n\n");
         Table(sb, rollout.Where(p => !p.Path.StartsWith("metadata.", StringComparison.Ordinal) || p.Path is "metadata.name" or "metadata.namespace"), canary);
-        sb.Append("\n`metadata` also accepts the fields Kubernetes sets (`labels`, `annotations`, `uid`, `resourceVersion`, ...), which have no effect.\n\n")
+        sb.Append("\n`metadata` also accepts the fields Kubernetes sets (`labels`, `annotations`, `uid`, `resourceVersion`, ...), with a warning:\n")
+            .Append("the spec document is never applied to a cluster.\n\n")
             .Append("## MetricTemplate (`flagger.app/v1beta1`)\n\n");
         Table(sb, SpecPaths.Of(SpecSchemas.MetricTemplateDocument).Where(p => p.Path.StartsWith("spec", StringComparison.Ordinal)), null, TemplatePrefix);
+        sb.Append("\n## AlertProvider (`flagger.app/v1beta1`)\n\n")
+            .Append("| Field | Treatment | Meaning |\n|---|---|---|\n");
+        foreach (var entry in Entries.Values.Where(e => e.Path.StartsWith(AlertProviderPrefix, StringComparison.Ordinal)))
+        {
+            sb.Append($"| `{entry.Path[AlertProviderPrefix.Length..]}` | {entry.Describe()} | {entry.Meaning} |\n");
+        }
+
         return sb.ToString();
     }
 
@@ -268,7 +320,7 @@ internal static class SpecReference
         foreach (var path in paths)
         {
             var entry = For(prefix + path.Path) ?? throw new InvalidOperationException($"the spec reference has no row for {path.Path}");
-            var treatment = entry.Treatment == Treatment.Honoured ? "honoured" : "no effect";
+            var treatment = entry.Describe();
             var only = canary is not null && !canary.Contains(path.Path) && !entry.Meaning.Contains("Rollout only", StringComparison.Ordinal) ? " Rollout only." : string.Empty;
             var required = path.Required ? " (required)" : string.Empty;
             sb.Append(Row(path.Path, path.TypeName + required, entry.Default, treatment, entry.Meaning + only));

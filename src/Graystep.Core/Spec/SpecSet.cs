@@ -22,6 +22,13 @@ public sealed record SpecSet(
     /// </summary>
     public IReadOnlyList<string> RolloutFiles { get; init; } = [];
 
+    /// <summary>Fields that were accepted but mean nothing without a controller in the cluster, each with the reason.</summary>
+    public IReadOnlyList<SpecProblem> Warnings { get; init; } = [];
+
+    /// <summary>The warnings that concern the rollout spec in <paramref name="file"/>, as <see cref="ProblemsFor"/>.</summary>
+    public IEnumerable<SpecProblem> WarningsFor(string file) =>
+        Warnings.Where(p => p.Location.File == file || !RolloutFiles.Contains(p.Location.File, StringComparer.Ordinal));
+
     /// <summary>The problems that concern the rollout spec in <paramref name="file"/>.</summary>
     public IEnumerable<SpecProblem> ProblemsFor(string file) =>
         Problems.Where(p => p.Location.File == file || !RolloutFiles.Contains(p.Location.File, StringComparer.Ordinal));

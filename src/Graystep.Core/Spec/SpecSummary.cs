@@ -21,7 +21,13 @@ public static class SpecSummary
         switch (analysis.Strategy)
         {
             case Strategy.Canary:
-                sb.Append("canary ").Append(Ladder(analysis.StepWeights)).Append(", then promote");
+                sb.Append("canary ").Append(Ladder(analysis.StepWeights));
+                if (analysis.Match.Count > 0)
+                {
+                    sb.Append(" of the requests on ").Append(Conditions(analysis.Match)).Append(" (the others stay on stable)");
+                }
+
+                sb.Append(", then promote");
                 break;
             case Strategy.ABTesting:
                 sb.Append("A/B testing, ").Append(Iterations(analysis.Iterations)).Append(" on ").Append(Conditions(analysis.Match));

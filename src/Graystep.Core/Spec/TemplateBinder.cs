@@ -30,6 +30,7 @@ internal sealed class TemplateBinder(ProblemSink sink, string text, ProviderCata
         var before = sink.Count;
         var root = doc.Root;
         new SchemaChecker(sink).Check(root, SpecSchemas.MetricTemplateDocument, "", root.Start);
+        new FieldTreatments(sink, provider: null, SpecReference.TemplatePrefix).Check(root, SpecSchemas.MetricTemplateDocument);
 
         var metadata = Map(root, "metadata");
         var spec = Map(root, "spec");

@@ -64,6 +64,12 @@ internal sealed class RoutingContext(RolloutSpec spec, AppManifests app, Version
 
     public IReadOnlyList<MatchRule> Match => Spec.Analysis.Match;
 
+    /// <summary>
+    /// Flagger's match with a weighted canary (stepWeights or stepWeight): the requests that match get the canary's
+    /// weight and every other request stays on stable.
+    /// </summary>
+    public bool WeightedMatch => Canary is not null && Spec.Strategy == Strategy.Canary && Match.Count > 0;
+
     /// <summary>Stable first, then the canary when there is one.</summary>
     public IEnumerable<string> LiveVersions => Canary is null ? [Stable] : [Stable, Canary];
 }

@@ -5,7 +5,10 @@ using Graystep.TestKit;
 
 namespace Graystep.Core.Tests.Spec;
 
-/// <summary>A Flagger user changes nothing: every field of Flagger's Canary CRD is accepted, even those Graystep ignores.</summary>
+/// <summary>
+/// A Flagger user changes nothing that Graystep can do: every field of Flagger's Canary CRD is honoured, refused with
+/// the reason, or accepted with a warning when it means nothing outside the cluster. None is dropped silently.
+/// </summary>
 public sealed class FlaggerCompatibilityTests
 {
     private const string EveryField = """
@@ -76,6 +79,7 @@ public sealed class FlaggerCompatibilityTests
             maxWeight: 50
             stepWeight: 10
             stepWeightPromotion: 25
+            match: [{headers: {x-canary: {exact: insider}}, sourceLabels: {app: tester}}]
             primaryReadyThreshold: 100
             canaryReadyThreshold: 100
             sessionAffinity: {cookieName: flagger-cookie, maxAge: 21600, primaryCookieName: primary, domain: example.com, httpOnly: true, partitioned: false, path: /, sameSite: Lax, secure: true}
@@ -113,10 +117,42 @@ public sealed class FlaggerCompatibilityTests
         metadata: {name: reviews, namespace: bookinfo}
         """;
 
+    /// <summary>The fields EveryField sets that Graystep cannot do: each one is refused where it is written.</summary>
+    private static readonly string[] Refused =
+    [
+        "spec.autoscalerRef.primaryScalerQueries", "spec.autoscalerRef.primaryScalerReplicas", "spec.routeRef", "spec.upstreamRef",
+        "spec.service.appProtocol", "spec.service.trafficDistribution", "spec.service.backendTimeout", "spec.service.meshName",
+        "spec.service.backends", "spec.service.rewrite.type", "spec.service.mirror", "spec.service.apex", "spec.service.primary",
+        "spec.service.canary", "spec.analysis.match[0].sourceLabels", "spec.analysis.sessionAffinity", "spec.analysis.alerts",
+    ];
+
+    /// <summary>The fields EveryField sets that mean nothing outside the cluster: accepted, each with a warning.</summary>
+    private static readonly string[] Warned =
+    [
+        "metadata.labels", "metadata.annotations", "metadata.finalizers", "metadata.generation", "metadata.resourceVersion",
+        "metadata.uid", "metadata.creationTimestamp", "spec.revertOnDeletion", "spec.service.portDiscovery",
+        "spec.service.unmanagedMetadata", "spec.analysis.primaryReadyThreshold", "spec.analysis.canaryReadyThreshold",
+        "spec.analysis.webhooks[1].muteAlert", "spec.analysis.webhooks[2].disableTLS", "status",
+    ];
+
     [Fact]
-    public void Every_field_of_flaggers_canary_crd_is_accepted()
+    public void Every_field_of_flaggers_canary_crd_is_honoured_refused_or_warned()
     {
         var set = SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/canary.yaml", EveryField)], StandardProviders.Catalogue);
+
+        Assert.Equal(Refused.Order(StringComparer.Ordinal), set.Problems.Select(p => p.FieldPath).Order(StringComparer.Ordinal));
+        Assert.Equal(Warned.Order(StringComparer.Ordinal), set.Warnings.Select(p => p.FieldPath).Order(StringComparer.Ordinal));
+        Assert.Contains(
+            "app/canary.yaml:24:3: spec.routeRef: Flagger's Gloo/Kuma route reference; those providers are not supported. Use provider istio, nginx, gateway-api or kubernetes.",
+            Problems(set));
+        Assert.Contains(set.Warnings, w => w.ToString() ==
+            "app/canary.yaml:69:5: spec.analysis.primaryReadyThreshold: no effect: Flagger's pod readiness threshold; the sync gate decides when the cluster runs a commit.");
+    }
+
+    [Fact]
+    public void Without_the_refused_fields_a_flagger_canary_is_accepted_and_its_istio_fields_are_kept()
+    {
+        var set = SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/canary.yaml", WithoutRefused(EveryField))], StandardProviders.Catalogue);
 
         Assert.Empty(Problems(set));
         var spec = Assert.Single(set.Rollouts);
@@ -131,15 +167,65 @@ public sealed class FlaggerCompatibilityTests
         Assert.Equal([10, 10, 10, 15, 10, 10], spec.Analysis.Webhooks.Select(w => w.Timeout.TotalSeconds));
         Assert.Equal("sum(up)", spec.Analysis.Metrics[2].Query);
         Assert.Equal(new TargetRef("Ingress", "reviews", "networking.k8s.io/v1"), spec.IngressRef);
+        Assert.Equal(["rewrite", "timeout", "retries", "corsPolicy", "headers"], spec.Service.RouteFields.Select(f => f.Key));
+        Assert.NotNull(spec.Service.TrafficPolicy);
+        Assert.Single(spec.Service.Match!.Children);
+        // match with stepWeight: a weighted canary for the matching requests, as Flagger's istio router does it.
+        Assert.Equal(Strategy.Canary, spec.Strategy);
+        Assert.Single(spec.Analysis.Match);
     }
 
     [Fact]
-    public void The_same_fields_are_accepted_by_a_graystep_rollout()
+    public void The_same_fields_get_the_same_treatment_in_a_graystep_rollout()
     {
         var rollout = EveryField.With("flagger.app/v1beta1", "graystep.io/v1alpha1").With("kind: Canary", "kind: Rollout");
 
-        Assert.Empty(Problems(SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/rollout.yaml", rollout)], StandardProviders.Catalogue)));
+        var set = SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/rollout.yaml", rollout)], StandardProviders.Catalogue);
+
+        Assert.Equal(Refused.Order(StringComparer.Ordinal), set.Problems.Select(p => p.FieldPath).Order(StringComparer.Ordinal));
+        Assert.Empty(Problems(SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/rollout.yaml", WithoutRefused(rollout))], StandardProviders.Catalogue)));
     }
+
+    [Fact]
+    public void Istio_route_fields_are_refused_with_a_provider_that_cannot_render_them()
+    {
+        var canary = WithoutRefused(EveryField).With("provider: istio", "provider: kubernetes").With("match: [{headers: {x-canary: {exact: insider}}}]", "match: []");
+
+        var problems = SpecLoader.Load([new SourceFile("app/targets.yaml", Targets), new SourceFile("app/canary.yaml", canary)], StandardProviders.Catalogue).Problems;
+
+        foreach (var field in (string[])["timeout", "match", "rewrite", "retries", "headers", "corsPolicy", "trafficPolicy"])
+        {
+            var problem = Assert.Single(problems, p => p.FieldPath == "spec.service." + field);
+            Assert.StartsWith($"{field} works with provider istio only, not kubernetes: ", problem.Message, StringComparison.Ordinal);
+            Assert.EndsWith("Remove it, or change the provider.", problem.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Switches_that_are_off_and_empty_blocks_ask_for_nothing_and_are_accepted()
+    {
+        var rollout = Rollout.With("service: {port: 9080, hosts: [reviews], gateways: [mesh]}",
+            "service: {port: 9080, hosts: [reviews], gateways: [mesh], headless: false, delegation: false, apex: {}, mirror: []}");
+
+        Assert.Empty(Problems(Load(rollout)));
+        Assert.Equal(["spec.service.headless"], Load(rollout.With("headless: false", "headless: true")).Problems.Select(p => p.FieldPath));
+    }
+
+    private static string WithoutRefused(string yaml)
+    {
+        var kept = yaml.Split('\n').Where(line => !RefusedLines.Any(r => line.TrimStart().StartsWith(r, StringComparison.Ordinal))).ToList();
+        return string.Join('\n', kept)
+            .With("primaryScalerQueries: {q: \"sum(rate(x[1m]))\"}", string.Empty)
+            .With(", type: ReplacePrefixMatch", string.Empty)
+            .With(", sourceLabels: {app: tester}", string.Empty);
+    }
+
+    private static readonly string[] RefusedLines =
+    [
+        "primaryScalerReplicas:", "routeRef:", "upstreamRef:", "appProtocol:", "trafficDistribution:", "backendTimeout:", "meshName:",
+        "backends:", "mirror:", "apex:", "primary:", "canary:", "sessionAffinity:", "alerts:", "- name: on-call", "severity: error",
+        "providerRef:",
+    ];
 
     [Theory]
     [InlineData("gatewayapi:v1")]

@@ -185,11 +185,25 @@ public sealed class SpecProblemTests
     }
 
     [Fact]
-    public void Match_without_iterations_is_contradictory()
+    public void Match_with_step_weights_is_a_weighted_canary_for_the_matching_requests()
     {
-        Assert.Equal(
-            ["app/rollout.yaml:12:5: spec.analysis.match: match (A/B testing) needs iterations; set analysis.iterations"],
-            Problems(Load(Rollout.With("stepWeights: [10, 20, 50]", "stepWeights: [10, 20, 50]\n    match: [{headers: {user-id: {exact: \"123\"}}}]"))));
+        var withMatch = Rollout.With("stepWeights: [10, 20, 50]", "stepWeights: [10, 20, 50]\n    match: [{headers: {user-id: {exact: \"123\"}}}]");
+
+        var spec = Assert.Single(Load(withMatch).Rollouts);
+        Assert.Equal(Strategy.Canary, spec.Strategy);
+        Assert.Equal([10, 20, 50], spec.Analysis.StepWeights);
+        Assert.Single(spec.Analysis.Match);
+        Assert.Contains(
+            "app/rollout.yaml:12:5: spec.analysis.match: provider nginx cannot split only the matching requests by weight (match with stepWeights); use provider istio or gateway-api, or set analysis.iterations for A/B testing (the matching requests all go to the canary)",
+            Problems(Load(withMatch.With("provider: istio", "provider: nginx").With("service: {port: 9080, hosts: [reviews], gateways: [mesh]}", "service: {port: 9080}"))));
+    }
+
+    [Fact]
+    public void Match_without_iterations_or_weights_is_contradictory()
+    {
+        Assert.Contains(
+            "app/rollout.yaml:11:5: spec.analysis.match: match needs iterations (A/B testing: the matching requests go to the canary) or stepWeights (the matching requests are split by weight)",
+            Problems(Load(Rollout.With("stepWeights: [10, 20, 50]", "match: [{headers: {user-id: {exact: \"123\"}}}]"))));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class SpecReferenceTests
         SpecPaths.Of(SpecSchemas.RolloutDocument).Select(p => p.Path)
             .Concat(SpecPaths.Of(SpecSchemas.CanaryDocument).Select(p => p.Path))
             .Concat(SpecPaths.Of(SpecSchemas.MetricTemplateDocument).Select(p => SpecReference.TemplatePrefix + p.Path))
+            .Concat(SpecReference.Entries.Keys.Where(k => k.StartsWith(SpecReference.AlertProviderPrefix, StringComparison.Ordinal)))
             .Distinct(StringComparer.Ordinal);
 
     [Fact]
@@ -38,7 +39,10 @@ public sealed class SpecReferenceTests
         Assert.Equal(600, rollout.ProgressDeadlineSeconds);
         Assert.Equal("rendered/", SpecReference.For("spec.output")!.Default);
         Assert.Equal(Treatment.Honoured, SpecReference.For("spec.analysis.keepPrevious")!.Treatment);
-        Assert.Equal(Treatment.NoEffect, SpecReference.For("spec.analysis.sessionAffinity")!.Treatment);
+        Assert.Equal(Treatment.Refused, SpecReference.For("spec.analysis.sessionAffinity")!.Treatment);
+        Assert.Equal(Treatment.Warned, SpecReference.For("spec.analysis.primaryReadyThreshold")!.Treatment);
+        Assert.Equal(Treatment.Honoured, SpecReference.For("spec.service.retries")!.With("istio"));
+        Assert.Equal(Treatment.Refused, SpecReference.For("spec.service.retries")!.With("nginx"));
     }
 
     [Fact]

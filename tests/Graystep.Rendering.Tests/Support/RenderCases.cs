@@ -52,6 +52,11 @@ internal static class RenderCases
         ["istio-mirroring"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.BlueGreenMirroring, mirrorWeight: 50), V1, ReviewsV2, new TrafficSplit(0, MirrorActive: true)),
         ["istio-hpa-canary-w10"] = () => Request("podinfo-flagger", Specs.PodinfoFlagger(), VersionRef.Of("6-0-0"), Podinfo601, new TrafficSplit(10)),
 
+        // Flagger's Istio fields as written (timeout, match, rewrite, headers, corsPolicy, retries, trafficPolicy), with
+        // a match on the weighted canary: the matching requests are split, the others stay on stable.
+        ["istio-flagger-fields-w20"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), VersionRef.Of("6-0-0"), Podinfo601, new TrafficSplit(20)),
+        ["istio-flagger-fields-stable"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), Podinfo601, null, TrafficSplit.AllStable),
+
         // nginx: k8sdemo hello behind hi.k8sdemo.com/hello.
         ["nginx-stable"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), V1, null, TrafficSplit.AllStable),
         ["nginx-canary-w0"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), V1, HelloV2, new TrafficSplit(0)),
@@ -64,6 +69,7 @@ internal static class RenderCases
         ["gatewayapi-stable"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.Canary), V1, null, TrafficSplit.AllStable),
         ["gatewayapi-canary-w0"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.Canary), V1, PodinfoV2, new TrafficSplit(0)),
         ["gatewayapi-canary-w20"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.Canary), V1, PodinfoV2, new TrafficSplit(20)),
+        ["gatewayapi-weighted-match-w20"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.Canary, [Specs.UserId123]), V1, PodinfoV2, new TrafficSplit(20)),
         ["gatewayapi-ab-match"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.ABTesting, Specs.AllConditionKinds), V1, PodinfoV2, new TrafficSplit(0, MatchActive: true)),
         ["gatewayapi-bluegreen"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.BlueGreen), V1, PodinfoV2, new TrafficSplit(0)),
         ["gatewayapi-mirroring"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.BlueGreenMirroring), V1, PodinfoV2, new TrafficSplit(0, MirrorActive: true)),

@@ -42,6 +42,45 @@ internal static class Specs
             Sync = new SyncSpec(),
         };
 
+    /// <summary>
+    /// An example's spec file as the loader binds it, after <paramref name="edit"/>: for the Flagger fields that are
+    /// kept as written (trafficPolicy, retries...), which are best shown as a user writes them.
+    /// </summary>
+    public static RolloutSpec Loaded(string example, string specFile, Func<string, string> edit)
+    {
+        var folder = Path.Combine(RepoPaths.Root, "examples", example);
+        var files = Directory.EnumerateFiles(Path.Combine(folder, "templates"), "*.yaml")
+            .Select(f => new Core.Manifests.SourceFile("templates/" + Path.GetFileName(f), File.ReadAllText(f)))
+            .Concat(Directory.EnumerateFiles(folder, "*.yaml").Where(f => Path.GetFileName(f) != specFile)
+                .Select(f => new Core.Manifests.SourceFile(Path.GetFileName(f), File.ReadAllText(f))))
+            .Append(new Core.Manifests.SourceFile(specFile, edit(File.ReadAllText(Path.Combine(folder, specFile)))))
+            .ToList();
+        var set = SpecLoader.Load(files, StandardProviders.Catalogue);
+        Assert.True(set.Problems.Count == 0, string.Join('\n', set.Problems));
+        return Assert.Single(set.Rollouts);
+    }
+
+    /// <summary>Flagger's podinfo Canary with every Istio route field and a match on a weighted canary.</summary>
+    public static RolloutSpec PodinfoFlaggerEveryIstioField() => Loaded("podinfo-flagger", "podinfo-canary.yaml", yaml => yaml
+        .Replace("    # Istio retry policy (optional)\n", """
+                # Istio route fields (optional), set on every route
+                timeout: 5s
+                match:
+                  - uri: {prefix: /api}
+                  - uri: {prefix: /version}
+                rewrite: {uri: /}
+                headers:
+                  request: {set: {x-served-by: podinfo}}
+                  response: {remove: [x-envoy-upstream-service-time]}
+                corsPolicy:
+                  allowOrigins: [{exact: "https://app.example.com"}]
+                  allowMethods: [GET, POST]
+                  maxAge: 24h
+                # Istio retry policy (optional)
+
+            """.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal)
+        .Replace("    stepWeight: 10\n", "    stepWeight: 10\n    match:\n      - headers: {x-canary: {exact: insider}}\n", StringComparison.Ordinal));
+
     public static RolloutSpec Bookinfo(Strategy strategy, int? mirrorWeight = null) => For(
         StandardProviders.Istio, strategy, "reviews", "bookinfo",
         new ServiceSpec { Port = 9080, Hosts = ["reviews"], Gateways = ["mesh"] },

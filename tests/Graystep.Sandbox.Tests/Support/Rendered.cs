@@ -127,6 +127,27 @@ internal static class Rendered
 
         """;
 
+    /// <summary>Flagger's match with step weights, as Graystep renders it: the matching requests split, the others on stable.</summary>
+    public static string IstioWeightedMatch(string svc, string stable, string canary, int canaryWeight, string matchYaml) => $"""
+            - match:
+        {matchYaml}
+              route:
+                - destination:
+                    host: {svc}
+                    subset: {stable}
+                  weight: {(100 - canaryWeight).ToString(CultureInfo.InvariantCulture)}
+                - destination:
+                    host: {svc}
+                    subset: {canary}
+                  weight: {canaryWeight.ToString(CultureInfo.InvariantCulture)}
+            - route:
+                - destination:
+                    host: {svc}
+                    subset: {stable}
+                  weight: 100
+
+        """;
+
     public static string IstioMirror(string svc, string stable, string canary, int percent) => $"""
             - route:
                 - destination:

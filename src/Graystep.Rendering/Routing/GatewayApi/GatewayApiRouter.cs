@@ -8,7 +8,8 @@ namespace Graystep.Rendering.Routing.GatewayApi;
 
 /// <summary>
 /// Gateway API: a Service per version and an <c>HTTPRoute &lt;svc&gt;</c> with weighted <c>backendRefs</c>, a leading
-/// A/B rule with header and query <c>matches</c>, and a <c>RequestMirror</c> filter for mirroring.
+/// A/B rule with header and query <c>matches</c> (with step weights: the weighted rule), and a <c>RequestMirror</c>
+/// filter for mirroring.
 /// </summary>
 public sealed class GatewayApiRouter : Router
 {
@@ -17,6 +18,7 @@ public sealed class GatewayApiRouter : Router
         Id = "gateway-api",
         Aliases = ["gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1"],
         Strategies = new HashSet<Strategy> { Strategy.Canary, Strategy.ABTesting, Strategy.BlueGreen, Strategy.BlueGreenMirroring },
+        WeightedMatch = true,
         Match = new MatchSupport
         {
             Headers = new HashSet<StringMatchKind> { StringMatchKind.Exact, StringMatchKind.Regex },
@@ -81,20 +83,31 @@ public sealed class GatewayApiRouter : Router
             spec["hostnames"] = new YamlSeq(context.Spec.Service.Hosts.Select(h => (YamlNode)h));
         }
 
+        var backends = new YamlSeq { Backend(context, context.Stable, context.StableWeight) };
+        if (context.Canary is not null)
+        {
+            backends.Add(Backend(context, context.Canary, context.CanaryWeight));
+        }
+
         var rules = new YamlSeq();
         if (context.MatchActive)
         {
+            // A/B testing: the users that match go to the canary.
             rules.Add(new YamlMap
             {
                 ["matches"] = new YamlSeq(context.Match.Select(RouteMatch)),
                 ["backendRefs"] = new YamlSeq { Backend(context, context.Canary!, 100) },
             });
         }
-
-        var backends = new YamlSeq { Backend(context, context.Stable, context.StableWeight) };
-        if (context.Canary is not null)
+        else if (context.WeightedMatch)
         {
-            backends.Add(Backend(context, context.Canary, context.CanaryWeight));
+            // Flagger's match with step weights: the users that match get the weights, the others stay on stable.
+            rules.Add(new YamlMap
+            {
+                ["matches"] = new YamlSeq(context.Match.Select(RouteMatch)),
+                ["backendRefs"] = backends,
+            });
+            backends = new YamlSeq { Backend(context, context.Stable, 100) };
         }
 
         var defaultRule = new YamlMap { ["backendRefs"] = backends };

@@ -18,6 +18,7 @@ public sealed class IstioRouter : Router
     {
         Id = "istio",
         Strategies = new HashSet<Strategy> { Strategy.Canary, Strategy.ABTesting, Strategy.BlueGreen, Strategy.BlueGreenMirroring },
+        WeightedMatch = true,
         Match = new MatchSupport
         {
             Headers = new HashSet<StringMatchKind> { StringMatchKind.Exact, StringMatchKind.Prefix, StringMatchKind.Regex },
@@ -72,6 +73,11 @@ public sealed class IstioRouter : Router
         }
 
         rule["spec"] = new YamlMap { ["host"] = context.ServiceName, ["subsets"] = subsets };
+        if (context.Spec.Service.TrafficPolicy is { } policy)
+        {
+            ((YamlMap)rule["spec"]!)["trafficPolicy"] = YamlImport.FromMapping(policy);
+        }
+
         return rule;
     }
 
@@ -85,23 +91,26 @@ public sealed class IstioRouter : Router
             spec["gateways"] = new YamlSeq(context.Spec.Service.Gateways.Select(g => (YamlNode)g));
         }
 
+        var weighted = new YamlSeq { Destination(context, context.Stable, context.StableWeight) };
+        if (context.Canary is not null)
+        {
+            weighted.Add(Destination(context, context.Canary, context.CanaryWeight));
+        }
+
         var http = new YamlSeq();
         if (context.MatchActive)
         {
-            http.Add(new YamlMap
-            {
-                ["match"] = new YamlSeq(context.Match.Select(MatchRequest)),
-                ["route"] = new YamlSeq { Destination(context, context.Canary!, 100) },
-            });
+            // A/B testing: the users that match go to the canary.
+            http.Add(HttpRoute(context, AbMatch(context), new YamlSeq { Destination(context, context.Canary!, 100) }));
         }
-
-        var route = new YamlSeq { Destination(context, context.Stable, context.StableWeight) };
-        if (context.Canary is not null)
+        else if (context.WeightedMatch)
         {
-            route.Add(Destination(context, context.Canary, context.CanaryWeight));
+            // Flagger's match with step weights: the users that match get the weights, the others stay on stable.
+            http.Add(HttpRoute(context, AbMatch(context), weighted));
+            weighted = new YamlSeq { Destination(context, context.Stable, 100) };
         }
 
-        var defaultRoute = new YamlMap { ["route"] = route };
+        var defaultRoute = HttpRoute(context, ServiceMatch(context), weighted);
         if (context.MirrorActive)
         {
             defaultRoute["mirror"] = DestinationTarget(context, context.Canary!);
@@ -112,6 +121,76 @@ public sealed class IstioRouter : Router
         spec["http"] = http;
         service["spec"] = spec;
         return service;
+    }
+
+    /// <summary>One http route with Flagger's service fields (rewrite, timeout, retries, corsPolicy, headers), as Flagger renders every route.</summary>
+    private static YamlMap HttpRoute(RoutingContext context, YamlSeq? match, YamlSeq route)
+    {
+        var http = new YamlMap();
+        if (match is not null)
+        {
+            http["match"] = match;
+        }
+
+        foreach (var (name, value) in context.Spec.Service.RouteFields)
+        {
+            http[name] = name == "rewrite" && value is YamlDotNet.RepresentationModel.YamlMappingNode rewrite ? IstioRewrite(rewrite) : YamlImport.FromYamlDotNet(value);
+        }
+
+        http["route"] = route;
+        return http;
+    }
+
+    /// <summary>Flagger's rewrite has Gateway API's <c>type</c> too; Istio's HTTPRewrite takes uri and authority.</summary>
+    private static YamlMap IstioRewrite(YamlDotNet.RepresentationModel.YamlMappingNode rewrite)
+    {
+        var map = YamlImport.FromMapping(rewrite);
+        map.Remove("type");
+        return map;
+    }
+
+    /// <summary><c>service.match</c> as written: the conditions of every route, or null for all traffic.</summary>
+    private static YamlSeq? ServiceMatch(RoutingContext context) =>
+        context.Spec.Service.Match is { } match ? (YamlSeq)YamlImport.FromYamlDotNet(match) : null;
+
+    /// <summary>
+    /// The A/B conditions, each merged with every <c>service.match</c> entry as Flagger's mergeMatchConditions does,
+    /// so a request must satisfy both; an A/B header or query parameter wins over the same one in service.match.
+    /// </summary>
+    private static YamlSeq AbMatch(RoutingContext context)
+    {
+        var ab = context.Match.Select(MatchRequest).ToList();
+        if (context.Spec.Service.Match is not { } common)
+        {
+            return new YamlSeq(ab);
+        }
+
+        var merged = new YamlSeq();
+        foreach (var rule in ab.Cast<YamlMap>())
+        {
+            foreach (var entry in common.Children.OfType<YamlDotNet.RepresentationModel.YamlMappingNode>())
+            {
+                // A fresh copy per A/B rule: the same node must not be edited for two routes.
+                var copy = YamlImport.FromMapping(entry);
+                foreach (var key in new[] { "headers", "queryParams" })
+                {
+                    if (rule[key] is YamlMap conditions)
+                    {
+                        var target = copy[key] as YamlMap ?? new YamlMap();
+                        foreach (var (name, condition) in conditions)
+                        {
+                            target[name] = condition;
+                        }
+
+                        copy[key] = target;
+                    }
+                }
+
+                merged.Add(copy);
+            }
+        }
+
+        return merged;
     }
 
     private static YamlMap Destination(RoutingContext context, string version, int weight) => new()
