@@ -71,7 +71,9 @@ public sealed class ManifestRenderer
         var beside = request.Original == OriginalWorkload.BesideCopy && request.Canary is null && app.Service is not null;
         if (!beside)
         {
-            objects.AddRange(router.Render(context));
+            var routing = router.Render(context).ToList();
+            objects.AddRange(routing);
+            objects.AddRange(FlaggerServices(context, routing, request.Manifests));
         }
 
         Func<Core.Manifests.ManifestDocument, bool> original = request.Original switch
@@ -99,6 +101,27 @@ public sealed class ManifestRenderer
         }
 
         return Assemble(files) with { PassedThrough = [.. passed.Select(p => p.Source)] };
+    }
+
+    /// <summary>
+    /// Flagger's Service names, for every provider: <c>&lt;svc&gt;-primary</c> selects the stable version and, while
+    /// there is a canary, <c>&lt;svc&gt;-canary</c> selects it. Webhooks, load tests and queries written for Flagger
+    /// (<c>http://podinfo-canary.test:9898/</c>) keep working. A router's or the user's own Service of that name wins.
+    /// </summary>
+    private static IEnumerable<YamlMap> FlaggerServices(RoutingContext context, IReadOnlyList<YamlMap> routing, IReadOnlyList<Core.Manifests.ManifestDocument> manifests)
+    {
+        var taken = routing.Where(o => KubeObject.Kind(o) == "Service").Select(KubeObject.Name)
+            .Concat(manifests.Where(m => m.Kind == "Service" && !m.IsRendered).Select(m => m.Name ?? string.Empty))
+            .ToHashSet(StringComparer.Ordinal);
+        if (!taken.Contains(context.ServiceName + "-primary"))
+        {
+            yield return context.Services.RenderInternal(context.ServiceName + "-primary", context.Stable);
+        }
+
+        if (context.Canary is { } canary && !taken.Contains(context.ServiceName + "-canary"))
+        {
+            yield return context.Services.RenderInternal(context.ServiceName + "-canary", canary);
+        }
     }
 
     /// <summary>An output folder of these files and the kustomization that lists every one of them.</summary>

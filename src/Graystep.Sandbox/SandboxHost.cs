@@ -264,7 +264,9 @@ public sealed class SandboxHost : IAsyncDisposable
             "  GET /apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{name}\n" +
             "  GET /api/v1/applications/{name}   Argo CD's API server (bearer token; refresh=normal reads the branch now)\n" +
             "  GET /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations/{name}\n" +
-            "  POST /sandbox/refresh   read the branch now (the sync delay still applies)\n"));
+            "  POST /sandbox/refresh   read the branch now (the sync delay still applies)\n" +
+            "  POST /loadtester/   Flagger's load tester: runs metadata.cmd (hey, curl) against the applied Services\n"));
+        app.MapPost("/loadtester/", (Delegate)LoadTesterAsync);
         app.MapPost("/sandbox/refresh", () =>
         {
             Wake();
@@ -274,6 +276,60 @@ public sealed class SandboxHost : IAsyncDisposable
             GitOpsResources.NotFound(string.Empty, string.Empty, context.Request.Path, $"graystep-sandbox serves no {context.Request.Path}"),
             Json,
             statusCode: 404));
+    }
+
+    /// <summary>
+    /// Flagger's load tester API: <c>{"name", "namespace", "phase", "metadata": {"cmd": "hey -z 1m -q 10 -c 2
+    /// http://podinfo-canary.test:9898/"}}</c>. A command the sandbox cannot run, or one aimed at a Service that is not
+    /// applied, answers 400 with the reason, as the real load tester answers a failing command.
+    /// </summary>
+    private async Task<IResult> LoadTesterAsync(HttpContext http)
+    {
+        // Bounded: a webhook payload is small.
+        const int Limit = 64 * 1024;
+        var buffer = new byte[Limit + 1];
+        var length = 0;
+        int read;
+        while (length <= Limit && (read = await http.Request.Body.ReadAsync(buffer.AsMemory(length), http.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > Limit)
+        {
+            return Results.Text("the payload is larger than 64 KiB\n", statusCode: 413);
+        }
+
+        JsonDocument body;
+        try
+        {
+            body = JsonDocument.Parse(buffer.AsMemory(0, length));
+        }
+        catch (JsonException)
+        {
+            return Results.Text("expected Flagger's webhook payload (JSON)\n", statusCode: 400);
+        }
+
+        using (body)
+        {
+            var root = body.RootElement;
+            var ns = root.TryGetProperty("namespace", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "default";
+            if (!root.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("cmd", out var cmd) || cmd.ValueKind != JsonValueKind.String)
+            {
+                return Results.Text("metadata.cmd is missing\n", statusCode: 400);
+            }
+
+            var command = LoadTestCommand.Parse(cmd.GetString()!, ns, out var error);
+            error ??= _simulator.StartLoadTest(command);
+            if (error is not null)
+            {
+                _logger.LogInformation("load tester: {Command}: {Error}", cmd.GetString(), error);
+                return Results.Text(error + "\n", statusCode: 400);
+            }
+
+            _logger.LogInformation("load tester: {Command}", cmd.GetString());
+            return Results.Text(command.IsTimed ? "command started\n" : "command finished\n");
+        }
     }
 
     private async Task ReconcileLoopAsync(CancellationToken cancellationToken)
@@ -315,11 +371,6 @@ public sealed class SandboxHost : IAsyncDisposable
 
     private async Task LoadLoopAsync(CancellationToken cancellationToken)
     {
-        if (_options.Rps <= 0 && _options.LoadTestRps <= 0)
-        {
-            return;
-        }
-
         // Requests are owed by elapsed time, so the rate holds however late a tick runs; a long stall is not replayed.
         var tick = TimeSpan.FromMilliseconds(100);
         var last = _time.GetTimestamp();
@@ -353,6 +404,8 @@ public sealed class SandboxHost : IAsyncDisposable
             {
                 _simulator.SendLoadTestRequests(loadTest);
             }
+
+            _simulator.RunLoadJobs(elapsed);
         }
     }
 

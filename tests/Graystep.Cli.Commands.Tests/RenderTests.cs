@@ -30,12 +30,12 @@ public sealed class RenderTests : IDisposable
 
     private static readonly Dictionary<string, string[]> OutputFiles = new(StringComparer.Ordinal)
     {
-        ["ab-testing"] = ["deployment-abtest-v1.yaml", "deployment-abtest-{0}.yaml", "destinationrule-abtest.yaml", "kustomization.yaml", "service-abtest.yaml", "virtualservice-abtest.yaml"],
-        ["bookinfo"] = ["deployment-reviews-v1.yaml", "deployment-reviews-{0}.yaml", "destinationrule-reviews.yaml", "kustomization.yaml", "service-reviews.yaml", "virtualservice-reviews.yaml"],
-        ["gateway-api"] = ["deployment-podinfo-v1.yaml", "deployment-podinfo-{0}.yaml", "httproute-podinfo.yaml", "kustomization.yaml", "service-podinfo-v1.yaml", "service-podinfo-{0}.yaml", "service-podinfo.yaml"],
-        ["k8sdemo-nginx"] = ["deployment-hello-v1.yaml", "deployment-hello-{0}.yaml", "ingress-hello-canary.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-v1.yaml", "service-hello-{0}.yaml", "service-hello.yaml"],
-        ["k8sdemo-nginx-bluegreen"] = ["deployment-hello-v1.yaml", "deployment-hello-{0}.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-canary.yaml", "service-hello.yaml"],
-        ["podinfo-flagger"] = ["deployment-podinfo-6-0-0.yaml", "deployment-podinfo-{0}.yaml", "destinationrule-podinfo.yaml", "horizontalpodautoscaler-podinfo-6-0-0.yaml", "horizontalpodautoscaler-podinfo-{0}.yaml", "kustomization.yaml", "service-podinfo.yaml", "virtualservice-podinfo.yaml"],
+        ["ab-testing"] = ["deployment-abtest-v1.yaml", "deployment-abtest-{0}.yaml", "destinationrule-abtest.yaml", "kustomization.yaml", "service-abtest-canary.yaml", "service-abtest-primary.yaml", "service-abtest.yaml", "virtualservice-abtest.yaml"],
+        ["bookinfo"] = ["deployment-reviews-v1.yaml", "deployment-reviews-{0}.yaml", "destinationrule-reviews.yaml", "kustomization.yaml", "service-reviews-canary.yaml", "service-reviews-primary.yaml", "service-reviews.yaml", "virtualservice-reviews.yaml"],
+        ["gateway-api"] = ["deployment-podinfo-v1.yaml", "deployment-podinfo-{0}.yaml", "httproute-podinfo.yaml", "kustomization.yaml", "service-podinfo-canary.yaml", "service-podinfo-primary.yaml", "service-podinfo-v1.yaml", "service-podinfo-{0}.yaml", "service-podinfo.yaml"],
+        ["k8sdemo-nginx"] = ["deployment-hello-v1.yaml", "deployment-hello-{0}.yaml", "ingress-hello-canary.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-canary.yaml", "service-hello-primary.yaml", "service-hello-v1.yaml", "service-hello-{0}.yaml", "service-hello.yaml"],
+        ["k8sdemo-nginx-bluegreen"] = ["deployment-hello-v1.yaml", "deployment-hello-{0}.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-canary.yaml", "service-hello-primary.yaml", "service-hello.yaml"],
+        ["podinfo-flagger"] = ["deployment-podinfo-6-0-0.yaml", "deployment-podinfo-{0}.yaml", "destinationrule-podinfo.yaml", "horizontalpodautoscaler-podinfo-6-0-0.yaml", "horizontalpodautoscaler-podinfo-{0}.yaml", "kustomization.yaml", "service-podinfo-canary.yaml", "service-podinfo-primary.yaml", "service-podinfo.yaml", "virtualservice-podinfo.yaml"],
     };
 
     private static readonly Dictionary<string, string> Stable = new(StringComparer.Ordinal)
@@ -181,6 +181,7 @@ public sealed class RenderTests : IDisposable
               deployment-reviews-v3.yaml
               destinationrule-reviews.yaml
               kustomization.yaml
+              service-reviews-canary.yaml
               virtualservice-reviews.yaml
 
             """,
@@ -207,12 +208,13 @@ public sealed class RenderTests : IDisposable
               deployment-hello-v2.yaml
               ingress-hello-canary.yaml
               kustomization.yaml
+              service-hello-canary.yaml
               service-hello-v2.yaml
 
             """,
             result.Out);
         Assert.Equal(
-            ["deployment-hello-v1.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-v1.yaml", "service-hello.yaml"],
+            ["deployment-hello-v1.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-primary.yaml", "service-hello-v1.yaml", "service-hello.yaml"],
             FolderState.Of(_temp.Combine("k8sdemo-nginx", "rendered")).Files.Keys);
     }
 
@@ -250,6 +252,8 @@ public sealed class RenderTests : IDisposable
                 "deployment-podinfo-v2.yaml",
                 "httproute-podinfo.yaml",
                 "kustomization.yaml",
+                "service-podinfo-canary.yaml",
+                "service-podinfo-primary.yaml",
                 "service-podinfo-v1.yaml",
                 "service-podinfo-v2.yaml",
                 "service-podinfo.yaml"

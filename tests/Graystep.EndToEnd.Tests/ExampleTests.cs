@@ -209,5 +209,11 @@ public sealed class PodinfoFlaggerTests(PodinfoFlaggerFixture fixture, ITestOutp
             Assert.True(acceptance[0].At <= firstStep.AddSeconds(1), $"the acceptance test ran at {acceptance[0].At:O}, after the first step {firstStep:O}");
             Assert.Contains(calls, c => c.Hook == "load-test" && c.At >= firstStep && c.At <= end.AddSeconds(1));
         }
+
+        // The load test's hey -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/ reached each canary through the
+        // podinfo-canary Service Graystep renders as Flagger names it; the stable version got none of it.
+        Assert.True(Scenario.Counts(Scenario.Example.HealthyVersion).LoadTest > 0, "no load-test request reached the healthy canary");
+        Assert.True(Scenario.Counts(Scenario.Example.FaultyVersion).LoadTest > 0, "no load-test request reached the faulty canary");
+        Assert.Equal(0, Scenario.Counts(Scenario.Example.StableVersion).LoadTest);
     }
 }

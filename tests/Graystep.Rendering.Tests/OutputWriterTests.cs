@@ -77,14 +77,14 @@ public sealed class OutputWriterTests : IDisposable
         var changed = writer.Write(Output, _renderer.Render(RenderCases.Get("nginx-stable")));
 
         Assert.Equal(
-            ["deployment-hello-v2.yaml", "ingress-hello-canary.yaml", "kustomization.yaml", "service-hello-v2.yaml", "stale-crlf.yaml"],
+            ["deployment-hello-v2.yaml", "ingress-hello-canary.yaml", "kustomization.yaml", "service-hello-canary.yaml", "service-hello-v2.yaml", "stale-crlf.yaml"],
             changed);
         Assert.All(foreign, f => Assert.Equal(f.Value, File.ReadAllText(Path.Combine(Output, f.Key))));
         Assert.True(File.Exists(Path.Combine(Output, "nested", "old.yaml")));
         Assert.False(File.Exists(Path.Combine(Output, "deployment-hello-v2.yaml")));
         Assert.Equal(
             ["README.md", "deployment-hello-v1.yaml", "extra.yaml", "graystep-status.yaml", "ingress-hello.yaml", "kustomization.yaml",
-             "marker-later.yaml", "service-hello-v1.yaml", "service-hello.yaml"],
+             "marker-later.yaml", "service-hello-primary.yaml", "service-hello-v1.yaml", "service-hello.yaml"],
             Directory.EnumerateFiles(Output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

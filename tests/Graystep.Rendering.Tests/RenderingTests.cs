@@ -115,8 +115,9 @@ public sealed class RenderingTests
 
         Assert.Contains("deployment-hello-v2.yaml", canary.Paths);
         Assert.Contains("ingress-hello-canary.yaml", canary.Paths);
+        Assert.Contains("service-hello-canary.yaml", canary.Paths);
         Assert.Equal(
-            ["deployment-hello-v1.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-v1.yaml", "service-hello.yaml"],
+            ["deployment-hello-v1.yaml", "ingress-hello.yaml", "kustomization.yaml", "service-hello-primary.yaml", "service-hello-v1.yaml", "service-hello.yaml"],
             stable.Paths);
 
         var istio = _renderer.Render(RenderCases.Get("istio-stable"));
@@ -125,6 +126,34 @@ public sealed class RenderingTests
         var destination = Assert.Single(Assert.Single(route)!["route"]!.AsArray())!;
         Assert.Equal(100, (int)destination["weight"]!);
         Assert.Equal("v1", (string)destination["destination"]!["subset"]!);
+    }
+
+    public static TheoryData<string> RoutedCases => new(RenderCases.Names.Where(n => !n.Contains("-adopting", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Flagger's names for every provider: <c>&lt;svc&gt;-primary</c> selects the stable version and, only while there
+    /// is a canary, <c>&lt;svc&gt;-canary</c> selects it; both are ClusterIP Services on the app's ports.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RoutedCases))]
+    public void Flaggers_primary_and_canary_services_select_the_stable_and_the_canary(string name)
+    {
+        var request = RenderCases.Get(name);
+        var output = _renderer.Render(request);
+        var svc = Support.Specs.ServiceName(request);
+
+        var primary = YamlJson.Convert(output.Find($"service-{svc}-primary.yaml")!.Content)!;
+        Assert.Equal(request.Stable.Name, (string)primary["spec"]!["selector"]!["version"]!);
+        Assert.Null(primary["spec"]!["type"]);
+        Assert.NotEmpty(primary["spec"]!["ports"]!.AsArray());
+        var canary = output.Find($"service-{svc}-canary.yaml");
+        if (request.Canary is null)
+        {
+            Assert.Null(canary);
+            return;
+        }
+
+        Assert.Equal(request.Canary.Name, (string)YamlJson.Convert(canary!.Content)!["spec"]!["selector"]!["version"]!);
     }
 
     [Fact]

@@ -43,6 +43,34 @@ internal sealed class ServiceRenderer(RolloutSpec spec, AppManifests app)
         return service;
     }
 
+    /// <summary>
+    /// As <see cref="Render"/>, but always a ClusterIP Service, as Flagger's generated ones are: a copy of a
+    /// LoadBalancer or NodePort template must not open another load balancer or claim its node ports.
+    /// </summary>
+    public YamlMap RenderInternal(string name, string version)
+    {
+        var service = Render(name, version);
+        var serviceSpec = service.GetOrAddMap("spec");
+        if (serviceSpec.Text("clusterIP") == "None")
+        {
+            return service;
+        }
+
+        foreach (var field in (string[])["type", "externalTrafficPolicy", "healthCheckNodePort", "loadBalancerIP", "loadBalancerSourceRanges",
+            "loadBalancerClass", "allocateLoadBalancerNodePorts", "externalIPs", "externalName"])
+        {
+            serviceSpec.Remove(field);
+        }
+
+        foreach (var port in serviceSpec.Seq("ports")?.OfType<YamlMap>() ?? [])
+        {
+            port.Remove("nodePort");
+        }
+
+        KubeObject.Normalize(service);
+        return service;
+    }
+
     /// <summary>Other Services selecting the app's pods (all versions); copied as they are.</summary>
     public IEnumerable<YamlMap> Others() => app.OtherServices.Select(s =>
     {

@@ -29,6 +29,10 @@ internal sealed class TrafficSimulator
     private IReadOnlyList<RoutedApp>? _proxyApps;
     private DateTimeOffset _proxiesUpdateAt;
 
+    // Flagger load tester commands still running (hey -z): their rate and when they stop.
+    private const int MaxLoadJobs = 32;
+    private readonly List<LoadJob> _loadJobs = [];
+
     public TrafficSimulator(BehaviourConfig behaviour, ulong seed, int users, double abShare)
     {
         _behaviour = behaviour;
@@ -128,6 +132,78 @@ internal sealed class TrafficSimulator
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a command sent to Flagger's load tester: requests to the Service it names (<c>podinfo-canary.test</c>),
+    /// through kube-proxy to that Service's pods, counted as load tests. A timed command (<c>hey -z 1m</c>) is spread
+    /// over its duration by <see cref="RunLoadJobs"/>; the others are sent at once. Null when it ran, else why not.
+    /// </summary>
+    public string? StartLoadTest(LoadTestCommand command)
+    {
+        lock (_gate)
+        {
+            if (_cluster.Find("Service", command.Namespace, command.Host) is null)
+            {
+                return $"no Service {command.Host} in namespace {command.Namespace} is applied";
+            }
+
+            if (command.IsTimed)
+            {
+                // As Flagger's load tester: the same command already running is not started twice.
+                if (!_loadJobs.Any(j => j.Command == command) && _loadJobs.Count < MaxLoadJobs)
+                {
+                    _loadJobs.Add(new LoadJob(command, Time.GetUtcNow() + command.Duration));
+                }
+
+                return null;
+            }
+
+            return SendToService(command.Namespace, command.Host, command.Requests) > 0 ? null : $"Service {command.Host}.{command.Namespace} has no pods";
+        }
+    }
+
+    /// <summary>Sends what the running load tester commands owe for <paramref name="elapsedSeconds"/>, and drops the finished ones.</summary>
+    public void RunLoadJobs(double elapsedSeconds)
+    {
+        lock (_gate)
+        {
+            var now = Time.GetUtcNow();
+            foreach (var job in _loadJobs)
+            {
+                job.Owed += job.Command.RatePerSecond * elapsedSeconds;
+                var due = (int)job.Owed;
+                job.Owed -= due;
+                SendToService(job.Command.Namespace, job.Command.Host, due);
+            }
+
+            _loadJobs.RemoveAll(j => now >= j.Until);
+        }
+    }
+
+    /// <summary>Requests to a Service by name, as kube-proxy spreads them over its pods; the count that reached a pod.</summary>
+    private int SendToService(string ns, string name, int count)
+    {
+        var backend = Backends.Service(_cluster, ns, name, string.Empty);
+        var sent = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (backend.PickPod(Rng($"{ns}/{name}#loadtest")) is not { } pick
+                || _apps.FirstOrDefault(a => a.Namespace == ns && a.Target == pick.Workload.Target) is not { } app)
+            {
+                continue;
+            }
+
+            var (status, _) = Serve(app, RouteDecision.To(backend), backend, pick.Workload, pick.Pod, Rng(app.Key));
+            Cell(app, pick.Workload.Version).Add(c => c with
+            {
+                LoadTest = c.LoadTest + 1,
+                LoadTestErrors = c.LoadTestErrors + (status >= 500 ? 1 : 0),
+            });
+            sent++;
+        }
+
+        return sent;
     }
 
     public string RenderMetrics()
@@ -329,6 +405,15 @@ internal sealed class TrafficSimulator
         }
 
         return cell;
+    }
+
+    private sealed class LoadJob(LoadTestCommand command, DateTimeOffset until)
+    {
+        public LoadTestCommand Command { get; } = command;
+
+        public DateTimeOffset Until { get; } = until;
+
+        public double Owed { get; set; }
     }
 
     private sealed class AppCounters

@@ -99,7 +99,7 @@ internal sealed class Rig : IAsyncDisposable
             WebhookReceiver? webhooks = null;
             if (example.HasWebhooks)
             {
-                webhooks = await WebhookReceiver.StartAsync().ConfigureAwait(false);
+                webhooks = await WebhookReceiver.StartAsync(new Uri(sandbox.Address, "loadtester/")).ConfigureAwait(false);
                 started.Add(webhooks);
             }
 

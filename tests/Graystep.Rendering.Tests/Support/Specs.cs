@@ -81,6 +81,9 @@ internal static class Specs
             """.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal)
         .Replace("    stepWeight: 10\n", "    stepWeight: 10\n    match:\n      - headers: {x-canary: {exact: insider}}\n", StringComparison.Ordinal));
 
+    /// <summary>The app's Service name, as the renderer finds it: spec.service.name, else the target's name.</summary>
+    public static string ServiceName(RenderRequest request) => request.Spec.Service.Name ?? request.Spec.TargetRef.Name;
+
     public static RolloutSpec Bookinfo(Strategy strategy, int? mirrorWeight = null) => For(
         StandardProviders.Istio, strategy, "reviews", "bookinfo",
         new ServiceSpec { Port = 9080, Hosts = ["reviews"], Gateways = ["mesh"] },

@@ -24,7 +24,8 @@ internal sealed class KubernetesSandbox : ISandboxRouter
 
     /// <summary>
     /// A Service whose selector names a version and that no router above sends traffic to is a kubernetes-provider
-    /// app, unless it is a per-version Service (<c>&lt;svc&gt;-&lt;version&gt;</c>) or the <c>-canary</c> companion of one.
+    /// app, unless it is a per-version Service (<c>&lt;svc&gt;-&lt;version&gt;</c>) or a <c>-canary</c> or <c>-primary</c>
+    /// companion of another Service.
     /// So is a Service that selects every version while a <c>-canary</c> companion selects one: a replica-ratio
     /// canary, where each version gets its share of the pods.
     /// </summary>
@@ -46,8 +47,8 @@ internal sealed class KubernetesSandbox : ISandboxRouter
             .ToList();
         foreach (var service in candidates)
         {
-            if (service.Name.EndsWith("-canary", StringComparison.Ordinal)
-                && candidates.Any(c => c.Namespace == service.Namespace && c.Name == service.Name[..^"-canary".Length]))
+            // Flagger's companions of an app's Service (<svc>-primary, <svc>-canary) are for load tests, not users.
+            if (Companion(service) is { } apex && services.Any(c => c.Namespace == service.Namespace && c.Name == apex))
             {
                 continue;
             }
@@ -76,6 +77,11 @@ internal sealed class KubernetesSandbox : ISandboxRouter
                 service.File);
         }
     }
+
+    private static string? Companion(ClusterObject service) =>
+        service.Name.EndsWith("-canary", StringComparison.Ordinal) ? service.Name[..^"-canary".Length]
+        : service.Name.EndsWith("-primary", StringComparison.Ordinal) ? service.Name[..^"-primary".Length]
+        : null;
 
     /// <summary>
     /// The user's own Service while the first rollout adopts their Deployment: it selects that unversioned Deployment
