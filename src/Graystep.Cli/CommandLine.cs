@@ -19,6 +19,12 @@ internal sealed class CommandLine
     public static readonly Option<string?> Repo = new("--repo") { Description = "GitOps repository: a path, file:// URL or remote URL (default: the current checkout) [GRAYSTEP_REPO]", Recursive = true };
     public static readonly Option<string?> Branch = new("--branch") { Description = "Branch to read and write (default: the repository's current/default branch) [GRAYSTEP_BRANCH]", Recursive = true };
     public static readonly Option<string?> Prometheus = new("--prometheus") { Description = "Prometheus URL; overrides spec.metricsServer [GRAYSTEP_PROMETHEUS]", Recursive = true };
+
+    public static readonly Option<string[]> PrometheusMap = new("--prometheus-map")
+    {
+        Description = "IN_CLUSTER_URL=REACHABLE_URL: query a MetricTemplate's (or the spec's) Prometheus at another address; repeatable [GRAYSTEP_PROMETHEUS_MAP, comma-separated]",
+        Recursive = true,
+    };
     public static readonly Option<string?> AzureUrl = new("--azure-url") { Description = "Azure DevOps Server collection URL, for Azure Repos remotes on a server [GRAYSTEP_AZURE_URL, else SYSTEM_COLLECTIONURI]", Recursive = true };
     public static readonly Option<string?> Output = new("--output", "-o") { Description = "text|json [GRAYSTEP_OUTPUT]", Recursive = true };
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "More detail, and stack traces on failure [GRAYSTEP_VERBOSE]", Recursive = true };
@@ -48,6 +54,7 @@ internal sealed class CommandLine
             Branch = parse.GetValue(Branch),
             GitHost = parse.GetValue(_gitHost),
             Prometheus = parse.GetValue(Prometheus),
+            PrometheusMap = parse.GetValue(PrometheusMap) ?? [],
             AzureUrl = parse.GetValue(AzureUrl),
             Output = parse.GetValue(Output),
             Verbose = parse.GetValue(Verbose),
@@ -67,6 +74,11 @@ internal sealed class CommandLine
 
         _context.Redactor.AddUrlCredentials(settings.Repo);
         _context.Redactor.AddUrlCredentials(settings.Prometheus);
+        foreach (var pair in settings.PrometheusMap)
+        {
+            _context.Redactor.AddUrlCredentials(pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        }
+
         return settings;
     }
 
@@ -127,7 +139,7 @@ internal sealed class CommandLine
     private RootCommand Build()
     {
         var root = new RootCommand("Graystep: progressive delivery through Git. Every traffic change is a commit.");
-        foreach (var option in new Option[] { Repo, Branch, _gitHost, AzureUrl, Prometheus, Output, Verbose }.Concat(_secrets.Select(s => s.Option)))
+        foreach (var option in new Option[] { Repo, Branch, _gitHost, AzureUrl, Prometheus, PrometheusMap, Output, Verbose }.Concat(_secrets.Select(s => s.Option)))
         {
             root.Options.Add(option);
         }

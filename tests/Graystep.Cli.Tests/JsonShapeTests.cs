@@ -88,6 +88,8 @@ public sealed class JsonShapeTests
                 "deployment-reviews-v2.yaml",
                 "destinationrule-reviews.yaml",
                 "kustomization.yaml",
+                "service-reviews-canary.yaml",
+                "service-reviews-primary.yaml",
                 "service-reviews.yaml",
                 "virtualservice-reviews.yaml"
               ],

@@ -107,10 +107,13 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
 
     /// <summary>One analysis round over the registered metric providers: what <c>run</c> and <c>analyze</c> both use.</summary>
     protected MetricAnalysisRunner AnalysisRunner(GraystepProviders providers) =>
-        new(providers.Metrics, Context.Time, new AnalysisOptions { MetricsServerOverride = PrometheusOverride() });
+        new(providers.Metrics, Context.Time, new AnalysisOptions { MetricsServers = MetricsServers() });
 
-    /// <summary><c>--prometheus</c> as a URL, or null; a value that is not an absolute URL is a usage error.</summary>
-    protected Uri? PrometheusOverride()
+    /// <summary>
+    /// <c>--prometheus</c> as a URL and <c>--prometheus-map</c> as pairs; a value that is not an absolute URL, or a
+    /// pair that is not two, is a usage error.
+    /// </summary>
+    protected Core.Analysis.MetricsServers MetricsServers()
     {
         Uri? prometheus = null;
         if (Settings.Prometheus is { } url && !Uri.TryCreate(url, UriKind.Absolute, out prometheus))
@@ -118,7 +121,9 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
             throw new GraystepException($"--prometheus {url}: not an absolute URL", ExitCodes.Usage, "e.g. --prometheus http://127.0.0.1:9090");
         }
 
-        return prometheus;
+        var map = Core.Analysis.MetricsServers.ParseMap(Settings.PrometheusMap, out var error)
+            ?? throw new GraystepException(error!, ExitCodes.Usage, "e.g. --prometheus-map http://prometheus.istio-system:9090=http://127.0.0.1:9090");
+        return new Core.Analysis.MetricsServers { Override = prometheus, Map = map };
     }
 
     protected RolloutRunner CreateRunner(GraystepProviders providers, RolloutStore store, IRolloutObserver observer, ITransitionPublisher publisher)

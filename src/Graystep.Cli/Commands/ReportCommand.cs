@@ -19,7 +19,7 @@ internal sealed class ReportCommand(CliContext context, GraystepSettings setting
 
     public async Task<int> ExecuteAsync(string path, string? output, CancellationToken ct)
     {
-        var prometheus = PrometheusOverride();
+        var servers = MetricsServers();
         var target = output ?? DefaultFile;
         var toStdout = target == "-";
         var file = toStdout ? null : Path.GetFullPath(Path.Combine(Context.WorkingDirectory, target));
@@ -36,7 +36,7 @@ internal sealed class ReportCommand(CliContext context, GraystepSettings setting
         await using (workspace.ConfigureAwait(false))
         {
             var state = await Store(providers, workspace, specPath).LoadAsync(ct).ConfigureAwait(false);
-            var builder = new ReportBuilder(providers.Metrics, Context.Time, prometheus);
+            var builder = new ReportBuilder(providers.Metrics, Context.Time, servers);
             var report = await builder.BuildAsync(workspace, state, ct).ConfigureAwait(false);
             var bytes = Encoding.UTF8.GetBytes(ReportHtml.Render(report));
             foreach (var warning in builder.Warnings)

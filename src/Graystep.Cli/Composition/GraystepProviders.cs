@@ -26,7 +26,9 @@ internal sealed class GraystepProviders : IDisposable
     private GraystepProviders(CliContext context, GraystepSettings settings)
     {
         Routers = Rendering.Routing.Routers.Default;
-        Metrics = MetricProviders.Create(context.HttpHandler, context.Time, new PrometheusClientOptions { BearerToken = settings.Get(PrometheusProvider.Token) });
+        Metrics = MetricProviders.Create(
+            context.HttpHandler, context.Time, new PrometheusClientOptions { BearerToken = settings.Get(PrometheusProvider.Token) },
+            context.Environment.GetVariable, secret => context.Redactor.Add(secret));
         GitHosts = Hosts.GitHosts.Create(settings, context.Environment, () => new Output.RedactingHandler(context.HttpHandler(), context.Redactor), context.Time, settings.AzureUrl);
         SyncGates = Gates.SyncGates.Create(() => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files);
         _webhooks = new Lazy<WebhookCallerRegistry>(() => WebhookCallers.Create(context.HttpHandler(), context.Time));

@@ -50,6 +50,9 @@ public sealed class GraystepSettings : ISecretSource
 
     public string? Prometheus { get; private init; }
 
+    /// <summary><c>--prometheus-map</c> pairs, else <c>GRAYSTEP_PROMETHEUS_MAP</c> split at commas: <c>FROM=TO</c>.</summary>
+    public IReadOnlyList<string> PrometheusMap { get; private init; } = [];
+
     /// <summary><c>--azure-url</c>, else <c>GRAYSTEP_AZURE_URL</c>: the Azure DevOps Server collection (the host falls back to SYSTEM_COLLECTIONURI).</summary>
     public Uri? AzureUrl { get; private init; }
 
@@ -133,6 +136,8 @@ public sealed class GraystepSettings : ISecretSource
             Branch = options.Branch ?? Env("GRAYSTEP_BRANCH"),
             GitHost = (options.GitHost ?? Env("GRAYSTEP_GIT_HOST") ?? "auto").ToLowerInvariant(),
             Prometheus = options.Prometheus ?? Env("GRAYSTEP_PROMETHEUS"),
+            PrometheusMap = options.PrometheusMap.Count > 0 ? options.PrometheusMap
+                : (Env("GRAYSTEP_PROMETHEUS_MAP") ?? string.Empty).Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             AzureUrl = AbsoluteUrl("--azure-url", options.AzureUrl ?? Env("GRAYSTEP_AZURE_URL")),
             Output = format,
             Verbose = IsVerbose(options.Verbose, environment),
@@ -238,6 +243,8 @@ public sealed record GlobalValues
     public string? GitHost { get; init; }
 
     public string? Prometheus { get; init; }
+
+    public IReadOnlyList<string> PrometheusMap { get; init; } = [];
 
     public string? AzureUrl { get; init; }
 

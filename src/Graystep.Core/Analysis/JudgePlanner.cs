@@ -18,7 +18,11 @@ public sealed record CounterPlan(
     string CanaryEvents,
     string CanaryTotal,
     string StableEvents,
-    string StableTotal);
+    string StableTotal)
+{
+    /// <summary>The counters' template headers, credentials and TLS setting; the default for built-ins.</summary>
+    public MetricConnection Connection { get; init; } = MetricConnection.Default;
+}
 
 /// <summary>
 /// Plans and judges the sequential judge's metrics. Pure: the round runner only runs the planned queries.
@@ -49,7 +53,7 @@ public static class JudgePlanner
     }
 
     /// <summary>The counter queries of a judged metric, or a decided result (no address, no window yet, a bad template).</summary>
-    public static (CounterPlan? Plan, MetricResult? Decided) Plan(AnalysisContext context, MetricSpec metric, DateTimeOffset now, Uri? metricsServerOverride, MetricProviderRegistry providers)
+    public static (CounterPlan? Plan, MetricResult? Decided) Plan(AnalysisContext context, MetricSpec metric, DateTimeOffset now, MetricsServers? servers, MetricProviderRegistry providers)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metric);
@@ -67,12 +71,12 @@ public static class JudgePlanner
 
         if (metric.Counters is { } own)
         {
-            return TemplateCounters.Plan(context, metric, own, window, metricsServerOverride, providers);
+            return TemplateCounters.Plan(context, metric, own, window, servers ?? MetricsServers.None, providers);
         }
 
         var counters = spec.Provider.Queries.Counters ?? throw new InvalidOperationException($"provider {spec.Provider.Id} has no counter queries");
 
-        var addressText = metricsServerOverride?.OriginalString ?? spec.MetricsServer;
+        var (addressText, source) = (servers ?? MetricsServers.None).Resolve(null, spec.MetricsServer);
         if (string.IsNullOrWhiteSpace(addressText))
         {
             return (null, Decided(Verdict.Error, "no Prometheus address: set spec.metricsServer or pass --prometheus"));
@@ -81,7 +85,7 @@ public static class JudgePlanner
         var provider = providers.Get(MetricTemplate.DefaultProviderType);
         if (!Uri.TryCreate(addressText, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
         {
-            return (null, Decided(Verdict.Error, (metricsServerOverride is not null ? "--prometheus" : "spec.metricsServer") + " is not an http(s) URL: use http://host:port"));
+            return (null, Decided(Verdict.Error, source + " is not an http(s) URL: use http://host:port"));
         }
 
         var slow = counters.BucketsInMilliseconds ? spec.Analysis.Judge.SlowRequest.TotalMilliseconds : spec.Analysis.Judge.SlowRequest.TotalSeconds;

@@ -16,7 +16,11 @@ public sealed record PlannedCheck(
     Uri? Address,
     bool IsBuiltin,
     string CanaryWorkload,
-    MetricResult? Decided);
+    MetricResult? Decided)
+{
+    /// <summary>The template's headers, credentials and TLS setting; the default for built-ins and inline queries.</summary>
+    public MetricConnection Connection { get; init; } = MetricConnection.Default;
+}
 
 /// <summary>
 /// Plans each metric of a round as Flagger does, for every metric provider alike: which query (a MetricTemplate,
@@ -25,9 +29,8 @@ public sealed record PlannedCheck(
 /// </summary>
 public static class MetricPlanner
 {
-    /// <param name="metricsServerOverride">The <c>--prometheus</c> option: used when a MetricTemplate has no
-    /// <c>provider.address</c>, in place of <c>spec.metricsServer</c>.</param>
-    public static PlannedCheck Plan(AnalysisContext context, MetricSpec metric, DateTimeOffset now, Uri? metricsServerOverride, MetricProviderRegistry providers)
+    /// <param name="servers">The <c>--prometheus</c> and <c>--prometheus-map</c> options (<see cref="MetricsServers"/>).</param>
+    public static PlannedCheck Plan(AnalysisContext context, MetricSpec metric, DateTimeOffset now, MetricsServers? servers, MetricProviderRegistry providers)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metric);
@@ -40,6 +43,7 @@ public static class MetricPlanner
         // Which query: a MetricTemplate first, then an inline query, then the built-ins (Flagger's names).
         string template;
         string? templateAddress = null;
+        var connection = MetricConnection.Default;
         IMetricProvider? provider = null;
         var builtin = false;
         if (metric.TemplateRef is not null)
@@ -62,6 +66,7 @@ public static class MetricPlanner
 
             template = found.Query;
             templateAddress = string.IsNullOrWhiteSpace(found.Address) ? null : found.Address;
+            connection = found.Connection;
         }
         else if (!string.IsNullOrWhiteSpace(metric.Query))
         {
@@ -93,8 +98,8 @@ public static class MetricPlanner
             return Decided(text, Verdict.NoData, "the step was applied less than a second ago: there is no window to measure yet");
         }
 
-        // The address: the template's own provider.address, else --prometheus, else spec.metricsServer.
-        var addressText = templateAddress ?? metricsServerOverride?.OriginalString ?? spec.MetricsServer;
+        // The address: the template's own provider.address, else --prometheus, else spec.metricsServer (each mapped).
+        var (addressText, source) = (servers ?? MetricsServers.None).Resolve(templateAddress, spec.MetricsServer);
         if (string.IsNullOrWhiteSpace(addressText))
         {
             return Decided(text, Verdict.Error, "no Prometheus address: set spec.metricsServer or pass --prometheus");
@@ -103,11 +108,10 @@ public static class MetricPlanner
         provider ??= providers.Get(MetricTemplate.DefaultProviderType);
         if (!Uri.TryCreate(addressText, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
         {
-            var source = templateAddress is not null ? "the MetricTemplate's provider.address" : metricsServerOverride is not null ? "--prometheus" : "spec.metricsServer";
             return Decided(text, Verdict.Error, $"{source} is not an http(s) URL: use http://host:port");
         }
 
-        return new PlannedCheck(metric, text, window, provider, address, builtin, context.CanaryWorkload, null);
+        return new PlannedCheck(metric, text, window, provider, address, builtin, context.CanaryWorkload, null) { Connection = connection };
     }
 
     /// <summary>The result of a query the provider answered: no data, or the value against the threshold.</summary>

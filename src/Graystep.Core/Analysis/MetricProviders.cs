@@ -54,7 +54,8 @@ public interface IMetricProvider : IProvider<string>
     bool IsValidAddress(Uri address);
 
     /// <summary>Runs one query; throws <see cref="MetricQueryException"/> when it cannot give a value.</summary>
-    Task<MetricReading> QueryAsync(Uri address, string query, CancellationToken cancellationToken);
+    /// <param name="connection">A MetricTemplate's headers, credentials and TLS setting; null for the defaults.</param>
+    Task<MetricReading> QueryAsync(Uri address, string query, CancellationToken cancellationToken, MetricConnection? connection = null);
 }
 
 /// <summary>
@@ -63,7 +64,7 @@ public interface IMetricProvider : IProvider<string>
 /// </summary>
 public interface IMetricRangeQuery
 {
-    Task<IReadOnlyList<Reports.SeriesPoint>> QueryRangeAsync(Uri address, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Reports.SeriesPoint>> QueryRangeAsync(Uri address, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken, MetricConnection? connection = null);
 }
 
 /// <summary>The metric providers by <c>provider.type</c>. Validation refuses a type that is not registered.</summary>

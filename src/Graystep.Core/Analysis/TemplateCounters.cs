@@ -11,7 +11,7 @@ namespace Graystep.Core.Analysis;
 internal static class TemplateCounters
 {
     public static (CounterPlan? Plan, MetricResult? Decided) Plan(
-        AnalysisContext context, MetricSpec metric, MetricCounters counters, TimeSpan window, Uri? metricsServerOverride, MetricProviderRegistry providers)
+        AnalysisContext context, MetricSpec metric, MetricCounters counters, TimeSpan window, MetricsServers servers, MetricProviderRegistry providers)
     {
         var spec = context.Spec;
         MetricResult Decided(string query, string detail) => new(metric.Name, query, null, metric.ThresholdRange, window, Verdict.Error, detail);
@@ -39,7 +39,7 @@ internal static class TemplateCounters
         }
 
         var templateAddress = string.IsNullOrWhiteSpace(events.Address) ? null : events.Address;
-        var addressText = templateAddress ?? metricsServerOverride?.OriginalString ?? spec.MetricsServer;
+        var (addressText, source) = servers.Resolve(templateAddress, spec.MetricsServer);
         if (string.IsNullOrWhiteSpace(addressText))
         {
             return (null, Decided(string.Empty, "no Prometheus address: set spec.metricsServer or pass --prometheus"));
@@ -47,7 +47,6 @@ internal static class TemplateCounters
 
         if (!Uri.TryCreate(addressText, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
         {
-            var source = templateAddress is not null ? "the MetricTemplate's provider.address" : metricsServerOverride is not null ? "--prometheus" : "spec.metricsServer";
             return (null, Decided(string.Empty, $"{source} is not an http(s) URL: use http://host:port"));
         }
 
@@ -73,7 +72,7 @@ internal static class TemplateCounters
                 Render(events, context.CanaryWorkload),
                 Render(total, context.CanaryWorkload),
                 Render(events, context.StableWorkload),
-                Render(total, context.StableWorkload)), null);
+                Render(total, context.StableWorkload)) { Connection = events.Connection }, null);
         }
         catch (MetricTemplateException ex)
         {

@@ -380,5 +380,8 @@ public sealed record MetricTemplate
 
     public string? Address { get; init; }
 
+    /// <summary>Headers, the Secret of the credentials, and TLS verification (<c>provider.headers</c>, <c>secretRef</c>, <c>insecureSkipVerify</c>).</summary>
+    public Analysis.MetricConnection Connection { get; init; } = Analysis.MetricConnection.Default;
+
     public required string Query { get; init; }
 }

@@ -244,12 +244,12 @@ internal static class SpecReference
         template:spec | | h | The query and where it runs.
         template:spec.provider | | h | The metrics provider.
         template:spec.provider.type | prometheus | h | `prometheus` (other Flagger providers are refused).
-        template:spec.provider.address | spec.metricsServer | h | The Prometheus this template queries.
-        template:spec.provider.headers | | r | Extra request headers; not sent yet. Use --prometheus-token for a bearer token.
-        template:spec.provider.secretRef | | r | A Secret with the provider's credentials; the runner cannot read cluster Secrets yet. Use --prometheus-token (GRAYSTEP_PROMETHEUS_TOKEN).
-        template:spec.provider.secretRef.name | | r | As secretRef.
+        template:spec.provider.address | spec.metricsServer | h | The Prometheus this template queries; `--prometheus-map IN_CLUSTER=REACHABLE` redirects it from a CI runner outside the cluster.
+        template:spec.provider.headers | | h | Extra request headers, sent with every query of this template (`X-Scope-OrgID` for Mimir or Cortex); their values are masked.
+        template:spec.provider.secretRef | | h | The Secret with the provider's credentials (Flagger's keys `address`, `username`, `password`, `token`, `bearerToken`). The runner cannot read cluster Secrets: the pipeline sets them as `GRAYSTEP_SECRET_<NAME>_<KEY>` (`prom-auth` and `token`: `GRAYSTEP_SECRET_PROM_AUTH_TOKEN`); masked everywhere.
+        template:spec.provider.secretRef.name | | h | The Secret's name.
         template:spec.provider.region | | r | For cloud metric providers; only prometheus is supported.
-        template:spec.provider.insecureSkipVerify | | r | Skip TLS verification; not supported (Graystep always verifies). Give the CA through SSL_CERT_FILE.
+        template:spec.provider.insecureSkipVerify | | h | Skip TLS verification for this template's Prometheus only (a self-signed in-house server); every other address is verified.
         template:spec.query | | h | The PromQL query, with Flagger's `{{ target }}`, `{{ namespace }}`, `{{ interval }}` and `{{ variables.* }}`.
         alertprovider:spec | | w | Flagger's AlertProvider: where Flagger sends alerts. Graystep does not send alerts yet, so the object is only kept (a template passes through to the output).
         alertprovider:spec.type | | w | As spec.

@@ -246,7 +246,7 @@ internal static class SpecSchemas
         new Field("provider", Of(new ObjectSchema(
             new Field("type", Text, Required: true),
             new Field("address", Text),
-            new Field("headers", OpaqueMap),
+            new Field("headers", StringMap),
             new Field("secretRef", Of(new ObjectSchema(new Field("name", Text, Required: true)))),
             new Field("region", Text),
             new Field("insecureSkipVerify", Bool)))),

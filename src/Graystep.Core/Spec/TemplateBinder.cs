@@ -65,6 +65,14 @@ internal sealed class TemplateBinder(ProblemSink sink, string text, ProviderCata
                 Namespace = ns ?? "default",
                 ProviderType = type,
                 Address = address,
+                Connection = new Analysis.MetricConnection
+                {
+                    Headers = [.. (Map(provider, "headers")?.Children.AsEnumerable() ?? [])
+                        .Where(h => h.Key is YamlScalarNode && h.Value is YamlScalarNode)
+                        .Select(h => new KeyValuePair<string, string>(((YamlScalarNode)h.Key).Value ?? "", ((YamlScalarNode)h.Value).Value ?? ""))],
+                    SecretName = Scalar(Map(provider, "secretRef"), "name"),
+                    InsecureSkipVerify = Bool(provider, "insecureSkipVerify") ?? false,
+                },
                 Query = query,
             },
             Document = doc,

@@ -5,11 +5,18 @@ namespace Graystep.Engine.Analysis;
 /// <summary>Settings of an analysis round.</summary>
 public sealed record AnalysisOptions
 {
+    /// <summary>The <c>--prometheus</c> and <c>--prometheus-map</c> options.</summary>
+    public MetricsServers MetricsServers { get; init; } = MetricsServers.None;
+
     /// <summary>
-    /// The <c>--prometheus</c> option: used when a MetricTemplate has no <c>provider.address</c>, in place of
+    /// The <c>--prometheus</c> option alone: used when a MetricTemplate has no <c>provider.address</c>, in place of
     /// <c>spec.metricsServer</c>.
     /// </summary>
-    public Uri? MetricsServerOverride { get; init; }
+    public Uri? MetricsServerOverride
+    {
+        get => MetricsServers.Override;
+        init => MetricsServers = MetricsServers with { Override = value };
+    }
 
     /// <summary>How many metric queries run at once; results keep the spec's order.</summary>
     public int MaxConcurrentQueries { get; init; } = 4;
@@ -29,7 +36,7 @@ public sealed class MetricAnalysisRunner(MetricProviderRegistry providers, TimeP
         ArgumentNullException.ThrowIfNull(context);
         var now = time.GetUtcNow();
         var checks = context.Spec.Analysis.Metrics
-            .Select(metric => MetricPlanner.Plan(context, metric, now, _options.MetricsServerOverride, providers))
+            .Select(metric => MetricPlanner.Plan(context, metric, now, _options.MetricsServers, providers))
             .ToList();
         using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentQueries));
         var spec = context.Spec;
@@ -46,7 +53,7 @@ public sealed class MetricAnalysisRunner(MetricProviderRegistry providers, TimeP
     private async Task<MetricResult> JudgeAsync(AnalysisContext context, PlannedCheck check, DateTimeOffset now, double alpha, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         var metric = check.Metric;
-        var (plan, decided) = JudgePlanner.Plan(context, metric, now, _options.MetricsServerOverride, providers);
+        var (plan, decided) = JudgePlanner.Plan(context, metric, now, _options.MetricsServers, providers);
         if (decided is not null)
         {
             return decided;
@@ -61,7 +68,7 @@ public sealed class MetricAnalysisRunner(MetricProviderRegistry providers, TimeP
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                counts[i] = (await plan.Provider.QueryAsync(plan.Address, queries[i], cancellationToken).ConfigureAwait(false)).Value;
+                counts[i] = (await plan.Provider.QueryAsync(plan.Address, queries[i], cancellationToken, plan.Connection).ConfigureAwait(false)).Value;
             }
             catch (MetricQueryException ex)
             {
@@ -93,7 +100,7 @@ public sealed class MetricAnalysisRunner(MetricProviderRegistry providers, TimeP
         MetricReading reading;
         try
         {
-            reading = await check.Provider!.QueryAsync(check.Address!, check.Query, cancellationToken).ConfigureAwait(false);
+            reading = await check.Provider!.QueryAsync(check.Address!, check.Query, cancellationToken, check.Connection).ConfigureAwait(false);
         }
         catch (MetricQueryException ex)
         {

@@ -12,7 +12,7 @@ namespace Graystep.Engine.Reports;
 /// (the metric's own query, planned as the analysis plans it, once per version). A provider that cannot be read does
 /// not stop the report: the charts stay empty and <see cref="RolloutReport.MetricsNote"/> says why.
 /// </summary>
-public sealed class ReportBuilder(MetricProviderRegistry providers, TimeProvider time, Uri? metricsServerOverride = null)
+public sealed class ReportBuilder(MetricProviderRegistry providers, TimeProvider time, MetricsServers? servers = null)
 {
     /// <summary>At most this many samples per series keeps a 20-step page small.</summary>
     public const int MaxSamples = 240;
@@ -59,7 +59,7 @@ public sealed class ReportBuilder(MetricProviderRegistry providers, TimeProvider
             {
                 // The metric's query as a check would run it, with {{ target }} set to this version's workload.
                 var context = new AnalysisContext(spec, state.Loaded.Templates, workload, stableWorkload, to - TimeSpan.FromDays(1));
-                var plan = MetricPlanner.Plan(context, metric, to, metricsServerOverride, providers);
+                var plan = MetricPlanner.Plan(context, metric, to, servers, providers);
                 if (plan.Decided is { } decided)
                 {
                     notes.Add($"{version}: {decided.Detail}");
@@ -80,7 +80,7 @@ public sealed class ReportBuilder(MetricProviderRegistry providers, TimeProvider
 
                 try
                 {
-                    var points = await range.QueryRangeAsync(address, plan.Query, from, to, step, ct).ConfigureAwait(false);
+                    var points = await range.QueryRangeAsync(address, plan.Query, from, to, step, ct, plan.Connection).ConfigureAwait(false);
                     answered.Add(address);
                     if (points.Count == 0)
                     {

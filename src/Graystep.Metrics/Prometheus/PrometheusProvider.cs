@@ -17,9 +17,10 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
     private readonly PrometheusClientOptions _options;
     private readonly TimeProvider _time;
     private readonly Func<TimeSpan, CancellationToken, Task>? _delay;
-    private readonly Dictionary<Uri, PrometheusClient> _clients = [];
+    private readonly Dictionary<(Uri, string), PrometheusClient> _clients = [];
     private readonly Lock _gate = new();
     private HttpMessageHandler? _shared;
+    private HttpMessageHandler? _insecure;
 
     /// <param name="handler">Makes the HTTP stack on first use; the provider disposes it.</param>
     /// <param name="delay">Waits between retries; tests pass one that returns at once.</param>
@@ -31,6 +32,18 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
         _time = time ?? TimeProvider.System;
         _delay = delay;
     }
+
+    /// <summary>
+    /// Reads a MetricTemplate's <c>secretRef</c> keys (<see cref="MetricConnection.SecretVariable"/>); null: no
+    /// template may name a Secret. The runner cannot read cluster Secrets, so the pipeline passes them this way.
+    /// </summary>
+    public Func<string, string?>? SecretVariables { get; init; }
+
+    /// <summary>Told every credential read from <see cref="SecretVariables"/>, so that it is masked in all output.</summary>
+    public Action<string>? Reveal { get; init; }
+
+    /// <summary>Makes the HTTP stack for a template with <c>insecureSkipVerify: true</c>; null: such templates fail.</summary>
+    public Func<HttpMessageHandler>? InsecureHandler { get; init; }
 
     /// <summary><c>--prometheus-token</c>: sent as <c>Authorization: Bearer</c> to every Prometheus the spec names.</summary>
     public static SecretSetting Token { get; } = new("--prometheus-token", ["GRAYSTEP_PROMETHEUS_TOKEN"], "Bearer token for Prometheus; never printed");
@@ -45,16 +58,16 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
 
     public bool IsValidAddress(Uri address) => PrometheusClient.IsValidAddress(address);
 
-    public async Task<MetricReading> QueryAsync(Uri address, string query, CancellationToken cancellationToken)
+    public async Task<MetricReading> QueryAsync(Uri address, string query, CancellationToken cancellationToken, MetricConnection? connection = null)
     {
-        var answer = await Client(address).QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        var answer = await Client(address, connection ?? MetricConnection.Default).QueryAsync(query, cancellationToken).ConfigureAwait(false);
         return answer.Value is double value ? MetricReading.Of(value) : MetricReading.NoData(answer.NoDataReason ?? "no data");
     }
 
-    public async Task<IReadOnlyList<SeriesPoint>> QueryRangeAsync(Uri address, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SeriesPoint>> QueryRangeAsync(Uri address, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken, MetricConnection? connection = null)
     {
         // A PrometheusException is a MetricQueryException: the caller shows its message.
-        var points = await Client(address).QueryRangeAsync(query, start, end, step, cancellationToken).ConfigureAwait(false);
+        var points = await Client(address, connection ?? MetricConnection.Default).QueryRangeAsync(query, start, end, step, cancellationToken).ConfigureAwait(false);
         return [.. points.Select(p => new SeriesPoint(p.Time, p.Value))];
     }
 
@@ -69,21 +82,85 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
 
             _clients.Clear();
             _shared?.Dispose();
+            _insecure?.Dispose();
         }
     }
 
-    private PrometheusClient Client(Uri address)
+    private PrometheusClient Client(Uri address, MetricConnection connection)
     {
         lock (_gate)
         {
-            if (!_clients.TryGetValue(address, out var client))
+            if (!_clients.TryGetValue((address, connection.Key), out var client))
             {
-                _shared ??= _handler();
-                client = new PrometheusClient(address, _shared, _options, _time, _delay);
-                _clients.Add(address, client);
+                var (options, target) = For(connection, address);
+                HttpMessageHandler handler;
+                if (connection.InsecureSkipVerify)
+                {
+                    handler = _insecure ??= InsecureHandler?.Invoke()
+                        ?? throw new MetricQueryException("insecureSkipVerify is not available here; give the CA through SSL_CERT_FILE instead");
+                }
+                else
+                {
+                    handler = _shared ??= _handler();
+                }
+
+                client = new PrometheusClient(target, handler, options, _time, _delay);
+                _clients.Add((address, connection.Key), client);
             }
 
             return client;
         }
+    }
+
+    /// <summary>The options for a template's connection: its headers, and the credentials its Secret holds (Flagger's keys).</summary>
+    private (PrometheusClientOptions Options, Uri Address) For(MetricConnection connection, Uri address)
+    {
+        if (connection.Headers.Count == 0 && connection.SecretName is null)
+        {
+            return (_options, address);
+        }
+
+        var headers = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in _options.Headers.Concat(connection.Headers))
+        {
+            headers[name] = value;
+        }
+
+        var options = _options with { Headers = headers };
+        if (connection.SecretName is not { } secret)
+        {
+            return (options, address);
+        }
+
+        string? Read(string key)
+        {
+            var value = SecretVariables?.Invoke(MetricConnection.SecretVariable(secret, key));
+            if (!string.IsNullOrEmpty(value))
+            {
+                Reveal?.Invoke(value);
+            }
+
+            return string.IsNullOrEmpty(value) ? null : value;
+        }
+
+        var token = Read("token") ?? Read("bearerToken");
+        var (username, password) = (Read("username"), Read("password"));
+        var secretAddress = Read("address");
+        if (token is null && (username is null || password is null) && secretAddress is null)
+        {
+            throw new MetricQueryException(
+                $"the MetricTemplate's secretRef {secret} holds nothing here: set {MetricConnection.SecretVariable(secret, "token")}, or " +
+                $"{MetricConnection.SecretVariable(secret, "username")} and {MetricConnection.SecretVariable(secret, "password")}, in the pipeline's environment");
+        }
+
+        if (secretAddress is not null && !(Uri.TryCreate(secretAddress, UriKind.Absolute, out var fromSecret) && PrometheusClient.IsValidAddress(fromSecret)))
+        {
+            throw new MetricQueryException($"{MetricConnection.SecretVariable(secret, "address")} is not an http(s) URL");
+        }
+
+        // The Secret's credentials replace --prometheus-token for this template: a token, or basic authentication.
+        var basic = token is null && username is not null && password is not null;
+        return (options with { BearerToken = basic ? null : token ?? options.BearerToken, Username = basic ? username : null, Password = basic ? password : null },
+            secretAddress is null ? address : new Uri(secretAddress));
     }
 }

@@ -59,7 +59,7 @@ public sealed class FlaggerCrdCoverageTests
     }
 
     [Fact]
-    public void Metric_template_fields_graystep_cannot_use_are_refused_with_the_alternative()
+    public void A_metric_templates_headers_secret_and_tls_setting_are_kept_and_a_cloud_region_is_refused()
     {
         const string template = """
             apiVersion: flagger.app/v1beta1
@@ -77,16 +77,15 @@ public sealed class FlaggerCrdCoverageTests
 
         var set = SpecLoader.Load([new SourceFile("app/errors.yaml", template)], StandardProviders.Catalogue);
 
+        Assert.Empty(set.Problems);
+        var connection = Assert.Single(set.Templates).Connection;
+        Assert.Equal([new KeyValuePair<string, string>("X-Scope-OrgID", "team-a")], connection.Headers);
+        Assert.Equal(("prom-auth", true), (connection.SecretName, connection.InsecureSkipVerify));
+        Assert.Equal("GRAYSTEP_SECRET_PROM_AUTH_BEARERTOKEN", Graystep.Core.Analysis.MetricConnection.SecretVariable("prom-auth", "bearerToken"));
         Assert.Equal(
-            [
-                "app/errors.yaml:8:5: spec.provider.secretRef: A Secret with the provider's credentials; the runner cannot read cluster Secrets yet. Use --prometheus-token (GRAYSTEP_PROMETHEUS_TOKEN).",
-                "app/errors.yaml:9:5: spec.provider.headers: Extra request headers; not sent yet. Use --prometheus-token for a bearer token.",
-                "app/errors.yaml:10:5: spec.provider.insecureSkipVerify: Skip TLS verification; not supported (Graystep always verifies). Give the CA through SSL_CERT_FILE.",
-            ],
-            set.Problems.Select(p => p.ToString()));
-        Assert.Empty(SpecLoader.Load([new SourceFile("app/errors.yaml", template.Replace("insecureSkipVerify: true", "insecureSkipVerify: false", StringComparison.Ordinal)
-            .Replace("    secretRef: {name: prom-auth}\n", string.Empty, StringComparison.Ordinal).Replace("    headers: {X-Scope-OrgID: team-a}\n", string.Empty, StringComparison.Ordinal))],
-            StandardProviders.Catalogue).Problems);
+            ["app/errors.yaml:10:5: spec.provider.region: For cloud metric providers; only prometheus is supported."],
+            SpecLoader.Load([new SourceFile("app/errors.yaml", template.Replace("insecureSkipVerify: true", "region: eu-west-1", StringComparison.Ordinal))],
+                StandardProviders.Catalogue).Problems.Select(p => p.ToString()));
     }
 
     [Fact]

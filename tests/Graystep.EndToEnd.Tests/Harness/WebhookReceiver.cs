@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Graystep.TestKit.Http;
+using Microsoft.AspNetCore.Http;
 
 namespace Graystep.EndToEnd.Tests.Harness;
 
