@@ -29,7 +29,7 @@ public sealed class HttpEndpointTests
         Assert.Contains(response.Content.Headers.ContentType.Parameters, p => p.Name == "version" && p.Value == "0.0.4");
         var metrics = PrometheusTextParser.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(
-            ["istio_request_duration_milliseconds:histogram", "istio_requests_total:counter"],
+            ["http_request_duration_seconds:histogram", "http_requests_total:counter", "istio_request_duration_milliseconds:histogram", "istio_requests_total:counter"],
             metrics.Families.Select(f => $"{f.Name}:{f.Type}").Order(StringComparer.Ordinal));
         var requests = metrics.Samples.Where(s => s.Name == "istio_requests_total").ToList();
         Assert.All(requests, s => Assert.Equal(

@@ -41,7 +41,9 @@ public sealed class NginxAndGatewayRoutingTests
         var primary = samples.Single(s => s.Name == "nginx_ingress_controller_requests" && s.Labels["service"] == "podinfo-v1");
         Assert.Equal(string.Empty, primary.Labels["canary"]);
         Assert.Contains(samples, s => s.Name == "nginx_ingress_controller_request_duration_seconds_bucket" && s.Labels["canary"] == "test-podinfo-v2-9898" && s.Labels["le"] == "0.005");
-        Assert.DoesNotContain(samples, s => s.Name.StartsWith("istio_", StringComparison.Ordinal) || s.Name.StartsWith("http_", StringComparison.Ordinal));
+        Assert.DoesNotContain(samples, s => s.Name.StartsWith("istio_", StringComparison.Ordinal));
+        // The pods behind the Ingress export their own metrics too, one series per pod.
+        Assert.Equal(5000, samples.Where(s => s.Name == "http_requests_total").Sum(s => s.Value));
     }
 
     [Fact]
@@ -207,5 +209,25 @@ public sealed class NginxAndGatewayRoutingTests
         Assert.Equal(0, app.Version("v2")!.ByRevision[start].Requests);
         Assert.Equal(300, snapshot.CountsSince("test/podinfo", "v2", promote).Requests);
         Assert.Equal(0, snapshot.CountsSince("test/podinfo", "v1", promote).Requests);
+    }
+
+    [Fact]
+    public async Task Kubernetes_replica_ratio_with_flaggers_companions_splits_by_pods_and_the_companions_are_no_apps()
+    {
+        using var repo = new GitOpsRepo();
+        repo.Commit("podinfo: 25% of the pods to v2", [
+            Rendered.Deployment("rendered", "test", "podinfo", "v1", "ghcr.io/stefanprodan/podinfo:6.0.0", replicas: 3),
+            Rendered.Deployment("rendered", "test", "podinfo", "v2", "ghcr.io/stefanprodan/podinfo:6.1.0", replicas: 1),
+            Rendered.Service("rendered", "test", "podinfo", "podinfo", null, 9898),
+            Rendered.Service("rendered", "test", "podinfo-canary", "podinfo", "v2", 9898),
+            Rendered.Service("rendered", "test", "podinfo-primary", "podinfo", "v1", 9898),
+        ]);
+        await using var host = await Sandboxes.AppliedAsync(repo);
+
+        host.SendUserRequests(4000);
+
+        var snapshot = host.Snapshot();
+        Assert.Equal(["test/podinfo"], snapshot.Apps.Select(a => $"{a.Namespace}/{a.Name}"));
+        Assert.InRange(host.Version("test/podinfo", "v2").Total.Requests / 4000.0, 0.2, 0.3);
     }
 }

@@ -33,8 +33,18 @@ internal sealed class MeshMetrics
         }
     }
 
-    public void Served(RoutedApp app, Backend backend, string nginxCanary, Workload workload, string pod, int status, double latencyMs) =>
+    /// <summary>
+    /// The proxy in front records the request, and so do the app's own pods (<c>http_requests_total</c>), whatever
+    /// is in front of them: a plain Ingress before a kubernetes-provider app is measured by the app's metrics.
+    /// </summary>
+    public void Served(RoutedApp app, Backend backend, string nginxCanary, Workload workload, string pod, int status, double latencyMs)
+    {
         _byKey[app.Provider.MetricsKey].Served(app, backend, nginxCanary, workload, pod, status, latencyMs);
+        if (app.Provider.MetricsKey != AppMetrics.Key && _byKey.TryGetValue(AppMetrics.Key, out var own))
+        {
+            own.Served(app, backend, nginxCanary, workload, pod, status, latencyMs);
+        }
+    }
 
     public void Unavailable(RoutedApp app, Backend backend, string nginxCanary) =>
         _byKey[app.Provider.MetricsKey].Unavailable(app, backend, nginxCanary);
