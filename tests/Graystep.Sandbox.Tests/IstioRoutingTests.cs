@@ -97,6 +97,54 @@ public sealed class IstioRoutingTests
     }
 
     [Fact]
+    public async Task Session_affinity_keeps_a_user_the_weights_sent_to_the_canary_on_it()
+    {
+        // Graystep's render of Flagger's sessionAffinity at 10%: the canary's answers set the cookie, the sticky route
+        // sends requests carrying it to the canary.
+        const string http = """
+                - name: sticky-route
+                  match:
+                    - headers:
+                        cookie:
+                          regex: .*flagger-cookie.*0a1b2c3d4e.*
+                  route:
+                    - destination: {host: reviews, subset: v1}
+                      weight: 0
+                    - destination: {host: reviews, subset: v2}
+                      weight: 100
+                - route:
+                    - destination: {host: reviews, subset: v1}
+                      weight: 90
+                    - destination: {host: reviews, subset: v2}
+                      weight: 10
+                      headers:
+                        response:
+                          add:
+                            Set-Cookie: "flagger-cookie=0a1b2c3d4e; Max-Age=21600"
+
+            """;
+        using var sticky = new GitOpsRepo();
+        sticky.Commit("reviews: 10% to v2, sticky", Rendered.IstioApp("rendered", http));
+        using var plain = new GitOpsRepo();
+        plain.Commit("reviews: 10% to v2", Rendered.IstioApp("rendered", Rendered.IstioWeighted("reviews", "v1", 90, "v2", 10)));
+        await using var stickyHost = await Sandboxes.AppliedAsync(sticky, Sandboxes.Options(sticky) with { Users = 200 });
+        await using var plainHost = await Sandboxes.AppliedAsync(plain, Sandboxes.Options(plain) with { Users = 200 });
+
+        // 20 requests per user on average: without affinity each one is a fresh 10% draw.
+        stickyHost.SendUserRequests(4000);
+        plainHost.SendUserRequests(4000);
+
+        var stickyShare = stickyHost.Version(App, "v2").Total.Requests / 4000.0;
+        var plainShare = plainHost.Version(App, "v2").Total.Requests / 4000.0;
+        Assert.InRange(plainShare, 0.07, 0.13);
+        Assert.True(stickyShare > 0.5, $"with the cookie, {stickyShare:P0} of the requests reached the canary");
+        // Every request that carried the cookie matched the sticky route and reached the canary.
+        Assert.True(stickyHost.Version(App, "v2").Total.AbMatched > 1000);
+        Assert.Equal(0, stickyHost.Version(App, "v1").Total.AbMatched);
+        Assert.Equal(0, stickyHost.Version(App, "v2").Total.AbUsers);
+    }
+
+    [Fact]
     public async Task Ab_cookie_regex_rule_in_flaggers_shape_reaches_the_canary()
     {
         using var repo = new GitOpsRepo();

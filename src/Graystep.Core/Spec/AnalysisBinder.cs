@@ -97,6 +97,53 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
             Webhooks = checks.BindWebhooks(Seq(map, "webhooks"), Path + ".webhooks"),
             ScaleDownDelay = scaleDownDelay < TimeSpan.Zero ? TimeSpan.Zero : scaleDownDelay,
             KeepPrevious = Bool(map, "keepPrevious") ?? false,
+            SessionAffinity = BindSessionAffinity(Map(map, "sessionAffinity"), strategy, hasMatch),
+        };
+    }
+
+    /// <summary><c>analysis.sessionAffinity</c>: a cookie for the users the weights send to the canary.</summary>
+    private SessionAffinitySpec? BindSessionAffinity(YamlMappingNode? node, Strategy strategy, bool hasMatch)
+    {
+        if (node is null || node.Children.Count == 0 || Scalar(node, "cookieName") is not { Length: > 0 } name)
+        {
+            return null;
+        }
+
+        if (strategy != Strategy.Canary || hasMatch)
+        {
+            Sink.Report(node, Path + ".sessionAffinity",
+                "sessionAffinity keeps users on a weighted canary; it needs stepWeights or stepWeight, without match (A/B testing already routes by request)");
+        }
+
+        if (!SafeNames.IsCookieName(name))
+        {
+            Sink.Report(Child(node, "cookieName")!, Path + ".sessionAffinity.cookieName", "a cookie name is letters, digits and - _ . only, got " + Quote(name));
+        }
+
+        foreach (var key in (string[])["domain", "path", "sameSite"])
+        {
+            if (Scalar(node, key) is { } value && !SafeNames.IsCookieAttribute(value))
+            {
+                Sink.Report(Child(node, key)!, Path + ".sessionAffinity." + key, "a cookie attribute cannot hold ';', ',', quotes, spaces or control characters, got " + Quote(value));
+            }
+        }
+
+        var maxAge = Int(node, "maxAge") ?? SessionAffinitySpec.DefaultMaxAge;
+        if (maxAge < 1)
+        {
+            Sink.Report(Child(node, "maxAge")!, Path + ".sessionAffinity.maxAge", Invariant($"maxAge is the cookie's lifetime in seconds and must be at least 1, got {maxAge}"));
+        }
+
+        return new SessionAffinitySpec
+        {
+            CookieName = name,
+            MaxAge = maxAge,
+            Domain = Scalar(node, "domain"),
+            Path = Scalar(node, "path"),
+            SameSite = Scalar(node, "sameSite"),
+            HttpOnly = Bool(node, "httpOnly") ?? false,
+            Secure = Bool(node, "secure") ?? false,
+            Partitioned = Bool(node, "partitioned") ?? false,
         };
     }
 

@@ -180,6 +180,9 @@ public sealed record AnalysisSpec
     /// traffic as a standby until the next rollout starts, so switching back is one commit.</summary>
     public bool KeepPrevious { get; init; }
 
+    /// <summary>Flagger's <c>analysis.sessionAffinity</c>: users sent to the canary stay on it (istio, weighted canary).</summary>
+    public SessionAffinitySpec? SessionAffinity { get; init; }
+
     /// <summary>Whether the version that lost its traffic is removed by a later retire commit.</summary>
     public bool RetiresLater => ScaleDownDelay > TimeSpan.Zero;
 
@@ -362,6 +365,66 @@ public sealed record SyncSpec
 
     /// <summary>The Argo CD project of the Application (<c>sync.project</c>), sent to Argo CD's API.</summary>
     public string? Project { get; init; }
+}
+
+/// <summary>Flagger's cookie-based session affinity: the cookie's name and attributes.</summary>
+public sealed record SessionAffinitySpec
+{
+    /// <summary>Flagger's default Max-Age: one day.</summary>
+    public const int DefaultMaxAge = 86400;
+
+    public required string CookieName { get; init; }
+
+    public int MaxAge { get; init; } = DefaultMaxAge;
+
+    public string? Domain { get; init; }
+
+    public string? Path { get; init; }
+
+    public string? SameSite { get; init; }
+
+    public bool HttpOnly { get; init; }
+
+    public bool Secure { get; init; }
+
+    public bool Partitioned { get; init; }
+
+    /// <summary>The <c>Set-Cookie</c> value for <paramref name="cookie"/> (<c>name=value</c>), with Flagger's attributes.</summary>
+    public string SetCookie(string cookie)
+    {
+        var parts = new List<string> { cookie, "Max-Age=" + MaxAge.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (Domain is not null)
+        {
+            parts.Add("Domain=" + Domain);
+        }
+
+        if (Path is not null)
+        {
+            parts.Add("Path=" + Path);
+        }
+
+        if (HttpOnly)
+        {
+            parts.Add("HttpOnly");
+        }
+
+        if (Secure)
+        {
+            parts.Add("Secure");
+        }
+
+        if (SameSite is not null)
+        {
+            parts.Add("SameSite=" + SameSite);
+        }
+
+        if (Partitioned)
+        {
+            parts.Add("Partitioned");
+        }
+
+        return string.Join("; ", parts);
+    }
 }
 
 /// <summary>A Flagger <c>MetricTemplate</c>.</summary>

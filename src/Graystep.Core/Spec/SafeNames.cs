@@ -97,4 +97,12 @@ public static class SafeNames
 
         return quoted.Append('"').ToString();
     }
+
+    /// <summary>A cookie name Graystep writes into a regex and a Set-Cookie header: letters, digits, '-', '_', '.'.</summary>
+    public static bool IsCookieName(string name) =>
+        name.Length is > 0 and <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>A cookie attribute value: printable ASCII without separators that would start another attribute or header.</summary>
+    public static bool IsCookieAttribute(string value) =>
+        value.Length is > 0 and <= 256 && value.All(c => c is > ' ' and < (char)127 && c is not (';' or ',' or '"' or '\\'));
 }

@@ -41,6 +41,9 @@ internal sealed record Backend(string Namespace, string Service, string? Version
 /// </summary>
 internal sealed record RouteDecision(Backend? Backend, int Status, bool MatchedAb, string NginxCanary, IReadOnlyList<Backend> Mirrors)
 {
+    /// <summary>A <c>Set-Cookie</c> the proxy adds to the answer (Istio's <c>headers.response.add</c> of the destination).</summary>
+    public string? SetCookie { get; init; }
+
     public static RouteDecision NoRoute { get; } = new(null, 404, false, string.Empty, []);
 
     public static RouteDecision To(Backend backend, bool matchedAb = false, string nginxCanary = "", IReadOnlyList<Backend>? mirrors = null) =>

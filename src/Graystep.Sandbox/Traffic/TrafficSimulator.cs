@@ -29,6 +29,9 @@ internal sealed class TrafficSimulator
     private IReadOnlyList<RoutedApp>? _proxyApps;
     private DateTimeOffset _proxiesUpdateAt;
 
+    // The cookies each simulated user's browser keeps, per app: what a proxy's Set-Cookie gave it (session affinity).
+    private readonly Dictionary<(string App, int User), Dictionary<string, string>> _cookieJars = [];
+
     // Flagger load tester commands still running (hey -z): their rate and when they stop.
     private const int MaxLoadJobs = 32;
     private readonly List<LoadJob> _loadJobs = [];
@@ -287,7 +290,18 @@ internal sealed class TrafficSimulator
             }
         }
 
+        var jar = _cookieJars.GetValueOrDefault((app.Key, user));
+        if (jar is { Count: > 0 })
+        {
+            request.Apply(new RequestAttribute(AttributeKind.Header, "cookie", string.Join("; ", jar.Select(c => c.Key + "=" + c.Value))));
+        }
+
         var decision = app.Router.Route(request, rng);
+        if (decision.SetCookie is { } setCookie)
+        {
+            Keep(app.Key, user, setCookie);
+        }
+
         var pick = decision.Backend?.PickPod(rng);
         if (pick is { } picked && !Running(picked.Workload))
         {
@@ -348,6 +362,34 @@ internal sealed class TrafficSimulator
                     MirroredErrors = c.MirroredErrors + (status >= 500 ? 1 : 0),
                 });
             }
+        }
+    }
+
+    /// <summary>A browser's handling of Set-Cookie: keep <c>name=value</c>, drop it when Max-Age is zero or less.</summary>
+    private void Keep(string app, int user, string setCookie)
+    {
+        var parts = setCookie.Split(';', StringSplitOptions.TrimEntries);
+        var eq = parts[0].IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            return;
+        }
+
+        if (!_cookieJars.TryGetValue((app, user), out var jar))
+        {
+            jar = new Dictionary<string, string>(StringComparer.Ordinal);
+            _cookieJars[(app, user)] = jar;
+        }
+
+        var expired = parts.Skip(1).Any(p => p.StartsWith("Max-Age=", StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(p["Max-Age=".Length..], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var age) && age <= 0);
+        if (expired)
+        {
+            jar.Remove(parts[0][..eq]);
+        }
+        else
+        {
+            jar[parts[0][..eq]] = parts[0][(eq + 1)..];
         }
     }
 

@@ -29,6 +29,12 @@ internal static class RenderCases
     public static RenderRequest Request(string example, RolloutSpec spec, VersionRef stable, VersionRef? canary, TrafficSplit traffic) =>
         new(spec, Manifests.Example(example), stable, canary, traffic);
 
+    /// <summary>Flagger's tutorial cookie: stickiness for a day, sent over HTTPS only.</summary>
+    private static RolloutSpec SessionAffinity(RolloutSpec spec) => spec with
+    {
+        Analysis = spec.Analysis with { SessionAffinity = new SessionAffinitySpec { CookieName = "flagger-cookie", MaxAge = 21600, Path = "/", Secure = true } },
+    };
+
     private static MatchRule NginxCookie { get; } = new()
     {
         Cookies = Specs.Sorted(("canary", new StringMatch(StringMatchKind.Exact, "always"))),
@@ -55,6 +61,7 @@ internal static class RenderCases
         // Flagger's Istio fields as written (timeout, match, rewrite, headers, corsPolicy, retries, trafficPolicy), with
         // a match on the weighted canary: the matching requests are split, the others stay on stable.
         ["istio-flagger-fields-w20"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), VersionRef.Of("6-0-0"), Podinfo601, new TrafficSplit(20)),
+        ["istio-session-affinity-w20"] = () => Request("bookinfo", SessionAffinity(Specs.Bookinfo(Strategy.Canary)), V1, ReviewsV2, new TrafficSplit(20)),
         ["istio-flagger-fields-stable"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), Podinfo601, null, TrafficSplit.AllStable),
 
         // nginx: k8sdemo hello behind hi.k8sdemo.com/hello.

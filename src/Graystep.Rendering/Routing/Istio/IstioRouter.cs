@@ -111,6 +111,21 @@ public sealed class IstioRouter : Router
         }
 
         var defaultRoute = HttpRoute(context, ServiceMatch(context), weighted);
+        if (context.Spec.Analysis.SessionAffinity is { } affinity && context.Canary is not null && context.CanaryWeight > 0 && !context.WeightedMatch)
+        {
+            // Flagger's sticky sessions: the canary's answers set the cookie, and requests carrying it go to the canary.
+            var cookie = affinity.CookieName + "=" + CookieValue(context);
+            ((YamlMap)weighted[1])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = affinity.SetCookie(cookie) } } };
+            var sticky = HttpRoute(context, CookieMatch(context, affinity.CookieName, cookie), new YamlSeq { Destination(context, context.Stable, 0), Destination(context, context.Canary, 100) });
+            var named = new YamlMap { ["name"] = StickyRoute };
+            foreach (var (key, value) in sticky)
+            {
+                named[key] = value;
+            }
+
+            http.Add(named);
+        }
+
         if (context.MirrorActive)
         {
             defaultRoute["mirror"] = DestinationTarget(context, context.Canary!);
@@ -147,6 +162,41 @@ public sealed class IstioRouter : Router
         var map = YamlImport.FromMapping(rewrite);
         map.Remove("type");
         return map;
+    }
+
+    /// <summary>Flagger's name for the route that sends the session cookie's holders to the canary.</summary>
+    private const string StickyRoute = "sticky-route";
+
+    /// <summary>
+    /// The session cookie's value: from the rollout and the canary version, so a re-run of the same step renders the
+    /// same cookie (Flagger keeps a random one in the Canary's status) and the next canary gets a new one.
+    /// </summary>
+    private static string CookieValue(RoutingContext context)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(context.Spec.Id + "/" + context.Canary));
+        return Convert.ToHexStringLower(hash)[..10];
+    }
+
+    /// <summary>The cookie header condition, Flagger's <c>.*name.*value.*</c> regex, merged into every <c>service.match</c> entry.</summary>
+    private static YamlSeq CookieMatch(RoutingContext context, string name, string cookie)
+    {
+        YamlMap Condition() => new() { ["headers"] = new YamlMap { ["cookie"] = new YamlMap { ["regex"] = ".*" + name.Replace(".", "\\.", StringComparison.Ordinal) + ".*" + cookie[(name.Length + 1)..] + ".*" } } };
+        if (context.Spec.Service.Match is not { } common)
+        {
+            return new YamlSeq { Condition() };
+        }
+
+        var merged = new YamlSeq();
+        foreach (var entry in common.Children.OfType<YamlDotNet.RepresentationModel.YamlMappingNode>())
+        {
+            var copy = YamlImport.FromMapping(entry);
+            var headers = copy["headers"] as YamlMap ?? new YamlMap();
+            headers["cookie"] = ((YamlMap)Condition()["headers"]!)["cookie"]!;
+            copy["headers"] = headers;
+            merged.Add(copy);
+        }
+
+        return merged;
     }
 
     /// <summary><c>service.match</c> as written: the conditions of every route, or null for all traffic.</summary>

@@ -32,7 +32,7 @@ internal sealed class IstioRouteTable : IAppRouter
             }
 
             var mirrors = route.Mirrors.Where(m => rng.NextDouble() * 100 < m.Percent).Select(m => m.Backend).ToList();
-            return RouteDecision.To(backend, matched?.IsAb ?? false, mirrors: mirrors);
+            return RouteDecision.To(backend, matched?.IsAb ?? false, mirrors: mirrors) with { SetCookie = route.SetCookies.GetValueOrDefault(backend) };
         }
 
         // No route matched: the sidecar answers 404 (NR).
@@ -70,7 +70,18 @@ internal sealed class IstioRouteTable : IAppRouter
                 }
             }
 
-            routes.Add(new HttpRoute(matches, weighted, mirrors.Select(m => new Mirror(m.Item1, m.Item2)).ToList()));
+            // Istio's headers.response.add per destination: how Flagger's session affinity hands out its cookie.
+            var setCookies = new Dictionary<Backend, string>(ReferenceEqualityComparer.Instance);
+            foreach (var (r, i) in http.Seq("route").Maps().Where(r => Destination(r.Map("destination"), ns, state) is not null).Select((r, i) => (r, i)))
+            {
+                if (r.Map("headers").Map("response").Map("add") is { } add
+                    && add.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: { } k } && k.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)).Value is YamlScalarNode { Value: { } cookie })
+                {
+                    setCookies[weighted[i].Item1] = cookie;
+                }
+            }
+
+            routes.Add(new HttpRoute(matches, weighted, mirrors.Select(m => new Mirror(m.Item1, m.Item2)).ToList(), http.Str("name"), setCookies));
         }
 
         var defaultRoute = routes.FirstOrDefault(r => r.Matches.Count == 0 || r.Matches.All(m => !m.IsAb));
@@ -100,7 +111,8 @@ internal sealed class IstioRouteTable : IAppRouter
         }
 
         var canaries = byVersion.Keys.Where(v => v != stable).Order(StringComparer.Ordinal).ToList();
-        var abAlternatives = routes.SelectMany(r => r.Matches).Where(m => m.IsAb).Select(m => m.Alternative()).ToList();
+        // Flagger's sticky route matches the session cookie users get from the canary, not an attribute A/B users carry.
+        var abAlternatives = routes.Where(r => r.Name != "sticky-route").SelectMany(r => r.Matches).Where(m => m.IsAb).Select(m => m.Alternative()).ToList();
         var views = routes.Select(r => new RouteView(
             r.Matches.Select(m => m.Describe()).ToList(),
             r.Destinations.Select(d => new DestinationView(d.Item.Service, d.Item.Version, d.Weight)).ToList(),
@@ -151,7 +163,12 @@ internal sealed class IstioRouteTable : IAppRouter
 
     private sealed record Mirror(Backend Backend, double Percent);
 
-    private sealed record HttpRoute(IReadOnlyList<IstioMatch> Matches, IReadOnlyList<(Backend Item, double Weight)> Destinations, IReadOnlyList<Mirror> Mirrors);
+    private sealed record HttpRoute(
+        IReadOnlyList<IstioMatch> Matches,
+        IReadOnlyList<(Backend Item, double Weight)> Destinations,
+        IReadOnlyList<Mirror> Mirrors,
+        string? Name,
+        IReadOnlyDictionary<Backend, string> SetCookies);
 
     /// <summary>One HTTPMatchRequest: every condition must hold. A header with an empty StringMatch only has to be present.</summary>
     private sealed record IstioMatch(
