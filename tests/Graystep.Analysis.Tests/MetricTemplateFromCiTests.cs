@@ -1,9 +1,6 @@
-using System.Net.Http.Headers;
 using System.Text;
 using Graystep.Analysis.Tests.Support;
-using Graystep.TestKit.Http;
 using Graystep.TestKit.Prometheus;
-using Microsoft.AspNetCore.Http;
 
 namespace Graystep.Analysis.Tests;
 
@@ -18,6 +15,8 @@ public sealed class MetricTemplateFromCiTests
 {
     private const string InCluster = "http://prometheus.istio-system:9090";
     private const string Password = "pw-5e0a9b3f4e217c1d";
+
+    private static readonly string Basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("graystep:" + Password));
 
     private const string Template = $$$"""
         apiVersion: flagger.app/v1beta1
@@ -44,7 +43,7 @@ public sealed class MetricTemplateFromCiTests
         await using var rig = await MetricsRig.StartAsync(Bookinfo.Namespace, Bookinfo.Service,
             (Bookinfo.StableWorkload, Traffic.Healthy(100)), (Bookinfo.CanaryWorkload, Traffic.Healthy(100)));
         using var forward = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        await using var proxy = await LocalServer.StartAsync((context, request) => ForwardIfAuthorizedAsync(context, request, forward, rig.Address));
+        await using var proxy = await AuthenticatingProxy.StartAsync(forward, rig.Address, r => r.Header("Authorization") == Basic && r.Header("X-Scope-OrgID") == "team-a");
         using var repo = Bookinfo.Repo(
             """
             interval: 1m
@@ -80,8 +79,7 @@ public sealed class MetricTemplateFromCiTests
         Assert.Equal("pass", Bookinfo.Rows(mapped.Stdout).Single().Verdict);
         Assert.Equal("pass", Bookinfo.Rows(byVariable.Stdout).Single().Verdict);
         Assert.True(queries >= 2, $"{queries} queries reached the proxy");
-        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("graystep:" + Password));
-        Assert.All(proxy.Requests.Take(queries), r => Assert.Equal((basic, "team-a"), (r.Header("Authorization"), r.Header("X-Scope-OrgID"))));
+        Assert.All(proxy.Requests.Take(queries), r => Assert.Equal((Basic, "team-a"), (r.Header("Authorization"), r.Header("X-Scope-OrgID"))));
 
         // Without the Secret's variables the check errs and names them; a map that is not two URLs is a usage error.
         Assert.True(noSecret.ExitCode == 1, noSecret.ToString());
@@ -93,28 +91,5 @@ public sealed class MetricTemplateFromCiTests
         {
             Assert.DoesNotContain(Password, result.Stdout + result.Stderr, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task ForwardIfAuthorizedAsync(HttpContext context, RecordedRequest request, HttpClient forward, string prometheus)
-    {
-        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("graystep:" + Password));
-        if (request.Header("Authorization") != basic || request.Header("X-Scope-OrgID") != "team-a")
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsync("Unauthorized\n");
-            return;
-        }
-
-        using var upstream = new HttpRequestMessage(new HttpMethod(request.Method), prometheus + request.PathAndQuery);
-        if (request.Method == "POST")
-        {
-            upstream.Content = new StringContent(request.Body);
-            upstream.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.Header("Content-Type") ?? "application/x-www-form-urlencoded");
-        }
-
-        using var answer = await forward.SendAsync(upstream);
-        context.Response.StatusCode = (int)answer.StatusCode;
-        context.Response.ContentType = answer.Content.Headers.ContentType?.ToString();
-        await context.Response.WriteAsync(await answer.Content.ReadAsStringAsync());
     }
 }

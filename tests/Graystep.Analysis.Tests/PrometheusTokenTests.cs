@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using Graystep.Analysis.Tests.Support;
-using Graystep.TestKit.Http;
 using Graystep.TestKit.Prometheus;
-using Microsoft.AspNetCore.Http;
 
 namespace Graystep.Analysis.Tests;
 
@@ -22,7 +19,7 @@ public sealed class PrometheusTokenTests
         await using var rig = await MetricsRig.StartAsync(Bookinfo.Namespace, Bookinfo.Service,
             (Bookinfo.StableWorkload, Traffic.Healthy(100)), (Bookinfo.CanaryWorkload, Traffic.Healthy(100)));
         using var forward = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        await using var proxy = await LocalServer.StartAsync((context, request) => ForwardIfAuthorizedAsync(context, request, forward, rig.Address));
+        await using var proxy = await AuthenticatingProxy.StartAsync(forward, rig.Address, r => r.Header("Authorization") == "Bearer " + Token);
         using var repo = Bookinfo.Repo("""
             interval: 1m
             threshold: 5
@@ -64,27 +61,5 @@ public sealed class PrometheusTokenTests
             Assert.DoesNotContain(Token, result.Stdout + result.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("wrong-9f8e7d6c5b4a", result.Stdout + result.Stderr, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task ForwardIfAuthorizedAsync(HttpContext context, RecordedRequest request, HttpClient forward, string prometheus)
-    {
-        if (request.Header("Authorization") != "Bearer " + Token)
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsync("Unauthorized\n");
-            return;
-        }
-
-        using var upstream = new HttpRequestMessage(new HttpMethod(request.Method), prometheus + request.PathAndQuery);
-        if (request.Method == "POST")
-        {
-            upstream.Content = new StringContent(request.Body);
-            upstream.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.Header("Content-Type") ?? "application/x-www-form-urlencoded");
-        }
-
-        using var answer = await forward.SendAsync(upstream);
-        context.Response.StatusCode = (int)answer.StatusCode;
-        context.Response.ContentType = answer.Content.Headers.ContentType?.ToString();
-        await context.Response.WriteAsync(await answer.Content.ReadAsStringAsync());
     }
 }

@@ -24,12 +24,8 @@ public sealed class LoadTesterTests
     [Fact]
     public async Task A_load_test_aimed_at_the_canary_service_reaches_only_the_canary()
     {
-        using var repo = new GitOpsRepo();
-        repo.Commit("reviews: 10% to v2", WithFlaggerServices());
-        await using var host = new SandboxHost(Sandboxes.Options(repo));
-        await host.StartAsync();
-        await host.ReconcileOnceAsync();
-        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(10) };
+        await using var sandbox = await ListeningSandbox.StartAsync(WithFlaggerServices());
+        var (host, http) = (sandbox.Host, sandbox.Http);
 
         var (status, text) = await PostAsync(http, "hey -n 300 -c 2 http://reviews-canary.bookinfo:9080/");
 
@@ -44,12 +40,8 @@ public sealed class LoadTesterTests
     [Fact]
     public async Task A_short_host_name_is_in_the_payloads_namespace_and_curl_sends_one_request()
     {
-        using var repo = new GitOpsRepo();
-        repo.Commit("reviews: 10% to v2", WithFlaggerServices());
-        await using var host = new SandboxHost(Sandboxes.Options(repo));
-        await host.StartAsync();
-        await host.ReconcileOnceAsync();
-        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(10) };
+        await using var sandbox = await ListeningSandbox.StartAsync(WithFlaggerServices());
+        var (host, http) = (sandbox.Host, sandbox.Http);
 
         var (status, _) = await PostAsync(http, "curl -sd 'test' http://reviews-primary:9080/token | grep token");
 
@@ -61,12 +53,8 @@ public sealed class LoadTesterTests
     [Fact]
     public async Task A_timed_load_test_runs_in_the_background_at_its_rate()
     {
-        using var repo = new GitOpsRepo();
-        repo.Commit("reviews: 10% to v2", WithFlaggerServices());
-        await using var host = new SandboxHost(Sandboxes.Options(repo));
-        await host.StartAsync();
-        await host.ReconcileOnceAsync();
-        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(10) };
+        await using var sandbox = await ListeningSandbox.StartAsync(WithFlaggerServices());
+        var (host, http) = (sandbox.Host, sandbox.Http);
 
         var (status, text) = await PostAsync(http, "hey -z 1m -q 10 -c 2 http://reviews-canary.bookinfo:9080/");
 
@@ -81,12 +69,8 @@ public sealed class LoadTesterTests
     [InlineData("hey -n 10 http://ratings-canary.bookinfo:9080/", "no Service ratings-canary in namespace bookinfo is applied")]
     public async Task A_command_it_cannot_run_is_answered_with_the_reason(string cmd, string reason)
     {
-        using var repo = new GitOpsRepo();
-        repo.Commit("reviews: 10% to v2", WithFlaggerServices());
-        await using var host = new SandboxHost(Sandboxes.Options(repo));
-        await host.StartAsync();
-        await host.ReconcileOnceAsync();
-        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(10) };
+        await using var sandbox = await ListeningSandbox.StartAsync(WithFlaggerServices());
+        var (host, http) = (sandbox.Host, sandbox.Http);
 
         var (status, text) = await PostAsync(http, cmd);
 
@@ -106,6 +90,40 @@ public sealed class LoadTesterTests
 
         Assert.Null(error);
         Assert.Equal((host, ns, rate, TimeSpan.FromSeconds(seconds), requests), (command.Host, command.Namespace, command.RatePerSecond, command.Duration, command.Requests));
+    }
+
+    /// <summary>A listening sandbox that applied one commit, and a client for its HTTP API.</summary>
+    private sealed class ListeningSandbox : IAsyncDisposable
+    {
+        private readonly GitOpsRepo _repo;
+
+        private ListeningSandbox(GitOpsRepo repo, SandboxHost host)
+        {
+            _repo = repo;
+            Host = host;
+            Http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(10) };
+        }
+
+        public SandboxHost Host { get; }
+
+        public HttpClient Http { get; }
+
+        public static async Task<ListeningSandbox> StartAsync((string, string?)[] files)
+        {
+            var repo = new GitOpsRepo();
+            repo.Commit("reviews: 10% to v2", files);
+            var host = new SandboxHost(Sandboxes.Options(repo));
+            await host.StartAsync();
+            await host.ReconcileOnceAsync();
+            return new ListeningSandbox(repo, host);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await Host.DisposeAsync();
+            _repo.Dispose();
+        }
     }
 
     private static async Task<(HttpStatusCode Status, string Text)> PostAsync(HttpClient http, string cmd)
