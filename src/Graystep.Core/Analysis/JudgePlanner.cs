@@ -76,16 +76,10 @@ public static class JudgePlanner
 
         var counters = spec.Provider.Queries.Counters ?? throw new InvalidOperationException($"provider {spec.Provider.Id} has no counter queries");
 
-        var (addressText, source) = (servers ?? MetricsServers.None).Resolve(null, spec.MetricsServer);
-        if (string.IsNullOrWhiteSpace(addressText))
-        {
-            return (null, Decided(Verdict.Error, "no Prometheus address: set spec.metricsServer or pass --prometheus"));
-        }
-
         var provider = providers.Get(MetricTemplate.DefaultProviderType);
-        if (!Uri.TryCreate(addressText, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
+        if ((servers ?? MetricsServers.None).Address(null, spec.MetricsServer, provider, out var error) is not { } address)
         {
-            return (null, Decided(Verdict.Error, source + " is not an http(s) URL: use http://host:port"));
+            return (null, Decided(Verdict.Error, error!));
         }
 
         var slow = counters.BucketsInMilliseconds ? spec.Analysis.Judge.SlowRequest.TotalMilliseconds : spec.Analysis.Judge.SlowRequest.TotalSeconds;

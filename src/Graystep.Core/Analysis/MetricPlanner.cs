@@ -99,16 +99,10 @@ public static class MetricPlanner
         }
 
         // The address: the template's own provider.address, else --prometheus, else spec.metricsServer (each mapped).
-        var (addressText, source) = (servers ?? MetricsServers.None).Resolve(templateAddress, spec.MetricsServer);
-        if (string.IsNullOrWhiteSpace(addressText))
-        {
-            return Decided(text, Verdict.Error, "no Prometheus address: set spec.metricsServer or pass --prometheus");
-        }
-
         provider ??= providers.Get(MetricTemplate.DefaultProviderType);
-        if (!Uri.TryCreate(addressText, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
+        if ((servers ?? MetricsServers.None).Address(templateAddress, spec.MetricsServer, provider, out var error) is not { } address)
         {
-            return Decided(text, Verdict.Error, $"{source} is not an http(s) URL: use http://host:port");
+            return Decided(text, Verdict.Error, error!);
         }
 
         return new PlannedCheck(metric, text, window, provider, address, builtin, context.CanaryWorkload, null) { Connection = connection };

@@ -35,6 +35,30 @@ public sealed record MetricsServers
             : (specServer, "spec.metricsServer");
     }
 
+    /// <summary>
+    /// The address to query as <paramref name="provider"/> accepts it, or null with why not (none given, or not a URL
+    /// the provider queries): one rule for the checks, the template counters and the judge's counters.
+    /// </summary>
+    public Uri? Address(string? templateAddress, string? specServer, IMetricProvider provider, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        var (text, source) = Resolve(templateAddress, specServer);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "no Prometheus address: set spec.metricsServer or pass --prometheus";
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
+        {
+            error = $"{source} is not an http(s) URL: use http://host:port";
+            return null;
+        }
+
+        error = null;
+        return address;
+    }
+
     /// <summary>Parses <c>FROM=TO</c> pairs; null with the reason when one is not two http(s) URLs.</summary>
     public static IReadOnlyDictionary<string, Uri>? ParseMap(IEnumerable<string> pairs, out string? error)
     {

@@ -39,15 +39,9 @@ internal static class TemplateCounters
         }
 
         var templateAddress = string.IsNullOrWhiteSpace(events.Address) ? null : events.Address;
-        var (addressText, source) = servers.Resolve(templateAddress, spec.MetricsServer);
-        if (string.IsNullOrWhiteSpace(addressText))
+        if (servers.Address(templateAddress, spec.MetricsServer, provider, out var error) is not { } address)
         {
-            return (null, Decided(string.Empty, "no Prometheus address: set spec.metricsServer or pass --prometheus"));
-        }
-
-        if (!Uri.TryCreate(addressText, UriKind.Absolute, out var address) || !provider.IsValidAddress(address))
-        {
-            return (null, Decided(string.Empty, $"{source} is not an http(s) URL: use http://host:port"));
+            return (null, Decided(string.Empty, error!));
         }
 
         string Render(MetricTemplate template, string target) => MetricQueryBuilder.Build(template.Query, new MetricQueryModel
