@@ -116,14 +116,8 @@ public sealed class IstioRouter : Router
             // Flagger's sticky sessions: the canary's answers set the cookie, and requests carrying it go to the canary.
             var cookie = affinity.CookieName + "=" + CookieValue(context);
             ((YamlMap)weighted[1])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = affinity.SetCookie(cookie) } } };
-            var sticky = HttpRoute(context, CookieMatch(context, affinity.CookieName, cookie), new YamlSeq { Destination(context, context.Stable, 0), Destination(context, context.Canary, 100) });
-            var named = new YamlMap { ["name"] = StickyRoute };
-            foreach (var (key, value) in sticky)
-            {
-                named[key] = value;
-            }
-
-            http.Add(named);
+            http.Add(HttpRoute(context, CookieMatch(context, affinity.CookieName, cookie),
+                new YamlSeq { Destination(context, context.Stable, 0), Destination(context, context.Canary, 100) }, StickyRoute));
         }
 
         if (context.MirrorActive)
@@ -139,9 +133,14 @@ public sealed class IstioRouter : Router
     }
 
     /// <summary>One http route with Flagger's service fields (rewrite, timeout, retries, corsPolicy, headers), as Flagger renders every route.</summary>
-    private static YamlMap HttpRoute(RoutingContext context, YamlSeq? match, YamlSeq route)
+    private static YamlMap HttpRoute(RoutingContext context, YamlSeq? match, YamlSeq route, string? routeName = null)
     {
         var http = new YamlMap();
+        if (routeName is not null)
+        {
+            http["name"] = routeName;
+        }
+
         if (match is not null)
         {
             http["match"] = match;
@@ -178,56 +177,43 @@ public sealed class IstioRouter : Router
     }
 
     /// <summary>The cookie header condition, Flagger's <c>.*name.*value.*</c> regex, merged into every <c>service.match</c> entry.</summary>
-    private static YamlSeq CookieMatch(RoutingContext context, string name, string cookie)
-    {
-        YamlMap Condition() => new() { ["headers"] = new YamlMap { ["cookie"] = new YamlMap { ["regex"] = ".*" + name.Replace(".", "\\.", StringComparison.Ordinal) + ".*" + cookie[(name.Length + 1)..] + ".*" } } };
-        if (context.Spec.Service.Match is not { } common)
-        {
-            return new YamlSeq { Condition() };
-        }
-
-        var merged = new YamlSeq();
-        foreach (var entry in common.Children.OfType<YamlDotNet.RepresentationModel.YamlMappingNode>())
-        {
-            var copy = YamlImport.FromMapping(entry);
-            var headers = copy["headers"] as YamlMap ?? new YamlMap();
-            headers["cookie"] = ((YamlMap)Condition()["headers"]!)["cookie"]!;
-            copy["headers"] = headers;
-            merged.Add(copy);
-        }
-
-        return merged;
-    }
+    private static YamlSeq CookieMatch(RoutingContext context, string name, string cookie) => MergedWithServiceMatch(context,
+    [
+        new YamlMap { ["headers"] = new YamlMap { ["cookie"] = new YamlMap { ["regex"] = ".*" + name.Replace(".", "\\.", StringComparison.Ordinal) + ".*" + cookie[(name.Length + 1)..] + ".*" } } },
+    ]);
 
     /// <summary><c>service.match</c> as written: the conditions of every route, or null for all traffic.</summary>
     private static YamlSeq? ServiceMatch(RoutingContext context) =>
         context.Spec.Service.Match is { } match ? (YamlSeq)YamlImport.FromYamlDotNet(match) : null;
 
+    /// <summary>The A/B conditions, merged with <c>service.match</c>.</summary>
+    private static YamlSeq AbMatch(RoutingContext context) => MergedWithServiceMatch(context, [.. context.Match.Select(MatchRequest).Cast<YamlMap>()]);
+
     /// <summary>
-    /// The A/B conditions, each merged with every <c>service.match</c> entry as Flagger's mergeMatchConditions does,
-    /// so a request must satisfy both; an A/B header or query parameter wins over the same one in service.match.
+    /// Conditions of one route (A/B rules, the session cookie), each merged with every <c>service.match</c> entry as
+    /// Flagger's mergeMatchConditions does, so a request must satisfy both; a header or query parameter of the
+    /// condition wins over the same one in service.match. Without service.match, the conditions as they are.
     /// </summary>
-    private static YamlSeq AbMatch(RoutingContext context)
+    private static YamlSeq MergedWithServiceMatch(RoutingContext context, IReadOnlyList<YamlMap> conditions)
     {
-        var ab = context.Match.Select(MatchRequest).ToList();
         if (context.Spec.Service.Match is not { } common)
         {
-            return new YamlSeq(ab);
+            return new YamlSeq(conditions);
         }
 
         var merged = new YamlSeq();
-        foreach (var rule in ab.Cast<YamlMap>())
+        foreach (var rule in conditions)
         {
             foreach (var entry in common.Children.OfType<YamlDotNet.RepresentationModel.YamlMappingNode>())
             {
-                // A fresh copy per A/B rule: the same node must not be edited for two routes.
+                // A fresh copy per condition: the same node must not be edited for two routes.
                 var copy = YamlImport.FromMapping(entry);
                 foreach (var key in new[] { "headers", "queryParams" })
                 {
-                    if (rule[key] is YamlMap conditions)
+                    if (rule[key] is YamlMap overlay)
                     {
                         var target = copy[key] as YamlMap ?? new YamlMap();
-                        foreach (var (name, condition) in conditions)
+                        foreach (var (name, condition) in overlay)
                         {
                             target[name] = condition;
                         }
