@@ -47,13 +47,12 @@ internal sealed class IstioRouteTable : IAppRouter
         {
             var matches = http.Seq("match").Maps().Select(ParseMatch).ToList();
             var destinations = http.Seq("route").Maps()
-                .Select(r => (Destination(r.Map("destination"), ns, state), r.Number("weight")))
-                .Where(d => d.Item1 is not null)
-                .Select(d => (d.Item1!, d.Item2))
+                .Select(r => (Backend: Destination(r.Map("destination"), ns, state), Weight: r.Number("weight"), Cookie: SetCookie(r)))
+                .Where(d => d.Backend is not null)
                 .ToList();
 
             // A single destination needs no weight; with several, a missing weight is 0 (Istio requires them).
-            var weighted = destinations.Select(d => (d.Item1, d.Item2 ?? (destinations.Count == 1 ? 100 : 0))).ToList();
+            var weighted = destinations.Select(d => (d.Backend!, d.Weight ?? (destinations.Count == 1 ? 100 : 0))).ToList();
 
             var mirrors = new List<(Backend, double)>();
             if (Destination(http.Map("mirror"), ns, state) is { } mirror)
@@ -70,17 +69,8 @@ internal sealed class IstioRouteTable : IAppRouter
                 }
             }
 
-            // Istio's headers.response.add per destination: how Flagger's session affinity hands out its cookie.
-            var setCookies = new Dictionary<Backend, string>(ReferenceEqualityComparer.Instance);
-            foreach (var (r, i) in http.Seq("route").Maps().Where(r => Destination(r.Map("destination"), ns, state) is not null).Select((r, i) => (r, i)))
-            {
-                if (r.Map("headers").Map("response").Map("add") is { } add
-                    && add.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: { } k } && k.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)).Value is YamlScalarNode { Value: { } cookie })
-                {
-                    setCookies[weighted[i].Item1] = cookie;
-                }
-            }
-
+            var setCookies = destinations.Where(d => d.Cookie is not null)
+                .ToDictionary(d => d.Backend!, d => d.Cookie!, (IEqualityComparer<Backend>)ReferenceEqualityComparer.Instance);
             routes.Add(new HttpRoute(matches, weighted, mirrors.Select(m => new Mirror(m.Item1, m.Item2)).ToList(), http.Str("name"), setCookies));
         }
 
@@ -140,6 +130,13 @@ internal sealed class IstioRouteTable : IAppRouter
     private static Backend? Destination(YamlMappingNode? destination, string ns, ClusterState state) =>
         destination?.Str("host") is { } host
             ? Backends.Istio(state, ns, host, destination.Str("subset"), Backends.Port(destination.Get("port")))
+            : null;
+
+    /// <summary>A destination's <c>headers.response.add</c> Set-Cookie: how Flagger's session affinity hands out its cookie.</summary>
+    private static string? SetCookie(YamlMappingNode route) =>
+        route.Map("headers").Map("response").Map("add") is { } add
+        && add.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: { } k } && k.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)).Value is YamlScalarNode { Value: { } cookie }
+            ? cookie
             : null;
 
     private static IstioMatch ParseMatch(YamlMappingNode node)
