@@ -82,7 +82,7 @@ public sealed class ManifestRenderer
             _ when beside => _ => true,
             _ => app.IsWorkload,
         };
-        var passed = PassThrough.Objects(request, app, router, context, original).ToList();
+        var passed = PassThrough.Objects(request, app, beside ? null : router, context, original).ToList();
         objects.AddRange(passed.Select(p => p.Object));
 
         var files = new List<RenderedFile>();
@@ -100,7 +100,12 @@ public sealed class ManifestRenderer
             files.Add(new RenderedFile(path, Document(obj)));
         }
 
-        return Assemble(files) with { PassedThrough = [.. passed.Select(p => p.Source)] };
+        var edited = app.Bases
+            .Select(b => objects.FirstOrDefault(o => KubeObject.Kind(o) == b.Doc.Kind && KubeObject.Name(o) == b.Doc.Name) is { } obj
+                ? new EditedObject(b.Doc.Kind!, b.Doc.Name ?? string.Empty, b.Doc.File, b.Doc.Line, KubeObject.FileName(obj), b.What)
+                : null)
+            .OfType<EditedObject>();
+        return Assemble(files) with { PassedThrough = [.. passed.Select(p => p.Source)], Edited = [.. edited] };
     }
 
     /// <summary>

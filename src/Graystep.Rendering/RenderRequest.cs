@@ -58,6 +58,13 @@ public sealed record RenderedOutput(IReadOnlyList<RenderedFile> Files)
     /// <summary>The template objects written to the output as the user wrote them.</summary>
     public IReadOnlyList<Workloads.PassedThrough> PassedThrough { get; init; } = [];
 
+    /// <summary>The template routing objects Graystep edited (their routes to the service) instead of rendering its own.</summary>
+    public IReadOnlyList<Workloads.EditedObject> Edited { get; init; } = [];
+
+    /// <summary>The output files that are Graystep's own: neither passed through nor edited, and not the kustomization.</summary>
+    public IEnumerable<string> Generated => Paths.Where(p => p != "kustomization.yaml" &&
+        !PassedThrough.Any(t => t.OutputFile == p) && !Edited.Any(e => e.OutputFile == p));
+
     public RenderedFile? Find(string relativePath) =>
         Files.FirstOrDefault(f => string.Equals(f.RelativePath, relativePath, StringComparison.Ordinal));
 

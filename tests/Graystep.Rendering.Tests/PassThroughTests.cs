@@ -6,7 +6,7 @@ namespace Graystep.Rendering.Tests;
 
 /// <summary>
 /// Nothing in the templates vanishes: what Graystep does not render its own objects from reaches the output with
-/// every field as written, and a routing object that would fight Graystep's over the service is refused.
+/// every field as written. The user's routing object for the service is edited instead (RoutingBaseTests).
 /// </summary>
 public sealed class PassThroughTests
 {
@@ -110,47 +110,6 @@ public sealed class PassThroughTests
         Assert.Contains("deployment-reviews-v2.yaml", output.Paths);
         Assert.DoesNotContain(output.Paths, p => p.StartsWith("kustomization-", StringComparison.Ordinal) || p.StartsWith("alertprovider-", StringComparison.Ordinal));
         Assert.Contains("  - configmap-reviews-config.yaml", output.Find("kustomization.yaml")!.Content, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("hosts: [reviews]", "VirtualService reviews-faults: it routes host reviews, whose VirtualService Graystep renders")]
-    [InlineData("hosts: [reviews.bookinfo.svc.cluster.local]", "it routes host reviews.bookinfo.svc.cluster.local, whose VirtualService Graystep renders")]
-    public void A_VirtualService_for_the_rollouts_host_is_refused_rather_than_left_to_fight(string hosts, string expected)
-    {
-        var request = RenderCases.Get("istio-canary-w20");
-        var theirs = Manifests.Parse("templates/vs.yaml", $$$"""
-            apiVersion: networking.istio.io/v1beta1
-            kind: VirtualService
-            metadata: {name: reviews-faults, namespace: bookinfo}
-            spec:
-              {{{hosts}}}
-              http: [{route: [{destination: {host: reviews}}]}]
-            """);
-
-        var error = Assert.Throws<GraystepException>(() => _renderer.Render(request with { Manifests = [.. request.Manifests, .. theirs] }));
-
-        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
-        Assert.StartsWith("templates/vs.yaml:1: ", error.Message, StringComparison.Ordinal);
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        Assert.Contains("does not merge routing objects yet", error.Hint, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void An_HTTPRoute_to_the_rollouts_service_is_refused_under_gateway_api()
-    {
-        var request = RenderCases.Get("gatewayapi-canary-w20");
-        var service = request.Spec.Service.Name ?? request.Spec.TargetRef.Name;
-        var theirs = Manifests.Parse("templates/route.yaml", $$$"""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: mine, namespace: {{{request.Spec.Namespace}}} }
-            spec:
-              rules: [{backendRefs: [{name: {{{service}}}, port: 9898}]}]
-            """);
-
-        var error = Assert.Throws<GraystepException>(() => _renderer.Render(request with { Manifests = [.. request.Manifests, .. theirs] }));
-
-        Assert.Contains($"HTTPRoute mine: it sends traffic to Service {service}, whose HTTPRoute Graystep renders", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

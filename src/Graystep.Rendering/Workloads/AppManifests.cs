@@ -18,7 +18,8 @@ internal sealed class AppManifests
         YamlMap? autoscaler,
         IReadOnlyList<YamlMap> disruptionBudgets,
         IReadOnlyList<ManifestDocument> candidates,
-        IEnumerable<ManifestDocument> consumed)
+        IEnumerable<ManifestDocument> consumed,
+        string ns)
     {
         _consumed.UnionWith(consumed);
         Target = target;
@@ -30,7 +31,10 @@ internal sealed class AppManifests
         Candidates = candidates;
         PodSelector = KubeObject.Labels(target.Map("spec")?.Map("selector")?.Map("matchLabels"));
         PodSelector.Remove(KubeObject.VersionLabel);
+        Namespace = ns;
     }
+
+    private string Namespace { get; }
 
     public YamlMap Target { get; }
 
@@ -55,6 +59,48 @@ internal sealed class AppManifests
     private IReadOnlyList<ManifestDocument> Candidates { get; }
 
     private readonly HashSet<ManifestDocument> _consumed = new(ReferenceEqualityComparer.Instance);
+
+    private readonly List<RoutingBase> _bases = [];
+
+    /// <summary>The user's routing objects Graystep edited instead of rendering its own, in the order they were found.</summary>
+    public IReadOnlyList<RoutingBase> Bases => _bases;
+
+    /// <summary>
+    /// The one template object of <paramref name="kind"/> that <paramref name="isBase"/> accepts, which Graystep edits
+    /// instead of rendering its own (as Argo Rollouts does with the user's VirtualService); null when there is none.
+    /// Two of them are refused: Graystep could not tell which one the traffic goes through.
+    /// </summary>
+    /// <param name="what">What Graystep changes in it, said by <c>render</c>.</param>
+    public YamlMap? UseAsBase(string kind, Func<YamlMap, bool> isBase, string what)
+    {
+        var found = Candidates
+            .Where(d => d.Kind == kind && !_consumed.Contains(d))
+            .Select(d => (Doc: d, Map: YamlImport.FromMapping(d.Root)))
+            .Where(x => isBase(x.Map))
+            .ToList();
+        if (found.Count > 1)
+        {
+            throw KubeObject.Invalid(
+                $"several {kind}s route the rollout's service {ServiceName}: {string.Join(", ", found.Select(f => $"{f.Doc.Name} ({f.Doc.File}:{f.Doc.Line})"))}",
+                $"keep one {kind} for the service; Graystep edits the routes of that one and keeps everything else in it");
+        }
+
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var (doc, map) = found[0];
+        Edited(doc, what);
+        return KubeObject.CopyAs(map, KubeObject.Name(map), Namespace);
+    }
+
+    /// <summary>Records that the output's object of <paramref name="doc"/>'s kind and name is the user's, edited.</summary>
+    public void Edited(ManifestDocument doc, string what)
+    {
+        _consumed.Add(doc);
+        _bases.Add(new RoutingBase(doc, what));
+    }
 
     /// <summary>Whether Graystep renders its own objects from <paramref name="doc"/> (the target, its Services, ...).</summary>
     public bool Consumed(ManifestDocument doc) => _consumed.Contains(doc);
@@ -135,7 +181,7 @@ internal sealed class AppManifests
             .ToList();
         consumed.AddRange(budgetDocs.Select(b => b.Doc));
 
-        return new AppManifests(target, serviceName, service, others, autoscaler, [.. budgetDocs.Select(b => b.Map)], candidates, consumed);
+        return new AppManifests(target, serviceName, service, others, autoscaler, [.. budgetDocs.Select(b => b.Map)], candidates, consumed, spec.Namespace);
     }
 
     /// <summary>The Ingress to split: spec.ingressRef, else the one Ingress whose backend is the service.</summary>
@@ -147,18 +193,18 @@ internal sealed class AppManifests
                 ?? throw KubeObject.Invalid(
                     $"Ingress {reference.Name} (spec.ingressRef) was not found among the manifests under the folder of {spec.File}",
                     "add the Ingress manifest beside the rollout spec, or fix spec.ingressRef.name");
-            _consumed.Add(doc);
+            Edited(doc, IngressEdit);
             return YamlImport.FromMapping(doc.Root);
         }
 
         var matches = Candidates
-            .Where(d => d.Kind == "Ingress")
+            .Where(d => d.Kind == "Ingress" && !IsCanaryIngress(d))
             .Select(d => (Doc: d, Map: YamlImport.FromMapping(d.Root)))
             .Where(x => IngressBackends(x.Map).Any(b => b.Text("name") == ServiceName))
             .ToList();
         if (matches.Count == 1)
         {
-            _consumed.Add(matches[0].Doc);
+            Edited(matches[0].Doc, IngressEdit);
         }
 
         return matches.Count switch
@@ -172,6 +218,12 @@ internal sealed class AppManifests
                 "set spec.ingressRef to the one Graystep should split"),
         };
     }
+
+    private const string IngressEdit = "Graystep points its backends at the stable version's Service and renders the canary's Ingress from it";
+
+    /// <summary>An Ingress the user marked as NGINX's canary Ingress: the base of the canary's, not the one to split.</summary>
+    private static bool IsCanaryIngress(ManifestDocument doc) =>
+        YamlImport.FromMapping(doc.Root).Map("metadata")?.Map("annotations")?.Text("nginx.ingress.kubernetes.io/canary") == "true";
 
     /// <summary>Every <c>backend.service</c> map of a networking.k8s.io/v1 Ingress, rules first.</summary>
     public static IEnumerable<YamlMap> IngressBackends(YamlMap ingress)
@@ -279,3 +331,6 @@ internal sealed class AppManifests
         };
     }
 }
+
+/// <summary>A template object Graystep edited instead of rendering its own, and what it changed in it.</summary>
+internal sealed record RoutingBase(ManifestDocument Doc, string What);

@@ -8,6 +8,10 @@ namespace Graystep.Rendering.Workloads;
 /// <param name="OutputFile">Its file in the output folder.</param>
 public sealed record PassedThrough(string Kind, string Name, string File, int Line, string OutputFile);
 
+/// <summary>One routing object of the templates that Graystep edited instead of rendering its own.</summary>
+/// <param name="What">What Graystep changed in it; everything else is as written.</param>
+public sealed record EditedObject(string Kind, string Name, string File, int Line, string OutputFile, string What);
+
 /// <summary>
 /// Every object under the spec's folder that Graystep does not render its own objects from (a ServiceAccount, a
 /// ConfigMap, an Ingress the provider does not split, kinds it does not know) goes to the output with its fields
@@ -21,7 +25,8 @@ internal static class PassThrough
 
     /// <param name="asWritten">Which of the objects Graystep renders its own from are written as they are too: the
     /// user's Deployment (and everything else) while the first rollout adopts it.</param>
-    public static IEnumerable<(YamlMap Object, PassedThrough Source)> Objects(RenderRequest request, AppManifests app, Router router, RoutingContext context, Func<ManifestDocument, bool> asWritten)
+    /// <param name="router">The router whose routing objects are in the output, or null while none is (adoption).</param>
+    public static IEnumerable<(YamlMap Object, PassedThrough Source)> Objects(RenderRequest request, AppManifests app, Router? router, RoutingContext context, Func<ManifestDocument, bool> asWritten)
     {
         foreach (var doc in request.Manifests)
         {
@@ -34,11 +39,11 @@ internal static class PassThrough
             }
 
             var obj = YamlImport.FromMapping(doc.Root);
-            if (!consumed && router.Conflict(obj, context) is { } why)
+            if (!consumed && router?.Conflict(obj, context) is { } why)
             {
                 throw KubeObject.Invalid(
                     $"{doc.File}:{doc.Line}: {doc.Kind} {doc.Name}: {why}",
-                    "Graystep does not merge routing objects yet: delete it, or move its other routes to an object for another host, outside the rollout's folder");
+                    "keep one routing object for the service (Graystep edits its routes to the service and keeps the rest), or move this one's routes into it");
             }
 
             if (consumed && obj.GetOrAddMap("metadata").Text("namespace") is null)

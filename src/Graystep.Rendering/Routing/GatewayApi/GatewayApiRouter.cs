@@ -31,12 +31,21 @@ public sealed class GatewayApiRouter : Router
     public override TrafficProvider Descriptor => Provider;
 
     internal override string? Conflict(YamlMap obj, RoutingContext context) =>
-        KubeObject.Kind(obj) is "HTTPRoute" or "GRPCRoute" &&
-        (obj.Map("spec")?.Seq("rules")?.OfType<YamlMap>() ?? [])
-            .SelectMany(r => r.Seq("backendRefs")?.OfType<YamlMap>() ?? [])
-            .Any(b => b.Text("name") == context.ServiceName && (b.Text("kind") ?? "Service") == "Service")
+        KubeObject.Kind(obj) is "HTTPRoute" or "GRPCRoute" && RoutesService(obj, context)
             ? $"it sends traffic to Service {context.ServiceName}, whose HTTPRoute Graystep renders"
             : null;
+
+    private static bool RoutesService(YamlMap route, RoutingContext context) =>
+        (route.Map("spec")?.Seq("rules")?.OfType<YamlMap>() ?? []).Any(r => RuleRoutesService(r, context));
+
+    private static bool RuleRoutesService(YamlMap rule, RoutingContext context) =>
+        (rule.Seq("backendRefs")?.OfType<YamlMap>() ?? []).Any(b => IsService(b, context));
+
+    private static bool IsService(YamlMap backend, RoutingContext context) =>
+        backend.Text("name") == context.ServiceName && (backend.Text("kind") ?? "Service") == "Service" &&
+        (backend.Text("namespace") ?? context.Namespace) == context.Namespace;
+
+    private const string RouteEdit = "Graystep sets the backends and weights of the rules to the service (and adds the canary's match rule before them); every other rule and field is kept";
 
     internal override IEnumerable<YamlMap> Render(RoutingContext context)
     {
@@ -64,6 +73,11 @@ public sealed class GatewayApiRouter : Router
 
     private static YamlMap Route(RoutingContext context)
     {
+        if (context.App.UseAsBase("HTTPRoute", r => RoutesService(r, context), RouteEdit) is { } userRoute)
+        {
+            return EditedRoute(context, userRoute);
+        }
+
         var route = KubeObject.New("gateway.networking.k8s.io/v1", "HTTPRoute", context.ServiceName, context.Namespace);
         var parentRefs = new YamlSeq();
         foreach (var gateway in context.Spec.Service.GatewayRefs)
@@ -83,64 +97,170 @@ public sealed class GatewayApiRouter : Router
             spec["hostnames"] = new YamlSeq(context.Spec.Service.Hosts.Select(h => (YamlNode)h));
         }
 
-        var backends = new YamlSeq { Backend(context, context.Stable, context.StableWeight) };
-        if (context.Canary is not null)
-        {
-            backends.Add(Backend(context, context.Canary, context.CanaryWeight));
-        }
-
-        var rules = new YamlSeq();
-        if (context.MatchActive)
-        {
-            // A/B testing: the users that match go to the canary.
-            rules.Add(new YamlMap
-            {
-                ["matches"] = new YamlSeq(context.Match.Select(RouteMatch)),
-                ["backendRefs"] = new YamlSeq { Backend(context, context.Canary!, 100) },
-            });
-        }
-        else if (context.WeightedMatch)
-        {
-            // Flagger's match with step weights: the users that match get the weights, the others stay on stable.
-            rules.Add(new YamlMap
-            {
-                ["matches"] = new YamlSeq(context.Match.Select(RouteMatch)),
-                ["backendRefs"] = backends,
-            });
-            backends = new YamlSeq { Backend(context, context.Stable, 100) };
-        }
-
-        var defaultRule = new YamlMap { ["backendRefs"] = backends };
-        if (context.MirrorActive)
-        {
-            defaultRule["filters"] = new YamlSeq
-            {
-                new YamlMap
-                {
-                    ["type"] = "RequestMirror",
-                    ["requestMirror"] = new YamlMap
-                    {
-                        ["backendRef"] = new YamlMap
-                        {
-                            ["name"] = VersionName.Named(context.ServiceName, context.Canary!),
-                            ["port"] = context.Services.Port,
-                        },
-                        ["percent"] = context.MirrorPercent,
-                    },
-                },
-            };
-        }
-
-        rules.Add(defaultRule);
-        spec["rules"] = rules;
+        spec["rules"] = new YamlSeq(Rules(context, new YamlMap(), port: null));
         route["spec"] = spec;
         return route;
     }
 
-    private static YamlMap Backend(RoutingContext context, string version, int weight) => new()
+    /// <summary>
+    /// The user's HTTPRoute to the service, as Argo Rollouts uses one: each rule whose backends are the rollout's
+    /// Service gets Graystep's backends and weights (and the canary's match rule before it, a copy of it), and every
+    /// other rule, parent, hostname and field stays as written.
+    /// </summary>
+    private static YamlMap EditedRoute(RoutingContext context, YamlMap userRoute)
+    {
+        var name = $"HTTPRoute {KubeObject.Name(userRoute)}";
+        var spec = userRoute.GetOrAddMap("spec");
+        var parents = (spec.Seq("parentRefs")?.OfType<YamlMap>() ?? []).Select(p => p.Text("name")).ToHashSet(StringComparer.Ordinal);
+        if (context.Spec.Service.GatewayRefs.FirstOrDefault(g => !parents.Contains(g.Name)) is { } missing)
+        {
+            throw KubeObject.Invalid(
+                $"{context.Spec.File}: service.gatewayRefs names Gateway {missing.Name}, which is not among the parentRefs of {name}",
+                "make service.gatewayRefs name the same Gateways as the HTTPRoute's parentRefs");
+        }
+
+        var rules = new YamlSeq();
+        foreach (var rule in spec.Seq("rules")?.OfType<YamlMap>() ?? [])
+        {
+            if (!RuleRoutesService(rule, context))
+            {
+                rules.Add(rule);
+                continue;
+            }
+
+            var backends = rule.Seq("backendRefs")!.OfType<YamlMap>().ToList();
+            if (!backends.All(b => IsService(b, context)))
+            {
+                throw KubeObject.Invalid(
+                    $"{name}: a rule sends traffic to the rollout's Service {context.ServiceName} and to other backends; Graystep owns the backends of a rule to the service",
+                    "give the other backends a rule of their own");
+            }
+
+            foreach (var r in Rules(context, rule, backends[0]["port"]))
+            {
+                rules.Add(r);
+            }
+        }
+
+        spec["rules"] = rules;
+        return userRoute;
+    }
+
+    /// <summary>
+    /// The rules for one rule <paramref name="template"/> (its matches, filters, timeouts): the canary's A/B or
+    /// weighted match rule, then the template with the weighted backends.
+    /// </summary>
+    private static IEnumerable<YamlMap> Rules(RoutingContext context, YamlMap template, YamlNode? port)
+    {
+        var backends = new YamlSeq { Backend(context, context.Stable, context.StableWeight, port) };
+        if (context.Canary is not null)
+        {
+            backends.Add(Backend(context, context.Canary, context.CanaryWeight, port));
+        }
+
+        var matches = template.Seq("matches");
+        if (context.MatchActive)
+        {
+            // A/B testing: the users that match go to the canary.
+            yield return RuleFrom(template, Merged(matches, context.Match), new YamlSeq { Backend(context, context.Canary!, 100, port) });
+        }
+        else if (context.WeightedMatch)
+        {
+            // Flagger's match with step weights: the users that match get the weights, the others stay on stable.
+            yield return RuleFrom(template, Merged(matches, context.Match), backends);
+            backends = new YamlSeq { Backend(context, context.Stable, 100, port) };
+        }
+
+        var defaultRule = RuleFrom(template, matches, backends);
+        if (context.MirrorActive)
+        {
+            var filters = defaultRule.Seq("filters") ?? new YamlSeq();
+            filters.Add(new YamlMap
+            {
+                ["type"] = "RequestMirror",
+                ["requestMirror"] = new YamlMap
+                {
+                    ["backendRef"] = new YamlMap
+                    {
+                        ["name"] = VersionName.Named(context.ServiceName, context.Canary!),
+                        ["port"] = port?.DeepClone() ?? context.Services.Port,
+                    },
+                    ["percent"] = context.MirrorPercent,
+                },
+            });
+            defaultRule["filters"] = filters;
+        }
+
+        yield return defaultRule;
+    }
+
+    /// <summary>A copy of the rule <paramref name="template"/> with its matches and backends set; matches lead, backends follow.</summary>
+    private static YamlMap RuleFrom(YamlMap template, YamlSeq? matches, YamlSeq backends)
+    {
+        var rule = new YamlMap();
+        if (matches is not null && !template.ContainsKey("matches"))
+        {
+            rule["matches"] = matches;
+        }
+
+        foreach (var (key, value) in template)
+        {
+            rule[key] = key switch
+            {
+                "matches" => matches?.DeepClone() ?? value.DeepClone(),
+                "backendRefs" => backends,
+                _ => value.DeepClone(),
+            };
+        }
+
+        rule["backendRefs"] = backends;
+        return rule;
+    }
+
+    /// <summary>
+    /// The A/B conditions merged into each of the rule's own matches, so a request must satisfy both; a header or
+    /// query parameter of the condition replaces the same one of the rule's match. Without matches, the conditions.
+    /// </summary>
+    private static YamlSeq Merged(YamlSeq? common, IReadOnlyList<MatchRule> rules)
+    {
+        var conditions = rules.Select(RouteMatch).Cast<YamlMap>().ToList();
+        if (common is null)
+        {
+            return new YamlSeq(conditions);
+        }
+
+        var merged = new YamlSeq();
+        foreach (var condition in conditions)
+        {
+            foreach (var entry in common.OfType<YamlMap>())
+            {
+                var copy = (YamlMap)entry.DeepClone();
+                foreach (var key in new[] { "headers", "queryParams" })
+                {
+                    if (condition.Seq(key) is { } overlay)
+                    {
+                        var names = overlay.OfType<YamlMap>().Select(h => h.Text("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                        var list = new YamlSeq((copy.Seq(key)?.OfType<YamlMap>() ?? []).Where(h => !names.Contains(h.Text("name"))));
+                        foreach (var item in overlay)
+                        {
+                            list.Add(item.DeepClone());
+                        }
+
+                        copy[key] = list;
+                    }
+                }
+
+                merged.Add(copy);
+            }
+        }
+
+        return merged;
+    }
+
+    private static YamlMap Backend(RoutingContext context, string version, int weight, YamlNode? port) => new()
     {
         ["name"] = VersionName.Named(context.ServiceName, version),
-        ["port"] = context.Services.Port,
+        ["port"] = port?.DeepClone() ?? context.Services.Port,
         ["weight"] = weight,
     };
 

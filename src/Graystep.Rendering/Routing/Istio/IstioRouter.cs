@@ -45,10 +45,7 @@ public sealed class IstioRouter : Router
     internal override string? Conflict(YamlMap obj, RoutingContext context)
     {
         var kind = KubeObject.Kind(obj);
-        var hosts = (context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts : [context.ServiceName])
-            .Append(context.ServiceName)
-            .SelectMany(h => new[] { h, $"{h}.{context.Namespace}", $"{h}.{context.Namespace}.svc", $"{h}.{context.Namespace}.svc.cluster.local" })
-            .ToHashSet(StringComparer.Ordinal);
+        var hosts = RoutedHosts(context);
         if (kind == "VirtualService" && (obj.Map("spec")?.Seq("hosts")?.OfType<YamlScalar>() ?? []).FirstOrDefault(h => hosts.Contains(h.Value)) is { } host)
         {
             return $"it routes host {host.Value}, whose VirtualService Graystep renders";
@@ -59,9 +56,20 @@ public sealed class IstioRouter : Router
             : null;
     }
 
+    /// <summary>The hosts of the rollout's VirtualService (service.hosts, else the service), each as Istio may spell it.</summary>
+    private static HashSet<string> RoutedHosts(RoutingContext context) =>
+        (context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts : [context.ServiceName])
+            .Append(context.ServiceName)
+            .SelectMany(h => Spellings(context, h))
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A short host name and its namespace-qualified forms; other hosts as they are.</summary>
+    private static string[] Spellings(RoutingContext context, string host) =>
+        [host, $"{host}.{context.Namespace}", $"{host}.{context.Namespace}.svc", $"{host}.{context.Namespace}.svc.cluster.local"];
+
     private static YamlMap DestinationRule(RoutingContext context)
     {
-        var rule = KubeObject.New(ApiVersion, "DestinationRule", context.ServiceName, context.Namespace);
+        var hosts = RoutedHosts(context);
         var subsets = new YamlSeq();
         foreach (var version in context.LiveVersions)
         {
@@ -72,88 +80,258 @@ public sealed class IstioRouter : Router
             });
         }
 
-        rule["spec"] = new YamlMap { ["host"] = context.ServiceName, ["subsets"] = subsets };
-        if (context.Spec.Service.TrafficPolicy is { } policy)
+        var policy = context.Spec.Service.TrafficPolicy is { } written ? YamlImport.FromMapping(written) : null;
+        if (context.App.UseAsBase("DestinationRule", r => r.Map("spec")?.Text("host") is { } h && hosts.Contains(h), DestinationRuleEdit) is { } userRule)
         {
-            ((YamlMap)rule["spec"]!)["trafficPolicy"] = YamlImport.FromMapping(policy);
+            // The user's rule: their subsets and policies stay; a subset named as a live version's is Graystep's.
+            var spec = userRule.GetOrAddMap("spec");
+            var ours = subsets.OfType<YamlMap>().Select(m => m.Text("name")).ToHashSet(StringComparer.Ordinal);
+            var kept = (spec.Seq("subsets")?.OfType<YamlMap>() ?? []).Where(m => !ours.Contains(m.Text("name")));
+            spec["subsets"] = new YamlSeq(subsets.Concat(kept));
+            if (policy is not null)
+            {
+                spec["trafficPolicy"] = OneValue(spec["trafficPolicy"], policy, "service.trafficPolicy", $"DestinationRule {KubeObject.Name(userRule)}");
+            }
+
+            return userRule;
+        }
+
+        var rule = KubeObject.New(ApiVersion, "DestinationRule", context.ServiceName, context.Namespace);
+        rule["spec"] = new YamlMap { ["host"] = context.ServiceName, ["subsets"] = subsets };
+        if (policy is not null)
+        {
+            ((YamlMap)rule["spec"]!)["trafficPolicy"] = policy;
         }
 
         return rule;
     }
 
+    private const string DestinationRuleEdit = "Graystep sets the subsets of the live versions; its other subsets and fields are kept";
+
+    private const string VirtualServiceEdit = "Graystep sets the destinations and weights of the routes to the service (and adds the canary's match routes before them); every other route and field is kept";
+
     private static YamlMap VirtualService(RoutingContext context)
     {
+        var hosts = RoutedHosts(context);
+        var aliases = Spellings(context, context.ServiceName).ToHashSet(StringComparer.Ordinal);
+        if (context.App.UseAsBase("VirtualService", vs => (vs.Map("spec")?.Seq("hosts")?.OfType<YamlScalar>() ?? []).Any(h => hosts.Contains(h.Value)), VirtualServiceEdit) is { } userService)
+        {
+            return EditedVirtualService(context, userService, aliases);
+        }
+
         var service = KubeObject.New(ApiVersion, "VirtualService", context.ServiceName, context.Namespace);
-        var hosts = context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts : [context.ServiceName];
-        var spec = new YamlMap { ["hosts"] = new YamlSeq(hosts.Select(h => (YamlNode)h)) };
+        var spec = new YamlMap { ["hosts"] = new YamlSeq(context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts.Select(h => (YamlNode)h) : [context.ServiceName]) };
         if (context.Spec.Service.Gateways.Count > 0)
         {
             spec["gateways"] = new YamlSeq(context.Spec.Service.Gateways.Select(g => (YamlNode)g));
         }
 
-        var weighted = new YamlSeq { Destination(context, context.Stable, context.StableWeight) };
-        if (context.Canary is not null)
+        // Without the user's VirtualService, the route is Flagger's: service.match and the service's route fields.
+        var template = new YamlMap();
+        if (ServiceMatch(context) is { } match)
         {
-            weighted.Add(Destination(context, context.Canary, context.CanaryWeight));
+            template["match"] = match;
+        }
+
+        foreach (var (field, value) in context.Spec.Service.RouteFields)
+        {
+            template[field] = RouteField(field, value);
+        }
+
+        spec["http"] = new YamlSeq(Routes(context, template, port: null));
+        service["spec"] = spec;
+        return service;
+    }
+
+    /// <summary>
+    /// The user's VirtualService for the rollout's host, as Argo Rollouts uses one: each http route whose destinations
+    /// are the rollout's service gets Graystep's destinations and weights (and the canary's match routes before it,
+    /// copies of it), and every other route, host, gateway and field stays as written.
+    /// </summary>
+    private static YamlMap EditedVirtualService(RoutingContext context, YamlMap userService, HashSet<string> aliases)
+    {
+        var name = $"VirtualService {KubeObject.Name(userService)}";
+        var spec = userService.GetOrAddMap("spec");
+        // No gateways means the sidecars only: Istio's "mesh".
+        var gateways = (spec.Seq("gateways")?.OfType<YamlScalar>() ?? []).Select(g => g.Value).DefaultIfEmpty("mesh").Order(StringComparer.Ordinal).ToList();
+        if (context.Spec.Service.Gateways.Count > 0 && !context.Spec.Service.Gateways.Order(StringComparer.Ordinal).SequenceEqual(gateways, StringComparer.Ordinal))
+        {
+            throw KubeObject.Invalid(
+                $"{context.Spec.File}: service.gateways ({string.Join(", ", context.Spec.Service.Gateways)}) differs from the gateways of {name} ({string.Join(", ", gateways)})",
+                "set the gateways in one place: remove service.gateways, or make them equal");
+        }
+
+        foreach (var kind in new[] { "tcp", "tls" })
+        {
+            if ((spec.Seq(kind)?.OfType<YamlMap>() ?? []).Any(r => RoutesTo(r, aliases)))
+            {
+                throw KubeObject.Invalid(
+                    $"{name} has a {kind} route to the rollout's service {context.ServiceName}; Graystep splits http routes only",
+                    $"move the {kind} route to another VirtualService, or route the service over http");
+            }
         }
 
         var http = new YamlSeq();
+        var managed = 0;
+        foreach (var route in spec.Seq("http")?.OfType<YamlMap>() ?? [])
+        {
+            if (!RoutesTo(route, aliases))
+            {
+                http.Add(route);
+                continue;
+            }
+
+            var destinations = route.Seq("route")!.OfType<YamlMap>().Select(d => d.Map("destination")).ToList();
+            if (destinations.Any(d => d?.Text("host") is not { } h || !aliases.Contains(h)))
+            {
+                throw KubeObject.Invalid(
+                    $"{name}: a route sends traffic to the rollout's service {context.ServiceName} and to other hosts; Graystep owns the destinations of a route to the service",
+                    "give the other hosts a route of their own");
+            }
+
+            if (context.Spec.Service.Match is not null && route.ContainsKey("match"))
+            {
+                throw KubeObject.Invalid(
+                    $"{context.Spec.File}: service.match and the match of the route to {context.ServiceName} in {name} both set conditions",
+                    "set the conditions in one place: remove service.match, or the route's match");
+            }
+
+            var template = (YamlMap)route.DeepClone();
+            if (ServiceMatch(context) is { } match)
+            {
+                template["match"] = match;
+            }
+
+            foreach (var (field, value) in context.Spec.Service.RouteFields)
+            {
+                template[field] = OneValue(template[field], RouteField(field, value), "service." + field, name);
+            }
+
+            foreach (var r in Routes(context, template, destinations[0]?.Map("port")))
+            {
+                http.Add(r);
+            }
+
+            managed++;
+        }
+
+        if (managed == 0)
+        {
+            throw KubeObject.Invalid(
+                $"{name} routes the rollout's host, but none of its http routes has the service {context.ServiceName} as its destination",
+                $"add an http route to destination host {context.ServiceName}; Graystep sets its destinations and weights");
+        }
+
+        spec["http"] = http;
+        return userService;
+    }
+
+    /// <summary>Whether a route's destinations include the rollout's service.</summary>
+    private static bool RoutesTo(YamlMap route, HashSet<string> aliases) =>
+        (route.Seq("route")?.OfType<YamlMap>() ?? []).Any(d => d.Map("destination")?.Text("host") is { } h && aliases.Contains(h));
+
+    /// <summary>A field the spec and the user's object both set: the same value is fine, two values are refused.</summary>
+    private static YamlNode OneValue(YamlNode? written, YamlNode fromSpec, string specField, string objectName)
+    {
+        if (written is null || YamlWriter.Write(written) == YamlWriter.Write(fromSpec))
+        {
+            return fromSpec;
+        }
+
+        throw KubeObject.Invalid(
+            $"{specField} and {objectName} set different values for the same field",
+            $"set it in one place: remove {specField}, or the field in {objectName}");
+    }
+
+    /// <summary>
+    /// The http routes for one route <paramref name="template"/> (its match and fields): the canary's A/B or weighted
+    /// match route, the sticky-session route, then the template itself with the weighted destinations.
+    /// </summary>
+    private static IEnumerable<YamlMap> Routes(RoutingContext context, YamlMap template, YamlNode? port)
+    {
+        var conditions = template.Seq("match");
+        var weighted = new YamlSeq { Destination(context, context.Stable, context.StableWeight, port) };
+        if (context.Canary is not null)
+        {
+            weighted.Add(Destination(context, context.Canary, context.CanaryWeight, port));
+        }
+
         if (context.MatchActive)
         {
             // A/B testing: the users that match go to the canary.
-            http.Add(HttpRoute(context, AbMatch(context), new YamlSeq { Destination(context, context.Canary!, 100) }));
+            yield return RouteFrom(template, null, AbMatch(context, conditions), new YamlSeq { Destination(context, context.Canary!, 100, port) });
         }
         else if (context.WeightedMatch)
         {
             // Flagger's match with step weights: the users that match get the weights, the others stay on stable.
-            http.Add(HttpRoute(context, AbMatch(context), weighted));
-            weighted = new YamlSeq { Destination(context, context.Stable, 100) };
+            yield return RouteFrom(template, null, AbMatch(context, conditions), weighted);
+            weighted = new YamlSeq { Destination(context, context.Stable, 100, port) };
         }
 
-        var defaultRoute = HttpRoute(context, ServiceMatch(context), weighted);
         if (context.Spec.Analysis.SessionAffinity is { } affinity && context.Canary is not null && context.CanaryWeight > 0 && !context.WeightedMatch)
         {
             // Flagger's sticky sessions: the canary's answers set the cookie, and requests carrying it go to the canary.
             var cookie = affinity.CookieName + "=" + CookieValue(context);
             ((YamlMap)weighted[1])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = affinity.SetCookie(cookie) } } };
-            http.Add(HttpRoute(context, CookieMatch(context, affinity.CookieName, cookie),
-                new YamlSeq { Destination(context, context.Stable, 0), Destination(context, context.Canary, 100) }, StickyRoute));
+            yield return RouteFrom(template, StickyRoute, CookieMatch(affinity.CookieName, cookie, conditions),
+                new YamlSeq { Destination(context, context.Stable, 0, port), Destination(context, context.Canary, 100, port) });
         }
 
+        var defaultRoute = RouteFrom(template, template.Text("name"), conditions, weighted);
         if (context.MirrorActive)
         {
-            defaultRoute["mirror"] = DestinationTarget(context, context.Canary!);
+            defaultRoute["mirror"] = DestinationTarget(context, context.Canary!, port);
             defaultRoute["mirrorPercentage"] = new YamlMap { ["value"] = context.MirrorPercent };
         }
 
-        http.Add(defaultRoute);
-        spec["http"] = http;
-        service["spec"] = spec;
-        return service;
+        yield return defaultRoute;
     }
 
-    /// <summary>One http route with Flagger's service fields (rewrite, timeout, retries, corsPolicy, headers), as Flagger renders every route.</summary>
-    private static YamlMap HttpRoute(RoutingContext context, YamlSeq? match, YamlSeq route, string? routeName = null)
+    /// <summary>
+    /// A copy of the route <paramref name="template"/> with its name, match and destinations set, keys in the
+    /// template's order; a key the template lacks goes where Flagger writes it (name, match first; route last).
+    /// </summary>
+    private static YamlMap RouteFrom(YamlMap template, string? name, YamlSeq? match, YamlSeq route)
     {
         var http = new YamlMap();
-        if (routeName is not null)
+        if (name is not null && !template.ContainsKey("name"))
         {
-            http["name"] = routeName;
+            http["name"] = name;
         }
 
-        if (match is not null)
+        if (match is not null && !template.ContainsKey("match"))
         {
             http["match"] = match;
         }
 
-        foreach (var (name, value) in context.Spec.Service.RouteFields)
+        foreach (var (key, value) in template)
         {
-            http[name] = name == "rewrite" && value is YamlDotNet.RepresentationModel.YamlMappingNode rewrite ? IstioRewrite(rewrite) : YamlImport.FromYamlDotNet(value);
+            switch (key)
+            {
+                case "name" when name is not null:
+                    http[key] = name;
+                    break;
+                case "match" when match is not null:
+                    http[key] = match.DeepClone();
+                    break;
+                case "route":
+                    http[key] = route;
+                    break;
+                case "name" or "match":
+                    break;
+                default:
+                    http[key] = value.DeepClone();
+                    break;
+            }
         }
 
         http["route"] = route;
         return http;
     }
+
+    /// <summary>One of Flagger's route fields as Istio takes it.</summary>
+    private static YamlNode RouteField(string name, YamlDotNet.RepresentationModel.YamlNode value) =>
+        name == "rewrite" && value is YamlDotNet.RepresentationModel.YamlMappingNode rewrite ? IstioRewrite(rewrite) : YamlImport.FromYamlDotNet(value);
 
     /// <summary>Flagger's rewrite has Gateway API's <c>type</c> too; Istio's HTTPRewrite takes uri and authority.</summary>
     private static YamlMap IstioRewrite(YamlDotNet.RepresentationModel.YamlMappingNode rewrite)
@@ -176,8 +354,8 @@ public sealed class IstioRouter : Router
         return Convert.ToHexStringLower(hash)[..10];
     }
 
-    /// <summary>The cookie header condition, Flagger's <c>.*name.*value.*</c> regex, merged into every <c>service.match</c> entry.</summary>
-    private static YamlSeq CookieMatch(RoutingContext context, string name, string cookie) => MergedWithServiceMatch(context,
+    /// <summary>The cookie header condition, Flagger's <c>.*name.*value.*</c> regex, merged into every entry of the route's match.</summary>
+    private static YamlSeq CookieMatch(string name, string cookie, YamlSeq? common) => MergedWith(common,
     [
         new YamlMap { ["headers"] = new YamlMap { ["cookie"] = new YamlMap { ["regex"] = ".*" + name.Replace(".", "\\.", StringComparison.Ordinal) + ".*" + cookie[(name.Length + 1)..] + ".*" } } },
     ]);
@@ -186,17 +364,18 @@ public sealed class IstioRouter : Router
     private static YamlSeq? ServiceMatch(RoutingContext context) =>
         context.Spec.Service.Match is { } match ? (YamlSeq)YamlImport.FromYamlDotNet(match) : null;
 
-    /// <summary>The A/B conditions, merged with <c>service.match</c>.</summary>
-    private static YamlSeq AbMatch(RoutingContext context) => MergedWithServiceMatch(context, [.. context.Match.Select(MatchRequest).Cast<YamlMap>()]);
+    /// <summary>The A/B conditions, merged with the route's match.</summary>
+    private static YamlSeq AbMatch(RoutingContext context, YamlSeq? common) => MergedWith(common, [.. context.Match.Select(MatchRequest).Cast<YamlMap>()]);
 
     /// <summary>
-    /// Conditions of one route (A/B rules, the session cookie), each merged with every <c>service.match</c> entry as
-    /// Flagger's mergeMatchConditions does, so a request must satisfy both; a header or query parameter of the
-    /// condition wins over the same one in service.match. Without service.match, the conditions as they are.
+    /// Conditions of one route (A/B rules, the session cookie), each merged with every entry of the route's own match
+    /// (<c>service.match</c>, or the user's route) as Flagger's mergeMatchConditions does, so a request must satisfy
+    /// both; a header or query parameter of the condition wins over the same one in the route's match. Without a
+    /// match, the conditions as they are.
     /// </summary>
-    private static YamlSeq MergedWithServiceMatch(RoutingContext context, IReadOnlyList<YamlMap> conditions)
+    private static YamlSeq MergedWith(YamlSeq? common, IReadOnlyList<YamlMap> conditions)
     {
-        if (context.Spec.Service.Match is not { } common)
+        if (common is null)
         {
             return new YamlSeq(conditions);
         }
@@ -204,10 +383,10 @@ public sealed class IstioRouter : Router
         var merged = new YamlSeq();
         foreach (var rule in conditions)
         {
-            foreach (var entry in common.Children.OfType<YamlDotNet.RepresentationModel.YamlMappingNode>())
+            foreach (var entry in common.OfType<YamlMap>())
             {
                 // A fresh copy per condition: the same node must not be edited for two routes.
-                var copy = YamlImport.FromMapping(entry);
+                var copy = (YamlMap)entry.DeepClone();
                 foreach (var key in new[] { "headers", "queryParams" })
                 {
                     if (rule[key] is YamlMap overlay)
@@ -215,7 +394,7 @@ public sealed class IstioRouter : Router
                         var target = copy[key] as YamlMap ?? new YamlMap();
                         foreach (var (name, condition) in overlay)
                         {
-                            target[name] = condition;
+                            target[name] = condition.DeepClone();
                         }
 
                         copy[key] = target;
@@ -229,16 +408,21 @@ public sealed class IstioRouter : Router
         return merged;
     }
 
-    private static YamlMap Destination(RoutingContext context, string version, int weight) => new()
+    private static YamlMap Destination(RoutingContext context, string version, int weight, YamlNode? port) => new()
     {
-        ["destination"] = DestinationTarget(context, version),
+        ["destination"] = DestinationTarget(context, version, port),
         ["weight"] = weight,
     };
 
-    private static YamlMap DestinationTarget(RoutingContext context, string version)
+    /// <summary>A version's subset; the port as the user's route names it, else the service's when it has several.</summary>
+    private static YamlMap DestinationTarget(RoutingContext context, string version, YamlNode? port)
     {
         var target = new YamlMap { ["host"] = context.ServiceName, ["subset"] = VersionName.ObjectName(version) };
-        if (context.Services.HasSeveralPorts)
+        if (port is not null)
+        {
+            target["port"] = port.DeepClone();
+        }
+        else if (context.Services.HasSeveralPorts)
         {
             target["port"] = new YamlMap { ["number"] = context.Services.Port };
         }

@@ -64,7 +64,12 @@ public sealed class NginxRouter : Router
         yield return IngressFor(context, ingress, name, context.Stable, new SortedDictionary<string, string>(StringComparer.Ordinal));
         if (context.Canary is not null)
         {
-            yield return IngressFor(context, ingress, $"{name}-canary", context.Canary, CanaryAnnotations(context));
+            // The user's own canary Ingress for the service, when they wrote one, keeps its name and other fields.
+            var userCanary = context.App.UseAsBase(
+                "Ingress",
+                i => i.Map("metadata")?.Map("annotations")?.Text(Canary) == "true" && AppManifests.IngressBackends(i).Any(b => b.Text("name") == context.ServiceName),
+                "Graystep sets its canary annotations and points its backends at the canary's Service");
+            yield return IngressFor(context, userCanary ?? ingress, userCanary is null ? $"{name}-canary" : KubeObject.Name(userCanary), context.Canary, CanaryAnnotations(context));
         }
     }
 
