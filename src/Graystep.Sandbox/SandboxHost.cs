@@ -236,6 +236,7 @@ public sealed class SandboxHost : IAsyncDisposable
         app.MapGet("/-/healthy", () => Results.Text("graystep-sandbox is healthy.\n"));
         app.MapGet("/metrics", () => Results.Text(_simulator.RenderMetrics(), PrometheusText.ContentType));
         app.MapGet("/sandbox/state", () => Results.Json(Snapshot(), Json));
+        app.MapGet("/sandbox/route", (HttpContext http) => Routing.RouteProbe.Route(_simulator.Apps, http.Request.Query));
         app.MapGet("/apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{name}", (string ns, string name) =>
             Results.Json(GitOpsResources.ArgoApplication(ns, name, _reconciler.Status, _follower.Repo, _options.Branch, _options.NormalizedPath, _createdAt), Json));
         app.MapGet("/api/v1/applications/{name}", (HttpContext http, string name) =>
@@ -261,6 +262,7 @@ public sealed class SandboxHost : IAsyncDisposable
             Results.Json(GitOpsResources.FluxKustomization(ns, name, _reconciler.Status, _options.Branch, _options.NormalizedPath, _options.Poll, _createdAt), Json));
         app.MapGet("/", () => Results.Text(
             Disclaimer + "\n\nEndpoints:\n  GET /metrics\n  GET /sandbox/state\n  GET /-/ready\n" +
+            "  GET /sandbox/route?app={ns}/{name}&path=/x&header=name:value&count=100   how the proxies route such a request\n" +
             "  GET /apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{name}\n" +
             "  GET /api/v1/applications/{name}   Argo CD's API server (bearer token; refresh=normal reads the branch now)\n" +
             "  GET /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations/{name}\n" +

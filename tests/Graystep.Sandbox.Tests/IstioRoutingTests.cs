@@ -236,4 +236,45 @@ public sealed class IstioRoutingTests
         Assert.Null(host.Snapshot().App("bookinfo/ratings"));
         Assert.Equal(500, host.Version(App, "v1").Total.Requests);
     }
+
+    [Fact]
+    public async Task The_users_own_routes_answer_as_written_beside_the_weighted_route()
+    {
+        // A user's VirtualService as Graystep edits it: a redirect and a fault drill kept as written, the weights on the last route.
+        const string http = """
+                - name: legacy
+                  match: [{uri: {prefix: /api/v1}}]
+                  redirect: {uri: /api}
+                - name: drill
+                  match: [{uri: {prefix: /drill}}]
+                  fault: {abort: {httpStatus: 418, percentage: {value: 100}}}
+                  route: [{destination: {host: reviews, subset: v1}}]
+                - name: primary
+                  route:
+                    - destination: {host: reviews, subset: v1}
+                      weight: 70
+                    - destination: {host: reviews, subset: v2}
+                      weight: 30
+            """;
+        using var repo = new GitOpsRepo();
+        repo.Commit("reviews: 30% to v2, the user's routes kept", Rendered.IstioApp("rendered", http));
+        await using var host = new SandboxHost(Sandboxes.Options(repo));
+        await host.StartAsync();
+        await host.ReconcileOnceAsync();
+        using var client = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(10) };
+
+        async Task<System.Text.Json.Nodes.JsonNode> Probe(string query) =>
+            System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync(new Uri("/sandbox/route?app=bookinfo/reviews&count=2000&" + query, UriKind.Relative)))!;
+
+        Assert.Equal(2000, (await Probe("path=/api/v1/reviews"))["statuses"]!["301"]!.GetValue<int>());
+        Assert.Equal(2000, (await Probe("path=/drill"))["statuses"]!["418"]!.GetValue<int>());
+        var weighted = await Probe("path=/");
+        Assert.Equal(2000, weighted["statuses"]!["200"]!.GetValue<int>());
+        Assert.InRange(weighted["versions"]!["v2"]!.GetValue<int>() / 2000.0, 0.26, 0.34);
+
+        using var unknown = await client.GetAsync(new Uri("/sandbox/route?app=bookinfo/nope", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        using var tooMany = await client.GetAsync(new Uri("/sandbox/route?app=bookinfo/reviews&count=1000000", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooMany.StatusCode);
+    }
 }

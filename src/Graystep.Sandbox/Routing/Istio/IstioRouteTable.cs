@@ -24,6 +24,12 @@ internal sealed class IstioRouteTable : IAppRouter
                 continue;
             }
 
+            // The user's own routes answer without a backend: a redirect, a direct response, an injected abort.
+            if (route.Answer is { } answer && rng.NextDouble() * 100 < answer.Percent)
+            {
+                return new RouteDecision(null, answer.Status, false, string.Empty, []);
+            }
+
             var backend = Weighted.Pick(route.Destinations, rng);
             if (backend is null)
             {
@@ -71,7 +77,7 @@ internal sealed class IstioRouteTable : IAppRouter
 
             var setCookies = destinations.Where(d => d.Cookie is not null)
                 .ToDictionary(d => d.Backend!, d => d.Cookie!, (IEqualityComparer<Backend>)ReferenceEqualityComparer.Instance);
-            routes.Add(new HttpRoute(matches, weighted, mirrors.Select(m => new Mirror(m.Item1, m.Item2)).ToList(), http.Str("name"), setCookies));
+            routes.Add(new HttpRoute(matches, weighted, mirrors.Select(m => new Mirror(m.Item1, m.Item2)).ToList(), http.Str("name"), setCookies) { Answer = AnswerOf(http) });
         }
 
         var defaultRoute = routes.FirstOrDefault(r => r.Matches.Count == 0 || r.Matches.All(m => !m.IsAb));
@@ -158,6 +164,29 @@ internal sealed class IstioRouteTable : IAppRouter
             node.Str("ignoreUriCase") == "true");
     }
 
+    /// <summary>
+    /// What a route answers by itself: <c>redirect</c> (301, or its redirectCode), <c>directResponse</c>, or
+    /// <c>fault.abort</c> (its httpStatus for its percentage of requests, all when unset).
+    /// </summary>
+    private static Answer? AnswerOf(YamlMappingNode http)
+    {
+        if (http.Map("redirect") is { } redirect)
+        {
+            return new Answer((int)(redirect.Number("redirectCode") ?? 301), 100);
+        }
+
+        if (http.Map("directResponse") is { } direct)
+        {
+            return new Answer((int)(direct.Number("status") ?? 200), 100);
+        }
+
+        return http.Map("fault").Map("abort") is { } abort && abort.Number("httpStatus") is { } status
+            ? new Answer((int)status, abort.Map("percentage").Number("value") ?? 100)
+            : null;
+    }
+
+    private sealed record Answer(int Status, double Percent);
+
     private sealed record Mirror(Backend Backend, double Percent);
 
     private sealed record HttpRoute(
@@ -165,7 +194,10 @@ internal sealed class IstioRouteTable : IAppRouter
         IReadOnlyList<(Backend Item, double Weight)> Destinations,
         IReadOnlyList<Mirror> Mirrors,
         string? Name,
-        IReadOnlyDictionary<Backend, string> SetCookies);
+        IReadOnlyDictionary<Backend, string> SetCookies)
+    {
+        public Answer? Answer { get; init; }
+    }
 
     /// <summary>One HTTPMatchRequest: every condition must hold. A header with an empty StringMatch only has to be present.</summary>
     private sealed record IstioMatch(
