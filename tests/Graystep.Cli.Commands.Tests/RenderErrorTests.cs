@@ -58,7 +58,7 @@ public sealed class RenderErrorTests : IDisposable
         { ["render", "bookinfo/README.md", "--version", "v2"], 3,
             "error: bookinfo/README.md holds no Rollout (graystep.io/v1alpha1) or Canary (flagger.app/v1beta1)\nhint: pass the rollout spec file; see examples/ for the format\n" },
         { ["render", ".", "--version", "v2"], 2,
-            "error: . holds 6 rollouts (ab-testing/rollout.yaml, bookinfo/rollout.yaml, gateway-api/rollout.yaml, k8sdemo-nginx-bluegreen/rollout.yaml, k8sdemo-nginx/rollout.yaml, podinfo-flagger/podinfo-canary.yaml); pass one spec file\n" },
+            "error: . holds 9 rollouts (ab-testing/rollout.yaml, bookinfo/rollout.yaml, gateway-api/rollout.yaml, k8sdemo-nginx-bluegreen/rollout.yaml, k8sdemo-nginx/rollout.yaml, podinfo-flagger/podinfo-canary.yaml, podinfo-match-weights/podinfo-canary.yaml, podinfo-session-affinity/podinfo-canary.yaml, podinfo-templates/podinfo-canary.yaml); pass one spec file\n" },
 
         // Options and commands
         { ["render", "bookinfo", "--version", "v2", "--frobnicate"], 2,

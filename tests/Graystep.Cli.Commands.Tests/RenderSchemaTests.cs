@@ -70,7 +70,7 @@ public sealed class RenderSchemaTests
         // The stable version alone, as after a promotion or a rollback.
         foreach (var example in Examples.Names)
         {
-            var stable = example == "podinfo-flagger" ? "6-0-0" : "v1";
+            var stable = example.StartsWith("podinfo-", StringComparison.Ordinal) ? "6-0-0" : "v1";
             var result = GraystepCli.Run(temp.Path, "render", example, "--version", stable);
             Assert.True(result.ExitCode == 0, result.ToString());
             documents.AddRange(Objects(temp.Combine(example, "rendered"), $"{example}@stable"));
@@ -84,7 +84,7 @@ public sealed class RenderSchemaTests
         Assert.Contains(summaries, s => s.EndsWith("(canary, 100%) into k8sdemo-nginx-bluegreen/rendered/", StringComparison.Ordinal));
         var kinds = documents.Select(d => (string)d.Object!["kind"]!).ToHashSet(StringComparer.Ordinal);
         Assert.Superset(
-            new HashSet<string>(StringComparer.Ordinal) { "Deployment", "Service", "HorizontalPodAutoscaler", "DestinationRule", "VirtualService", "Ingress", "HTTPRoute" },
+            new HashSet<string>(StringComparer.Ordinal) { "Deployment", "Service", "HorizontalPodAutoscaler", "DestinationRule", "VirtualService", "Ingress", "HTTPRoute", "PodDisruptionBudget", "ServiceAccount", "ConfigMap" },
             kinds);
 
         var validation = SchemaValidator.Validate(documents);

@@ -15,11 +15,17 @@ public sealed class ValidateTests
         ["k8sdemo-nginx"] = "k8sdemo-nginx/rollout.yaml: k8sdemo/hello (nginx): canary 20% → 40% → 60%, then promote",
         ["k8sdemo-nginx-bluegreen"] = "k8sdemo-nginx-bluegreen/rollout.yaml: k8sdemo/hello-bluegreen (kubernetes): blue/green, 5 iterations",
         ["podinfo-flagger"] = "podinfo-flagger/podinfo-canary.yaml: test/podinfo (istio): canary 10% → 20% → 30% → 40% → 50%, then promote",
+        ["podinfo-match-weights"] = "podinfo-match-weights/podinfo-canary.yaml: insiders/podinfo (istio): canary 20% → 50% of the requests on header x-canary exact \"insider\" (the others stay on stable), then promote",
+        ["podinfo-session-affinity"] = "podinfo-session-affinity/podinfo-canary.yaml: sticky/podinfo (istio): canary 25% → 50%, then promote",
+        ["podinfo-templates"] = "podinfo-templates/podinfo-canary.yaml: shop/podinfo (istio): canary 25% → 50%, then promote",
     };
 
     private static readonly Dictionary<string, string> SpecFiles = new(StringComparer.Ordinal)
     {
         ["podinfo-flagger"] = "podinfo-canary.yaml",
+        ["podinfo-match-weights"] = "podinfo-canary.yaml",
+        ["podinfo-session-affinity"] = "podinfo-canary.yaml",
+        ["podinfo-templates"] = "podinfo-canary.yaml",
     };
 
     public static TheoryData<string> Names => Examples.All;

@@ -55,3 +55,9 @@ public sealed class K8sDemoNginxBlueGreenFixture() : ExampleFixture(ExampleCase.
 public sealed class PodinfoFlaggerFixture() : ExampleFixture(ExampleCase.PodinfoFlagger);
 
 public sealed class GatewayApiFixture() : ExampleFixture(ExampleCase.GatewayApi);
+
+public sealed class PodinfoSessionAffinityFixture() : ExampleFixture(ExampleCase.PodinfoSessionAffinity);
+
+public sealed class PodinfoMatchWeightsFixture() : ExampleFixture(ExampleCase.PodinfoMatchWeights);
+
+public sealed class PodinfoTemplatesFixture() : ExampleFixture(ExampleCase.PodinfoTemplates);

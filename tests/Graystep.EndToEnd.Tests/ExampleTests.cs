@@ -132,6 +132,19 @@ public abstract class ExampleTests<TFixture>(TFixture fixture, ITestOutputHelper
             Assert.True(all > 0, $"no user traffic while {commit} was applied");
             switch (Example.Strategy)
             {
+                case ExampleStrategy.Canary when Example.Audience == CanaryAudience.Matching:
+                    // Only the users that match take part: the others never reach the canary, the matching ones at the weight.
+                    Assert.Equal(toCanary.Requests, toCanary.AbUsers);
+                    var insiders = app.Versions.Sum(v => v.ByRevision.GetValueOrDefault(commit.Sha)?.AbUsers ?? 0);
+                    Assert.True(insiders > 0, $"no matching user while {commit} was applied");
+                    var insiderShare = 100.0 * toCanary.Requests / insiders;
+                    Assert.True(Math.Abs(insiderShare - commit.Weight!.Value) <= 12, Invariant($"{commit}: the canary got {insiderShare:0.0}% of {insiders} matching users' requests"));
+                    break;
+                case ExampleStrategy.Canary when Example.Audience == CanaryAudience.Sticky:
+                    // The weight sends new users; those the canary answered keep its cookie, so the share is at least the weight.
+                    var stickyShare = 100.0 * toCanary.Requests / all;
+                    Assert.True(stickyShare >= commit.Weight!.Value - 8, Invariant($"{commit}: the canary got {stickyShare:0.0}% of {all} user requests"));
+                    break;
                 case ExampleStrategy.Canary:
                     var share = 100.0 * toCanary.Requests / all;
                     Assert.True(Math.Abs(share - commit.Weight!.Value) <= 8, Invariant($"{commit}: the canary got {share:0.0}% of {all} user requests"));
@@ -215,5 +228,53 @@ public sealed class PodinfoFlaggerTests(PodinfoFlaggerFixture fixture, ITestOutp
         Assert.True(Scenario.Counts(Scenario.Example.HealthyVersion).LoadTest > 0, "no load-test request reached the healthy canary");
         Assert.True(Scenario.Counts(Scenario.Example.FaultyVersion).LoadTest > 0, "no load-test request reached the faulty canary");
         Assert.Equal(0, Scenario.Counts(Scenario.Example.StableVersion).LoadTest);
+    }
+}
+
+[Trait("Category", "EndToEnd")]
+public sealed class PodinfoSessionAffinityTests(PodinfoSessionAffinityFixture fixture, ITestOutputHelper output) : ExampleTests<PodinfoSessionAffinityFixture>(fixture, output);
+
+[Trait("Category", "EndToEnd")]
+public sealed class PodinfoMatchWeightsTests(PodinfoMatchWeightsFixture fixture, ITestOutputHelper output) : ExampleTests<PodinfoMatchWeightsFixture>(fixture, output)
+{
+    [Fact]
+    public void Users_without_the_header_never_reach_a_canary()
+    {
+        // The faulty version never left its canary steps: every user that reached it carried the header.
+        var faulty = Scenario.Counts(Scenario.Example.FaultyVersion);
+        Assert.True(faulty.Requests > 0, "no user reached the faulty version");
+        Assert.Equal(faulty.Requests, faulty.AbUsers);
+
+        // The healthy one too, until its promotion sent everyone.
+        var healthy = Scenario.App.Version(Scenario.Example.HealthyVersion)!;
+        var steps = Scenario.CommitsOf(Scenario.Example.HealthyVersion).Where(c => c.Action is "start" or "step")
+            .Select(c => healthy.ByRevision.GetValueOrDefault(c.Sha) ?? RequestCounts.Zero).ToList();
+        Assert.True(steps.Sum(c => c.Requests) > 0, "no user reached the healthy canary");
+        Assert.Equal(steps.Sum(c => c.Requests), steps.Sum(c => c.AbUsers));
+    }
+}
+
+[Trait("Category", "EndToEnd")]
+public sealed class PodinfoTemplatesTests(PodinfoTemplatesFixture fixture, ITestOutputHelper output) : ExampleTests<PodinfoTemplatesFixture>(fixture, output)
+{
+    [Fact]
+    public void The_teams_own_routes_and_objects_reach_the_cluster_as_written()
+    {
+        var rendered = Scenario.RenderedAtTip;
+        foreach (var file in new[] { "serviceaccount-podinfo.yaml", "configmap-podinfo-config.yaml", "virtualservice-podinfo.yaml", "destinationrule-podinfo.yaml" })
+        {
+            Assert.True(rendered.ContainsKey(file), $"{file} is missing: {string.Join(", ", rendered.Keys)}");
+        }
+
+        Assert.Contains($"poddisruptionbudget-podinfo-{Scenario.Example.HealthyVersion}.yaml", rendered.Keys);
+        var vs = rendered["virtualservice-podinfo.yaml"];
+        Assert.Contains("name: legacy-api", vs, StringComparison.Ordinal);
+        Assert.Contains("name: fault-drill", vs, StringComparison.Ordinal);
+        Assert.Contains("simple: LEAST_REQUEST", rendered["destinationrule-podinfo.yaml"], StringComparison.Ordinal);
+
+        // The simulated proxies route the team's routes as written: the redirect, the fault drill, and podinfo itself.
+        Assert.Equal(200, Scenario.Probes["/api/v1/info"]["statuses"]!["301"]!.GetValue<int>());
+        Assert.Equal(200, Scenario.Probes["/drill"]["statuses"]!["503"]!.GetValue<int>());
+        Assert.Equal(200, Scenario.Probes["/"]["versions"]![Scenario.Example.HealthyVersion]!.GetValue<int>());
     }
 }

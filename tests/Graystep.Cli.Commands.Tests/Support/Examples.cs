@@ -5,7 +5,7 @@ namespace Graystep.Cli.Commands.Tests.Support;
 /// <summary>The checked-in examples, and scratch copies of them for commands that write.</summary>
 internal static class Examples
 {
-    public static readonly string[] Names = ["ab-testing", "bookinfo", "gateway-api", "k8sdemo-nginx", "k8sdemo-nginx-bluegreen", "podinfo-flagger"];
+    public static readonly string[] Names = ["ab-testing", "bookinfo", "gateway-api", "k8sdemo-nginx", "k8sdemo-nginx-bluegreen", "podinfo-flagger", "podinfo-match-weights", "podinfo-session-affinity", "podinfo-templates"];
 
     public static TheoryData<string> All => new(Names);
 

@@ -11,10 +11,13 @@ internal static class RenderArgs
         ["k8sdemo-nginx"] = "hello=docker.io/hashicorp/http-echo:1.0.1",
         ["k8sdemo-nginx-bluegreen"] = "hello=docker.io/hashicorp/http-echo:1.0.1",
         ["podinfo-flagger"] = "podinfod=ghcr.io/stefanprodan/podinfo:6.0.1",
+        ["podinfo-match-weights"] = "podinfod=ghcr.io/stefanprodan/podinfo:6.0.1",
+        ["podinfo-session-affinity"] = "podinfod=ghcr.io/stefanprodan/podinfo:6.0.1",
+        ["podinfo-templates"] = "podinfod=ghcr.io/stefanprodan/podinfo:6.0.1",
     };
 
     /// <summary>The examples whose weight moves in steps (A/B and blue/green only switch).</summary>
-    public static readonly string[] Weighted = ["bookinfo", "gateway-api", "k8sdemo-nginx", "podinfo-flagger"];
+    public static readonly string[] Weighted = ["bookinfo", "gateway-api", "k8sdemo-nginx", "podinfo-flagger", "podinfo-match-weights", "podinfo-session-affinity", "podinfo-templates"];
 
     public static string[] Render(string example, string version, int? weight, params string[] more) =>
         ["render", example, "--version", version, "--image", Images[example], .. weight is { } w ? new[] { "--weight", w.ToString(System.Globalization.CultureInfo.InvariantCulture) } : [], .. more];

@@ -10,6 +10,19 @@ internal enum ExampleStrategy
     BlueGreen,
 }
 
+/// <summary>Who a weighted canary's weight applies to.</summary>
+internal enum CanaryAudience
+{
+    /// <summary>Every user, at the weight.</summary>
+    Everyone,
+
+    /// <summary>Only users matching <c>analysis.match</c>, at the weight; the others stay on stable (match + stepWeights).</summary>
+    Matching,
+
+    /// <summary>Every user at the weight, and a user the canary answered keeps its cookie (sessionAffinity): at least the weight.</summary>
+    Sticky,
+}
+
 /// <summary>
 /// One folder under examples/ as the end-to-end tests and the e2e benchmark drive it: which spec, which versions,
 /// what the plan should look like, and the spec tweaks that turn minutes into seconds.
@@ -51,6 +64,11 @@ internal sealed partial record ExampleCase
     public required IReadOnlyList<int> StepWeights { get; init; }
 
     public required int Threshold { get; init; }
+
+    public CanaryAudience Audience { get; init; } = CanaryAudience.Everyone;
+
+    /// <summary>Paths the scenario asks the sandbox how it routes (GET /sandbox/route) once the rollback is applied.</summary>
+    public IReadOnlyList<string> ProbePaths { get; init; } = [];
 
     /// <summary>Flagger's load tester: requests per second straight to the canary (blue/green needs it).</summary>
     public double LoadTestRps { get; init; }
@@ -168,7 +186,38 @@ internal sealed partial record ExampleCase
         Threshold = 5,
     };
 
-    public static IReadOnlyList<ExampleCase> All { get; } = [Bookinfo, ABTesting, K8sDemoNginx, K8sDemoNginxBlueGreen, PodinfoFlagger, GatewayApi];
+    /// <summary>Flagger's podinfo Canary with <c>sessionAffinity</c>: the canary's users keep a cookie that keeps them on it.</summary>
+    public static ExampleCase PodinfoSessionAffinity { get; } = PodinfoFlagger with
+    {
+        Name = "podinfo-session-affinity",
+        RolloutId = "sticky/podinfo",
+        StepWeights = [25, 50],
+        HasWebhooks = false,
+        Audience = CanaryAudience.Sticky,
+    };
+
+    /// <summary>Flagger's podinfo Canary with <c>match</c> and <c>stepWeights</c>: only insiders take part, at the weights.</summary>
+    public static ExampleCase PodinfoMatchWeights { get; } = PodinfoFlagger with
+    {
+        Name = "podinfo-match-weights",
+        RolloutId = "insiders/podinfo",
+        StepWeights = [20, 50],
+        HasWebhooks = false,
+        Audience = CanaryAudience.Matching,
+    };
+
+    /// <summary>podinfo whose templates hold a ServiceAccount, ConfigMap, HPA, PDB, and the team's own VirtualService and DestinationRule.</summary>
+    public static ExampleCase PodinfoTemplates { get; } = PodinfoFlagger with
+    {
+        Name = "podinfo-templates",
+        RolloutId = "shop/podinfo",
+        StepWeights = [25, 50],
+        HasWebhooks = false,
+        ProbePaths = ["/", "/api/v1/info", "/drill"],
+    };
+
+    public static IReadOnlyList<ExampleCase> All { get; } =
+        [Bookinfo, ABTesting, K8sDemoNginx, K8sDemoNginxBlueGreen, PodinfoFlagger, GatewayApi, PodinfoSessionAffinity, PodinfoMatchWeights, PodinfoTemplates];
 
     /// <summary>The rendered output folder, relative to the repository root (every example keeps the default).</summary>
     public string Output => "rendered";

@@ -37,6 +37,9 @@ internal sealed record ScenarioResult
 
     public IReadOnlyList<WebhookCall> WebhookCalls { get; init; } = [];
 
+    /// <summary>The sandbox's answer to GET /sandbox/route for each of the example's probe paths (200 tries each), at the end.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode> Probes { get; init; } = new Dictionary<string, System.Text.Json.Nodes.JsonNode>();
+
     public AppSnapshot App => Final.App(Example.AppKey) ?? throw new InvalidOperationException($"the sandbox has no app {Example.AppKey}");
 
     public IEnumerable<RolloutCommit> CommitsOf(string version) => Commits.Where(c => c.Version == version && c.Action is not "initialize");
@@ -91,8 +94,20 @@ internal static class ExampleScenario
         // would show in its counters.
         await rig.WaitAppliedAsync(tip.Sha, tip.Action == "rollback" ? example.HealthyVersion : example.StableVersion, userRequests: 400).ConfigureAwait(false);
 
+        var probes = new Dictionary<string, System.Text.Json.Nodes.JsonNode>(StringComparer.Ordinal);
+        if (example.ProbePaths.Count > 0)
+        {
+            using var http = new HttpClient { BaseAddress = rig.Sandbox.Address, Timeout = TimeSpan.FromSeconds(10) };
+            foreach (var path in example.ProbePaths)
+            {
+                var query = $"/sandbox/route?app={Uri.EscapeDataString(example.AppKey)}&path={Uri.EscapeDataString(path)}&count=200";
+                probes[path] = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(query, UriKind.Relative)).ConfigureAwait(false))!;
+            }
+        }
+
         return new ScenarioResult
         {
+            Probes = probes,
             Example = example,
             SeedSha = rig.SeedSha,
             Initialize = init,

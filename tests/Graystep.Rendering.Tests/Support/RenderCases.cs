@@ -64,6 +64,11 @@ internal static class RenderCases
         ["istio-session-affinity-w20"] = () => Request("bookinfo", SessionAffinity(Specs.Bookinfo(Strategy.Canary)), V1, ReviewsV2, new TrafficSplit(20)),
         ["istio-flagger-fields-stable"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), Podinfo601, null, TrafficSplit.AllStable),
 
+        // The team's own VirtualService (two extra routes) and DestinationRule as the base, with a ServiceAccount, a
+        // ConfigMap, an HPA and a PodDisruptionBudget in the templates.
+        ["istio-user-routes-w25"] = () => Request("podinfo-templates", Specs.Loaded("podinfo-templates", "podinfo-canary.yaml", y => y), VersionRef.Of("6-0-0"), Podinfo601, new TrafficSplit(25)),
+        ["istio-user-routes-stable"] = () => Request("podinfo-templates", Specs.Loaded("podinfo-templates", "podinfo-canary.yaml", y => y), VersionRef.Of("6-0-0"), null, TrafficSplit.AllStable),
+
         // nginx: k8sdemo hello behind hi.k8sdemo.com/hello.
         ["nginx-stable"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), V1, null, TrafficSplit.AllStable),
         ["nginx-canary-w0"] = () => Request("k8sdemo-nginx", Specs.K8sdemoNginx(Strategy.Canary), V1, HelloV2, new TrafficSplit(0)),

@@ -80,7 +80,9 @@ internal sealed class IstioRouteTable : IAppRouter
             routes.Add(new HttpRoute(matches, weighted, mirrors.Select(m => new Mirror(m.Item1, m.Item2)).ToList(), http.Str("name"), setCookies) { Answer = AnswerOf(http) });
         }
 
-        var defaultRoute = routes.FirstOrDefault(r => r.Matches.Count == 0 || r.Matches.All(m => !m.IsAb));
+        // The default route carries the plain traffic: routes that answer by themselves (a team's redirect) are not it.
+        var routing = routes.Where(r => r.Answer is null && r.Destinations.Count > 0).ToList();
+        var defaultRoute = routing.FirstOrDefault(r => r.Matches.Count == 0) ?? routing.FirstOrDefault(r => r.Matches.All(m => !m.IsAb));
         var stableBackend = defaultRoute?.Destinations.OrderByDescending(d => d.Weight).Select(d => d.Item).FirstOrDefault();
         var stable = stableBackend?.Version;
         var service = stableBackend?.Service ?? routes.SelectMany(r => r.Destinations).Select(d => d.Item.Service).FirstOrDefault() ?? vs.Name;
