@@ -68,7 +68,8 @@ public sealed class RenderTests : IDisposable
         Assert.Equal(
             $"rendered {Ids[example]}: {stable} (stable) and {version} (canary, {Traffic(example, weight)}) into {example}/rendered/\n" +
             string.Concat(files.Select(f => "  " + f + "\n")) +
-            (example == "k8sdemo-nginx-bluegreen" ? $"  passed through as written: Ingress hello ({example}/templates/hello-ingress.yaml:2)\n" : string.Empty),
+            (example == "k8sdemo-nginx-bluegreen" ? $"  passed through as written: Ingress hello ({example}/templates/hello-ingress.yaml:2)\n" : string.Empty) +
+            (example == "k8sdemo-nginx" ? $"  edited from the templates: Ingress hello ({example}/templates/hello-ingress.yaml:1): Graystep points its backends at the stable version's Service and renders the canary's Ingress from it\n" : string.Empty),
             result.Out);
         Assert.Equal(files.Select(f => $"{example}/rendered/{f}"), FolderState.Of(_temp.Path).ChangedSince(before));
         var after = FolderState.Of(_temp.Path);
@@ -258,7 +259,18 @@ public sealed class RenderTests : IDisposable
                 "service-podinfo-v2.yaml",
                 "service-podinfo.yaml"
               ],
-              "passedThrough": []
+              "passedThrough": [],
+              "edited": [],
+              "generated": [
+                "deployment-podinfo-v1.yaml",
+                "deployment-podinfo-v2.yaml",
+                "httproute-podinfo.yaml",
+                "service-podinfo-canary.yaml",
+                "service-podinfo-primary.yaml",
+                "service-podinfo-v1.yaml",
+                "service-podinfo-v2.yaml",
+                "service-podinfo.yaml"
+              ]
             }
 
             """,

@@ -152,6 +152,9 @@ public sealed class ValidateTests
                 "k8sdemo/hello-bluegreen kubernetes blue-green 5",
                 "k8sdemo/hello nginx canary 0",
                 "test/podinfo istio canary 0",
+                "insiders/podinfo istio canary 0",
+                "sticky/podinfo istio canary 0",
+                "shop/podinfo istio canary 0",
             ],
             strategies);
     }

@@ -93,7 +93,17 @@ public sealed class JsonShapeTests
                 "service-reviews.yaml",
                 "virtualservice-reviews.yaml"
               ],
-              "passedThrough": []
+              "passedThrough": [],
+              "edited": [],
+              "generated": [
+                "deployment-reviews-v1.yaml",
+                "deployment-reviews-v2.yaml",
+                "destinationrule-reviews.yaml",
+                "service-reviews-canary.yaml",
+                "service-reviews-primary.yaml",
+                "service-reviews.yaml",
+                "virtualservice-reviews.yaml"
+              ]
             }
 
             """,

@@ -49,6 +49,11 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
             throw new GraystepException($"--weight {w}: blue/green switches all traffic at once", ExitCodes.Usage, "use --weight 0 (stable) or --weight 100 (switched)");
         }
 
+        // Edited objects change at every step; render names them when they are first written, as passed-through ones.
+        var outputDirectory = Path.Combine(baseDirectory, loaded.OutputPath);
+        var existing = Context.Files.DirectoryExists(outputDirectory)
+            ? Context.Files.EnumerateFiles(outputDirectory, "*.yaml", recursive: false).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)
+            : [];
         var changed = RolloutStore.RenderOutput(Context.Files, providers.Renderer, baseDirectory, loaded, stable, canary, traffic, out var output);
         if (Json)
         {
@@ -82,7 +87,7 @@ internal sealed class RenderCommand(CliContext context, GraystepSettings setting
                 Context.Out.WriteLine($"  passed through as written: {passed.Kind} {passed.Name} ({passed.File}:{passed.Line})");
             }
 
-            foreach (var edited in output.Edited.Where(e => Settings.Verbose || changed.Contains(e.OutputFile)))
+            foreach (var edited in output.Edited.Where(e => Settings.Verbose || (changed.Contains(e.OutputFile) && !existing.Contains(e.OutputFile))))
             {
                 Context.Out.WriteLine($"  edited from the templates: {edited.Kind} {edited.Name} ({edited.File}:{edited.Line}): {edited.What}");
             }
