@@ -247,6 +247,20 @@ public sealed class RoutingBaseTests
         Assert.Equal(["Ingress hello", "Ingress hello-canary-by-hand"], output.Edited.Select(x => $"{x.Kind} {x.Name}").Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("      - headers: {x-a: {prefix: b}}\n", "service.match headers.x-a: Gateway API's HTTPRouteMatch cannot express it")]
+    [InlineData("      - ignoreUriCase: true\n", "service.match ignoreUriCase: Gateway API's HTTPRouteMatch cannot express it")]
+    public void A_service_match_Gateway_API_cannot_say_is_refused(string entry, string expected)
+    {
+        var spec = Specs.Loaded("gateway-api", "rollout.yaml", y => y.Replace("    hosts: [app.example.com]\n", "    hosts: [app.example.com]\n    match:\n" + entry, StringComparison.Ordinal));
+        Assert.NotNull(spec.Service.Match);
+
+        var error = Assert.Throws<GraystepException>(() => _renderer.Render(RenderCases.Get("gatewayapi-canary-w20") with { Spec = spec }));
+
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private (RenderedOutput Output, JsonNode User) Render(string renderCase, string file, string yaml)
     {
         var request = RenderCases.Get(renderCase);

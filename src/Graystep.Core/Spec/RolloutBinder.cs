@@ -224,7 +224,7 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
         {
             foreach (var item in refs.Children.OfType<YamlMappingNode>())
             {
-                gatewayRefs.Add(new GatewayRef(Scalar(item, "name") ?? "", Scalar(item, "namespace")));
+                gatewayRefs.Add(new GatewayRef(Scalar(item, "name") ?? "", Scalar(item, "namespace")) { Written = item });
             }
         }
 

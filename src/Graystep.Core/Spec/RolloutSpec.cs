@@ -99,7 +99,11 @@ public sealed record RolloutSpec
 
 public sealed record TargetRef(string Kind, string Name, string? ApiVersion = null);
 
-public sealed record GatewayRef(string Name, string? Namespace = null);
+public sealed record GatewayRef(string Name, string? Namespace = null)
+{
+    /// <summary>The entry as written (group, kind, sectionName, port too), copied into the HTTPRoute's parentRefs.</summary>
+    public YamlDotNet.RepresentationModel.YamlMappingNode? Written { get; init; }
+}
 
 public sealed record ServiceSpec
 {

@@ -106,23 +106,23 @@ internal static class SpecReference
         spec.service.targetPort | port | h | The container port the Service sends to.
         spec.service.portDiscovery | | w | Flagger copies the container ports to its generated Services; Graystep keeps the ports of the Service in templates/ (add one there to expose more ports).
         spec.service.headless | | r | Flagger's headless Services; not supported. Remove it.
-        spec.service.timeout | | h:istio | The route timeout, set on every route of the VirtualService (istio).
+        spec.service.timeout | | h:istio,gateway-api | The route timeout, set on every route of the VirtualService (istio) or as timeouts.request on every HTTPRoute rule (gateway-api).
         spec.service.backendTimeout | | r | Gloo/Contour backend timeout; those providers are not supported. Use timeout with provider istio.
         spec.service.meshName | | r | App Mesh's mesh name; App Mesh is not supported.
         spec.service.backends | | r | App Mesh's backends; App Mesh is not supported.
         spec.service.hosts | service name | h | The VirtualService's hosts (istio).
         spec.service.delegation | | r | Istio VirtualService delegation; not supported yet. Let Graystep render the VirtualService with hosts and gateways.
-        spec.service.match | | h:istio | Conditions for all of the service's traffic, set on every route of the VirtualService (istio); A/B matches are merged into them as Flagger does.
+        spec.service.match | | h:istio,gateway-api | Conditions for all of the service's traffic, set on every route of the VirtualService (istio) or as the matches of every HTTPRoute rule (gateway-api: uri, method, exact and regex headers and query parameters); A/B matches are merged into them as Flagger does.
         spec.service.retries | | h:istio | The retry policy, set on every route of the VirtualService (istio).
         spec.service.retries.attempts | | h:istio | As retries.
         spec.service.retries.perTryTimeout | | h:istio | As retries.
         spec.service.retries.retryOn | | h:istio | As retries.
-        spec.service.rewrite | | h:istio | The URI and authority rewrite, set on every route of the VirtualService (istio).
-        spec.service.rewrite.uri | | h:istio | As rewrite.
-        spec.service.rewrite.authority | | h:istio | As rewrite.
-        spec.service.rewrite.type | | r | The Gateway API rewrite type (ReplaceFullPath, ReplacePrefixMatch); Istio's rewrite has none. Remove it.
+        spec.service.rewrite | | h:istio,gateway-api | The URI and authority rewrite, set on every route of the VirtualService (istio) or as a URLRewrite filter on every HTTPRoute rule (gateway-api).
+        spec.service.rewrite.uri | | h:istio,gateway-api | As rewrite.
+        spec.service.rewrite.authority | | h:istio,gateway-api | As rewrite (the URLRewrite hostname with gateway-api).
+        spec.service.rewrite.type | ReplacePrefixMatch | h:gateway-api | The Gateway API path modifier (ReplaceFullPath, ReplacePrefixMatch); Istio's rewrite has none, so it is refused there.
         spec.service.mirror | | r | Flagger's Gateway API mirror list; not supported. Use analysis.mirror (blue/green with mirroring).
-        spec.service.headers | | h:istio | Request and response header changes, set on every route of the VirtualService (istio).
+        spec.service.headers | | h:istio,gateway-api | Request and response header changes, set on every route of the VirtualService (istio) or as Request/ResponseHeaderModifier filters on every HTTPRoute rule (gateway-api).
         spec.service.gateways | | h | The VirtualService's gateways (istio).
         spec.service.gatewayRefs | | h | The HTTPRoute's parent Gateways (gateway-api; required there).
         spec.service.gatewayRefs[].group | gateway.networking.k8s.io | h | The parent's API group.

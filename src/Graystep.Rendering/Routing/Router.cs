@@ -31,6 +31,19 @@ public abstract class Router : IProvider<string>
     /// service Graystep routes, so the two would fight over the traffic), or null when it can.
     /// </summary>
     internal virtual string? Conflict(YamlMap obj, RoutingContext context) => null;
+
+    /// <summary>A field the spec and the user's routing object both set: the same value is fine, two values are refused.</summary>
+    private protected static YamlNode OneValue(YamlNode? written, YamlNode fromSpec, string specField, string objectName)
+    {
+        if (written is null || YamlWriter.Write(written) == YamlWriter.Write(fromSpec))
+        {
+            return fromSpec;
+        }
+
+        throw KubeObject.Invalid(
+            $"{specField} and {objectName} set different values for the same field",
+            $"set it in one place: remove {specField}, or the field in {objectName}");
+    }
 }
 
 /// <summary>What a router needs: the spec, the templates, the live versions and the traffic split.</summary>

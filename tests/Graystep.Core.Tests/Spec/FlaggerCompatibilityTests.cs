@@ -197,7 +197,8 @@ public sealed class FlaggerCompatibilityTests
         foreach (var field in (string[])["timeout", "match", "rewrite", "retries", "headers", "corsPolicy", "trafficPolicy"])
         {
             var problem = Assert.Single(problems, p => p.FieldPath == "spec.service." + field);
-            Assert.StartsWith($"{field} works with provider istio only, not kubernetes: ", problem.Message, StringComparison.Ordinal);
+            var providers = field is "timeout" or "match" or "rewrite" or "headers" ? "gateway-api or istio" : "istio";
+            Assert.StartsWith($"{field} works with provider {providers} only, not kubernetes: ", problem.Message, StringComparison.Ordinal);
             Assert.EndsWith("Remove it, or change the provider.", problem.Message, StringComparison.Ordinal);
         }
     }

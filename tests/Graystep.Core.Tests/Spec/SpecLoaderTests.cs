@@ -303,7 +303,8 @@ public sealed class SpecLoaderTests
         Assert.Empty(Problems(set));
         var spec = Assert.Single(set.Rollouts);
         Assert.Equal(StandardProviders.GatewayApi, spec.Provider);
-        Assert.Equal([new GatewayRef("gateway", "istio-ingress")], spec.Service.GatewayRefs);
+        Assert.Equal([("gateway", "istio-ingress")], spec.Service.GatewayRefs.Select(g => (g.Name, g.Namespace)));
+        Assert.NotNull(spec.Service.GatewayRefs[0].Written);
         Assert.Equal(
             "app/rollout.yaml: bookinfo/reviews (gateway-api): A/B testing, 4 iterations on header user-id regex \"^(1|2)$\" and query param beta exact \"on\"",
             SpecSummary.Describe(spec));

@@ -86,6 +86,10 @@ internal static class RenderCases
         ["gatewayapi-bluegreen"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.BlueGreen), V1, PodinfoV2, new TrafficSplit(0)),
         ["gatewayapi-mirroring"] = () => Request("gateway-api", Specs.GatewayApi(Strategy.BlueGreenMirroring), V1, PodinfoV2, new TrafficSplit(0, MirrorActive: true)),
 
+        // Flagger's service fields that Gateway API can say: matches, header and rewrite filters, timeouts, on every rule.
+        ["gatewayapi-flagger-fields-w20"] = () => Request("gateway-api", Specs.GatewayApiEveryRouteField(), V1, PodinfoV2, new TrafficSplit(20)),
+        ["gatewayapi-flagger-fields-ab"] = () => Request("gateway-api", Specs.GatewayApiEveryRouteField() is var spec ? spec with { Analysis = spec.Analysis with { Strategy = Strategy.ABTesting, Iterations = 5, Match = [Specs.UserId123] } } : null!, V1, PodinfoV2, new TrafficSplit(0, MatchActive: true)),
+
         // kubernetes: blue/green by Service selector.
         ["kubernetes-stable"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, null, TrafficSplit.AllStable),
         ["kubernetes-bluegreen"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(0)),

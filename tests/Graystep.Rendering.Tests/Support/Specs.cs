@@ -81,6 +81,29 @@ internal static class Specs
             """.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal)
         .Replace("    stepWeight: 10\n", "    stepWeight: 10\n    match:\n      - headers: {x-canary: {exact: insider}}\n", StringComparison.Ordinal));
 
+    /// <summary>The gateway-api example with the Flagger service fields Gateway API can say, and a listener on the parent.</summary>
+    public static RolloutSpec GatewayApiEveryRouteField() => Loaded("gateway-api", "rollout.yaml", yaml => yaml
+        .Replace("""
+                  - name: public-gateway
+                    namespace: gateway-system
+
+            """.Replace("\r", string.Empty, StringComparison.Ordinal), """
+                  - name: public-gateway
+                    namespace: gateway-system
+                    sectionName: https
+                timeout: 5s
+                match:
+                  - uri: {prefix: /api}
+                    headers: {x-tenant: {exact: shop}}
+                  - method: {exact: GET}
+                    queryParams: {beta: {regex: "^(yes|true)$"}}
+                rewrite: {uri: /v2, type: ReplacePrefixMatch, authority: podinfo.internal}
+                headers:
+                  request: {set: {x-served-by: podinfo}, add: {x-b: "2", x-a: "1"}}
+                  response: {remove: [x-envoy-upstream-service-time]}
+
+            """.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal));
+
     /// <summary>The app's Service name, as the renderer finds it: spec.service.name, else the target's name.</summary>
     public static string ServiceName(RenderRequest request) => request.Spec.Service.Name ?? request.Spec.TargetRef.Name;
 

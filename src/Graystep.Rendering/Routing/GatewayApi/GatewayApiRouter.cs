@@ -82,8 +82,9 @@ public sealed class GatewayApiRouter : Router
         var parentRefs = new YamlSeq();
         foreach (var gateway in context.Spec.Service.GatewayRefs)
         {
-            var parent = new YamlMap { ["name"] = gateway.Name };
-            if (gateway.Namespace is not null)
+            // As written: Flagger's gatewayRefs are Gateway API ParentReferences (group, kind, sectionName, port).
+            var parent = gateway.Written is { } written ? YamlImport.FromMapping(written) : new YamlMap { ["name"] = gateway.Name };
+            if (gateway.Written is null && gateway.Namespace is not null)
             {
                 parent["namespace"] = gateway.Namespace;
             }
@@ -97,7 +98,7 @@ public sealed class GatewayApiRouter : Router
             spec["hostnames"] = new YamlSeq(context.Spec.Service.Hosts.Select(h => (YamlNode)h));
         }
 
-        spec["rules"] = new YamlSeq(Rules(context, new YamlMap(), port: null));
+        spec["rules"] = new YamlSeq(Rules(context, GatewayRouteFields.Template(context.Spec), port: null));
         route["spec"] = spec;
         return route;
     }
@@ -136,7 +137,13 @@ public sealed class GatewayApiRouter : Router
                     "give the other backends a rule of their own");
             }
 
-            foreach (var r in Rules(context, rule, backends[0]["port"]))
+            var template = (YamlMap)rule.DeepClone();
+            foreach (var (field, value) in GatewayRouteFields.Template(context.Spec))
+            {
+                template[field] = OneValue(template[field], value, GatewayRouteFields.SpecField(field), name);
+            }
+
+            foreach (var r in Rules(context, template, backends[0]["port"]))
             {
                 rules.Add(r);
             }

@@ -230,19 +230,6 @@ public sealed class IstioRouter : Router
     private static bool RoutesTo(YamlMap route, HashSet<string> aliases) =>
         (route.Seq("route")?.OfType<YamlMap>() ?? []).Any(d => d.Map("destination")?.Text("host") is { } h && aliases.Contains(h));
 
-    /// <summary>A field the spec and the user's object both set: the same value is fine, two values are refused.</summary>
-    private static YamlNode OneValue(YamlNode? written, YamlNode fromSpec, string specField, string objectName)
-    {
-        if (written is null || YamlWriter.Write(written) == YamlWriter.Write(fromSpec))
-        {
-            return fromSpec;
-        }
-
-        throw KubeObject.Invalid(
-            $"{specField} and {objectName} set different values for the same field",
-            $"set it in one place: remove {specField}, or the field in {objectName}");
-    }
-
     /// <summary>
     /// The http routes for one route <paramref name="template"/> (its match and fields): the canary's A/B or weighted
     /// match route, the sticky-session route, then the template itself with the weighted destinations.
