@@ -241,6 +241,7 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             PortName = Scalar(map, "portName") ?? "http",
             Hosts = Strings(Seq(map, "hosts")),
             Gateways = Strings(Seq(map, "gateways")),
+            Delegation = Scalar(map, "delegation") == "true",
             GatewayRefs = gatewayRefs,
             Name = Scalar(map, "name") ?? targetName,
             Match = Seq(map, "match") is { Children.Count: > 0 } match ? match : null,

@@ -136,6 +136,12 @@ public sealed record ServiceSpec
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, YamlDotNet.RepresentationModel.YamlNode>> RouteFields { get; init; } = [];
 
+    /// <summary>
+    /// Flagger's <c>service.delegation</c> (istio): the VirtualService is a delegate, with no hosts or gateways of its
+    /// own; the team's root VirtualService delegates a route to it.
+    /// </summary>
+    public bool Delegation { get; init; }
+
     /// <summary>Flagger's <c>service.trafficPolicy</c>, as written: the DestinationRule's traffic policy (istio).</summary>
     public YamlDotNet.RepresentationModel.YamlMappingNode? TrafficPolicy { get; init; }
 }

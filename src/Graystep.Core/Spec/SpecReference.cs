@@ -111,7 +111,7 @@ internal static class SpecReference
         spec.service.meshName | | r | App Mesh's mesh name; App Mesh is not supported.
         spec.service.backends | | r | App Mesh's backends; App Mesh is not supported.
         spec.service.hosts | service name | h | The VirtualService's hosts (istio).
-        spec.service.delegation | | r | Istio VirtualService delegation; not supported yet. Let Graystep render the VirtualService with hosts and gateways.
+        spec.service.delegation | false | h:istio | Istio VirtualService delegation: the rendered VirtualService has no hosts or gateways, and the root VirtualService you keep (outside the rollout's folder) delegates to it by name and namespace.
         spec.service.match | | h:istio,gateway-api | Conditions for all of the service's traffic, set on every route of the VirtualService (istio) or as the matches of every HTTPRoute rule (gateway-api: uri, method, exact and regex headers and query parameters); A/B matches are merged into them as Flagger does.
         spec.service.retries | | h:istio | The retry policy, set on every route of the VirtualService (istio).
         spec.service.retries.attempts | | h:istio | As retries.

@@ -62,6 +62,7 @@ internal static class RenderCases
         // a match on the weighted canary: the matching requests are split, the others stay on stable.
         ["istio-flagger-fields-w20"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), VersionRef.Of("6-0-0"), Podinfo601, new TrafficSplit(20)),
         ["istio-session-affinity-w20"] = () => Request("bookinfo", SessionAffinity(Specs.Bookinfo(Strategy.Canary)), V1, ReviewsV2, new TrafficSplit(20)),
+        ["istio-delegate-w20"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary) is var d ? d with { Service = d.Service with { Hosts = [], Gateways = [], Delegation = true } } : null!, V1, ReviewsV2, new TrafficSplit(20)),
         ["istio-flagger-fields-stable"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), Podinfo601, null, TrafficSplit.AllStable),
 
         // The team's own VirtualService (two extra routes) and DestinationRule as the base, with a ServiceAccount, a

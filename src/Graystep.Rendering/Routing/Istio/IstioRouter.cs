@@ -120,8 +120,23 @@ public sealed class IstioRouter : Router
         }
 
         var service = KubeObject.New(ApiVersion, "VirtualService", context.ServiceName, context.Namespace);
-        var spec = new YamlMap { ["hosts"] = new YamlSeq(context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts.Select(h => (YamlNode)h) : [context.ServiceName]) };
-        if (context.Spec.Service.Gateways.Count > 0)
+        var spec = new YamlMap();
+        if (context.Spec.Service.Delegation)
+        {
+            // Flagger's delegate: the root VirtualService owns the hosts and gateways and delegates here by name.
+            if (context.Spec.Service.Hosts.Count > 0 || context.Spec.Service.Gateways.Count > 0)
+            {
+                throw KubeObject.Invalid(
+                    $"{context.Spec.File}: service.delegation renders a delegate VirtualService, which has no hosts or gateways, but service.hosts or service.gateways is set",
+                    "remove service.hosts and service.gateways (the root VirtualService has them), or remove service.delegation");
+            }
+        }
+        else
+        {
+            spec["hosts"] = new YamlSeq(context.Spec.Service.Hosts.Count > 0 ? context.Spec.Service.Hosts.Select(h => (YamlNode)h) : [context.ServiceName]);
+        }
+
+        if (context.Spec.Service.Gateways.Count > 0 && !context.Spec.Service.Delegation)
         {
             spec["gateways"] = new YamlSeq(context.Spec.Service.Gateways.Select(g => (YamlNode)g));
         }
