@@ -105,6 +105,57 @@ public sealed class NginxAndGatewayRoutingTests
     ];
 
     [Fact]
+    public async Task Gateway_api_session_affinity_keeps_a_user_the_weights_sent_to_the_canary_on_it()
+    {
+        // Graystep's render of Flagger's sessionAffinity with gateway-api at 10%: the canary backend's filter sets the
+        // cookie, and the sticky rule sends requests carrying it to the canary.
+        const string rules = """
+                - matches:
+                    - headers:
+                        - name: Cookie
+                          type: RegularExpression
+                          value: .*flagger-cookie.*0a1b2c3d4e.*
+                  backendRefs:
+                    - name: podinfo-v1
+                      port: 9898
+                      weight: 0
+                    - name: podinfo-v2
+                      port: 9898
+                      weight: 100
+                - backendRefs:
+                    - name: podinfo-v1
+                      port: 9898
+                      weight: 90
+                    - name: podinfo-v2
+                      port: 9898
+                      weight: 10
+                      filters:
+                        - type: ResponseHeaderModifier
+                          responseHeaderModifier:
+                            add:
+                              - name: Set-Cookie
+                                value: "flagger-cookie=0a1b2c3d4e; Max-Age=21600"
+            """;
+        using var sticky = new GitOpsRepo();
+        sticky.Commit("podinfo: 10% to v2, sticky", GatewayApp(rules));
+        using var plain = new GitOpsRepo();
+        plain.Commit("podinfo: 10% to v2", GatewayApp(Rendered.GatewayWeighted("podinfo", "v1", 90, "v2", 10)));
+        await using var stickyHost = await Sandboxes.AppliedAsync(sticky, Sandboxes.Options(sticky) with { Users = 200 });
+        await using var plainHost = await Sandboxes.AppliedAsync(plain, Sandboxes.Options(plain) with { Users = 200 });
+
+        stickyHost.SendUserRequests(4000);
+        plainHost.SendUserRequests(4000);
+
+        var stickyShare = stickyHost.Version("test/podinfo", "v2").Total.Requests / 4000.0;
+        var plainShare = plainHost.Version("test/podinfo", "v2").Total.Requests / 4000.0;
+        Assert.InRange(plainShare, 0.07, 0.13);
+        Assert.True(stickyShare > 0.5, $"with the cookie, {stickyShare:P0} of the requests reached the canary");
+        // The sticky rule is not an A/B rule: no simulated user was given its cookie up front.
+        Assert.Empty(stickyHost.Snapshot().App("test/podinfo")!.AbRules);
+        Assert.Equal(0, stickyHost.Version("test/podinfo", "v2").Total.AbUsers);
+    }
+
+    [Fact]
     public async Task Gateway_api_weights_split_and_app_metrics_name_the_pods()
     {
         using var repo = new GitOpsRepo();

@@ -202,16 +202,16 @@ internal static class SpecReference
         spec.analysis.webhooks[].retries | 0 | h | Retries of a failed call.
         spec.analysis.webhooks[].disableTLS | | w | Flagger's plain-HTTP switch for its load tester; the URL's scheme decides.
         spec.analysis.webhooks[].metadata | | h | Sent in the call's body.
-        spec.analysis.sessionAffinity |  | h:istio | Cookie-based stickiness (istio, weighted canary): a user the weights send to the canary gets a cookie and stays on it. The cookie's value follows from the rollout and the canary version, so a re-run renders the same one.
-        spec.analysis.sessionAffinity.cookieName |  | h:istio | The cookie's name.
+        spec.analysis.sessionAffinity |  | h:istio,gateway-api | Cookie-based stickiness (istio, gateway-api; weighted canary): a user the weights send to the canary gets a cookie and stays on it. The cookie's value follows from the rollout and the canary version, so a re-run renders the same one.
+        spec.analysis.sessionAffinity.cookieName |  | h:istio,gateway-api | The cookie's name.
         spec.analysis.sessionAffinity.primaryCookieName |  | r | Flagger's cookie that keeps users on the primary; not supported yet. Remove it: users without the canary cookie follow the weights.
-        spec.analysis.sessionAffinity.domain |  | h:istio | The cookie's Domain attribute.
-        spec.analysis.sessionAffinity.httpOnly |  | h:istio | The cookie's HttpOnly attribute.
-        spec.analysis.sessionAffinity.maxAge | 86400 | h:istio | The cookie's Max-Age in seconds (Flagger's default, 86400).
-        spec.analysis.sessionAffinity.partitioned |  | h:istio | The cookie's Partitioned attribute.
-        spec.analysis.sessionAffinity.path |  | h:istio | The cookie's Path attribute.
-        spec.analysis.sessionAffinity.sameSite |  | h:istio | The cookie's SameSite attribute.
-        spec.analysis.sessionAffinity.secure |  | h:istio | The cookie's Secure attribute.
+        spec.analysis.sessionAffinity.domain |  | h:istio,gateway-api | The cookie's Domain attribute.
+        spec.analysis.sessionAffinity.httpOnly |  | h:istio,gateway-api | The cookie's HttpOnly attribute.
+        spec.analysis.sessionAffinity.maxAge | 86400 | h:istio,gateway-api | The cookie's Max-Age in seconds (Flagger's default, 86400).
+        spec.analysis.sessionAffinity.partitioned |  | h:istio,gateway-api | The cookie's Partitioned attribute.
+        spec.analysis.sessionAffinity.path |  | h:istio,gateway-api | The cookie's Path attribute.
+        spec.analysis.sessionAffinity.sameSite |  | h:istio,gateway-api | The cookie's SameSite attribute.
+        spec.analysis.sessionAffinity.secure |  | h:istio,gateway-api | The cookie's Secure attribute.
         spec.analysis.judge | threshold | h | How a round's metrics are judged: `threshold`, or `sequential` (canary against stable).
         spec.analysis.judge.kind | threshold | h | `threshold` or `sequential`.
         spec.analysis.judge.alpha | 0.01 | h | The sequential test's false-alarm rate.

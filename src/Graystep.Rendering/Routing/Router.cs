@@ -83,6 +83,22 @@ internal sealed class RoutingContext(RolloutSpec spec, AppManifests app, Version
     /// </summary>
     public bool WeightedMatch => Canary is not null && Spec.Strategy == Strategy.Canary && Match.Count > 0;
 
+    /// <summary>
+    /// Flagger's session affinity while the weights send users to the canary: the cookie (<c>name=value</c>) its answers
+    /// set. The value comes from the rollout and the canary version, so a re-run of the same step renders the same
+    /// cookie (Flagger keeps a random one in the Canary's status) and the next canary gets a new one. Null otherwise.
+    /// </summary>
+    public string? SessionCookie => Spec.Analysis.SessionAffinity is { } affinity && Canary is not null && CanaryWeight > 0 && !WeightedMatch
+        ? affinity.CookieName + "=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Spec.Id + "/" + Canary)))[..10]
+        : null;
+
+    /// <summary>Flagger's <c>.*name.*value.*</c> regex on the cookie header, for the session cookie.</summary>
+    public static string CookieRegex(string cookie)
+    {
+        var eq = cookie.IndexOf('=', StringComparison.Ordinal);
+        return ".*" + cookie[..eq].Replace(".", "\\.", StringComparison.Ordinal) + ".*" + cookie[(eq + 1)..] + ".*";
+    }
+
     /// <summary>Stable first, then the canary when there is one.</summary>
     public IEnumerable<string> LiveVersions => Canary is null ? [Stable] : [Stable, Canary];
 }

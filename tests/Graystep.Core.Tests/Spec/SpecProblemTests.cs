@@ -199,7 +199,7 @@ public sealed class SpecProblemTests
     }
 
     [Fact]
-    public void Session_affinity_is_bound_for_a_weighted_istio_canary_and_refused_elsewhere()
+    public void Session_affinity_is_bound_for_a_weighted_istio_or_gateway_api_canary_and_refused_elsewhere()
     {
         var sticky = Rollout.With("stepWeights: [10, 20, 50]", "stepWeights: [10, 20, 50]\n    sessionAffinity: {cookieName: flagger-cookie, maxAge: 21600, sameSite: Lax, secure: true}");
 
@@ -207,8 +207,9 @@ public sealed class SpecProblemTests
         Assert.Equal(("flagger-cookie", 21600, "Lax", true), (affinity.CookieName, affinity.MaxAge, affinity.SameSite, affinity.Secure));
         Assert.Equal("flagger-cookie=abc; Max-Age=21600; Secure; SameSite=Lax", affinity.SetCookie("flagger-cookie=abc"));
         Assert.Equal(
-            ["app/rollout.yaml:12:5: spec.analysis.sessionAffinity: sessionAffinity works with provider istio only, not gateway-api: Cookie-based stickiness (istio, weighted canary): a user the weights send to the canary gets a cookie and stays on it. The cookie's value follows from the rollout and the canary version, so a re-run renders the same one. Remove it, or change the provider."],
-            Problems(Load(sticky.With("provider: istio", "provider: gateway-api").With("gateways: [mesh]}", "gatewayRefs: [{name: gw}]}"))));
+            ["app/rollout.yaml:12:5: spec.analysis.sessionAffinity: sessionAffinity works with provider gateway-api or istio only, not nginx: Cookie-based stickiness (istio, gateway-api; weighted canary): a user the weights send to the canary gets a cookie and stays on it. The cookie's value follows from the rollout and the canary version, so a re-run renders the same one. Remove it, or change the provider."],
+            Problems(Load(sticky.With("provider: istio", "provider: nginx"))).Where(p => p.Contains("sessionAffinity", StringComparison.Ordinal)));
+        Assert.Empty(Problems(Load(sticky.With("provider: istio", "provider: gateway-api").With("gateways: [mesh]}", "gatewayRefs: [{name: gw}]}"))));
         Assert.Equal(
             ["app/rollout.yaml:12:22: spec.analysis.sessionAffinity: sessionAffinity keeps users on a weighted canary; it needs stepWeights or stepWeight, without match (A/B testing already routes by request)"],
             Problems(Load(sticky.With("stepWeights: [10, 20, 50]", "iterations: 5"))));

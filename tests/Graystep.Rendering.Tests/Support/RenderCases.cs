@@ -91,6 +91,8 @@ internal static class RenderCases
         ["gatewayapi-flagger-fields-w20"] = () => Request("gateway-api", Specs.GatewayApiEveryRouteField(), V1, PodinfoV2, new TrafficSplit(20)),
         ["gatewayapi-flagger-fields-ab"] = () => Request("gateway-api", Specs.GatewayApiEveryRouteField() is var spec ? spec with { Analysis = spec.Analysis with { Strategy = Strategy.ABTesting, Iterations = 5, Match = [Specs.UserId123] } } : null!, V1, PodinfoV2, new TrafficSplit(0, MatchActive: true)),
 
+        ["gatewayapi-session-affinity-w20"] = () => Request("gateway-api", SessionAffinity(Specs.GatewayApi(Strategy.Canary)), V1, PodinfoV2, new TrafficSplit(20)),
+
         // kubernetes: blue/green by Service selector.
         ["kubernetes-stable"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, null, TrafficSplit.AllStable),
         ["kubernetes-bluegreen"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, HelloV2, new TrafficSplit(0)),

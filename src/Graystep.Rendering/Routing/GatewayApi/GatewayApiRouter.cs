@@ -169,13 +169,34 @@ public sealed class GatewayApiRouter : Router
         if (context.MatchActive)
         {
             // A/B testing: the users that match go to the canary.
-            yield return RuleFrom(template, Merged(matches, context.Match), new YamlSeq { Backend(context, context.Canary!, 100, port) });
+            yield return RuleFrom(template, Merged(matches, [.. context.Match.Select(RouteMatch).Cast<YamlMap>()]), new YamlSeq { Backend(context, context.Canary!, 100, port) });
         }
         else if (context.WeightedMatch)
         {
             // Flagger's match with step weights: the users that match get the weights, the others stay on stable.
-            yield return RuleFrom(template, Merged(matches, context.Match), backends);
+            yield return RuleFrom(template, Merged(matches, [.. context.Match.Select(RouteMatch).Cast<YamlMap>()]), backends);
             backends = new YamlSeq { Backend(context, context.Stable, 100, port) };
+        }
+
+        if (context.SessionCookie is { } cookie)
+        {
+            // Flagger's sticky sessions: the canary's answers set the cookie, and requests carrying it go to the canary.
+            ((YamlMap)backends[1])["filters"] = new YamlSeq
+            {
+                new YamlMap
+                {
+                    ["type"] = "ResponseHeaderModifier",
+                    ["responseHeaderModifier"] = new YamlMap
+                    {
+                        ["add"] = new YamlSeq { new YamlMap { ["name"] = "Set-Cookie", ["value"] = context.Spec.Analysis.SessionAffinity!.SetCookie(cookie) } },
+                    },
+                },
+            };
+            var cookieMatch = new YamlMap
+            {
+                ["headers"] = new YamlSeq { new YamlMap { ["name"] = "Cookie", ["type"] = "RegularExpression", ["value"] = RoutingContext.CookieRegex(cookie) } },
+            };
+            yield return RuleFrom(template, Merged(matches, [cookieMatch]), new YamlSeq { Backend(context, context.Stable, 0, port), Backend(context, context.Canary!, 100, port) });
         }
 
         var defaultRule = RuleFrom(template, matches, backends);
@@ -228,9 +249,8 @@ public sealed class GatewayApiRouter : Router
     /// The A/B conditions merged into each of the rule's own matches, so a request must satisfy both; a header or
     /// query parameter of the condition replaces the same one of the rule's match. Without matches, the conditions.
     /// </summary>
-    private static YamlSeq Merged(YamlSeq? common, IReadOnlyList<MatchRule> rules)
+    private static YamlSeq Merged(YamlSeq? common, IReadOnlyList<YamlMap> conditions)
     {
-        var conditions = rules.Select(RouteMatch).Cast<YamlMap>().ToList();
         if (common is null)
         {
             return new YamlSeq(conditions);

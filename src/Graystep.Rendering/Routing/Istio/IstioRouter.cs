@@ -270,13 +270,12 @@ public sealed class IstioRouter : Router
             weighted = new YamlSeq { Destination(context, context.Stable, 100, port) };
         }
 
-        if (context.Spec.Analysis.SessionAffinity is { } affinity && context.Canary is not null && context.CanaryWeight > 0 && !context.WeightedMatch)
+        if (context.SessionCookie is { } cookie)
         {
             // Flagger's sticky sessions: the canary's answers set the cookie, and requests carrying it go to the canary.
-            var cookie = affinity.CookieName + "=" + CookieValue(context);
-            ((YamlMap)weighted[1])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = affinity.SetCookie(cookie) } } };
-            yield return RouteFrom(template, StickyRoute, CookieMatch(affinity.CookieName, cookie, conditions),
-                new YamlSeq { Destination(context, context.Stable, 0, port), Destination(context, context.Canary, 100, port) });
+            ((YamlMap)weighted[1])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = context.Spec.Analysis.SessionAffinity!.SetCookie(cookie) } } };
+            yield return RouteFrom(template, StickyRoute, CookieMatch(cookie, conditions),
+                new YamlSeq { Destination(context, context.Stable, 0, port), Destination(context, context.Canary!, 100, port) });
         }
 
         var defaultRoute = RouteFrom(template, template.Text("name"), conditions, weighted);
@@ -346,20 +345,10 @@ public sealed class IstioRouter : Router
     /// <summary>Flagger's name for the route that sends the session cookie's holders to the canary.</summary>
     private const string StickyRoute = "sticky-route";
 
-    /// <summary>
-    /// The session cookie's value: from the rollout and the canary version, so a re-run of the same step renders the
-    /// same cookie (Flagger keeps a random one in the Canary's status) and the next canary gets a new one.
-    /// </summary>
-    private static string CookieValue(RoutingContext context)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(context.Spec.Id + "/" + context.Canary));
-        return Convert.ToHexStringLower(hash)[..10];
-    }
-
     /// <summary>The cookie header condition, Flagger's <c>.*name.*value.*</c> regex, merged into every entry of the route's match.</summary>
-    private static YamlSeq CookieMatch(string name, string cookie, YamlSeq? common) => MergedWith(common,
+    private static YamlSeq CookieMatch(string cookie, YamlSeq? common) => MergedWith(common,
     [
-        new YamlMap { ["headers"] = new YamlMap { ["cookie"] = new YamlMap { ["regex"] = ".*" + name.Replace(".", "\\.", StringComparison.Ordinal) + ".*" + cookie[(name.Length + 1)..] + ".*" } } },
+        new YamlMap { ["headers"] = new YamlMap { ["cookie"] = new YamlMap { ["regex"] = RoutingContext.CookieRegex(cookie) } } },
     ]);
 
     /// <summary><c>service.match</c> as written: the conditions of every route, or null for all traffic.</summary>

@@ -44,7 +44,7 @@ internal sealed class GatewayApiRouteTable : IAppRouter
         }
 
         var mirrors = best.Mirrors.Where(m => rng.NextDouble() * 100 < m.Percent).Select(m => m.Backend).ToList();
-        return RouteDecision.To(backend, bestMatch.IsAb, mirrors: mirrors);
+        return RouteDecision.To(backend, bestMatch.IsAb, mirrors: mirrors) with { SetCookie = best.SetCookies.GetValueOrDefault(backend) };
     }
 
     public static RoutedApp Build(ClusterObject route, ClusterState state, ISandboxRouter simulated)
@@ -60,16 +60,17 @@ internal sealed class GatewayApiRouteTable : IAppRouter
                 matches.Add(new GwMatch(new StringMatch(MatchKind.Prefix, "/"), null, [], [], -index));
             }
 
-            var backends = rule.Seq("backendRefs").Maps()
-                .Select(b => (BackendRef(b, ns, state), b.Number("weight") ?? 1))
-                .ToList();
+            var refs = rule.Seq("backendRefs").Maps().Select(b => (Node: b, Backend: BackendRef(b, ns, state))).ToList();
+            var backends = refs.Select(b => (b.Backend, b.Node.Number("weight") ?? 1)).ToList();
+            var setCookies = refs.Where(b => SetCookie(b.Node) is not null)
+                .ToDictionary(b => b.Backend, b => SetCookie(b.Node)!, (IEqualityComparer<Backend>)ReferenceEqualityComparer.Instance);
             var mirrors = rule.Seq("filters").Maps()
                 .Where(f => f.Str("type") == "RequestMirror")
                 .Select(f => f.Map("requestMirror"))
                 .Where(m => m.Map("backendRef") is not null)
                 .Select(m => new Mirror(BackendRef(m.Map("backendRef")!, ns, state), MirrorPercent(m)))
                 .ToList();
-            rules.Add(new Rule(matches, backends, mirrors));
+            rules.Add(new Rule(matches, backends, mirrors) { SetCookies = setCookies });
         }
 
         var defaultRule = rules.FirstOrDefault(r => r.Matches.All(m => !m.IsAb)) ?? rules.LastOrDefault();
@@ -101,7 +102,7 @@ internal sealed class GatewayApiRouteTable : IAppRouter
             null,
             target,
             new GatewayApiRouteTable(rules),
-            rules.SelectMany(r => r.Matches).Where(m => m.IsAb).Select(m => m.Alternative()).ToList(),
+            rules.SelectMany(r => r.Matches).Where(m => m.IsAb && !IsSessionCookie(m, rules)).Select(m => m.Alternative()).ToList(),
             stable,
             canaries,
             canaries.Select(c => RouteDecision.To(byVersion[c])).ToList(),
@@ -157,9 +158,24 @@ internal sealed class GatewayApiRouteTable : IAppRouter
         }
     }
 
+    /// <summary>A backend's ResponseHeaderModifier Set-Cookie: how Flagger's session affinity hands out its cookie.</summary>
+    private static string? SetCookie(YamlMappingNode backendRef) =>
+        backendRef.Seq("filters").Maps()
+            .Where(f => f.Str("type") == "ResponseHeaderModifier")
+            .SelectMany(f => f.Map("responseHeaderModifier").Seq("add").Maps().Concat(f.Map("responseHeaderModifier").Seq("set").Maps()))
+            .FirstOrDefault(h => string.Equals(h.Str("name"), "Set-Cookie", StringComparison.OrdinalIgnoreCase))?.Str("value");
+
+    /// <summary>Flagger's sticky rule matches the session cookie users get from the canary, not an attribute A/B users carry.</summary>
+    private static bool IsSessionCookie(GwMatch match, IReadOnlyList<Rule> rules) =>
+        match.Headers.Count == 1 && match.Headers[0].Name == "cookie" &&
+        rules.SelectMany(r => r.SetCookies.Values).Any(c => match.Headers[0].Match.Matches(c.Split(';')[0]));
+
     private sealed record Mirror(Backend Backend, double Percent);
 
-    private sealed record Rule(IReadOnlyList<GwMatch> Matches, IReadOnlyList<(Backend Item, double Weight)> Backends, IReadOnlyList<Mirror> Mirrors);
+    private sealed record Rule(IReadOnlyList<GwMatch> Matches, IReadOnlyList<(Backend Item, double Weight)> Backends, IReadOnlyList<Mirror> Mirrors)
+    {
+        public IReadOnlyDictionary<Backend, string> SetCookies { get; init; } = new Dictionary<Backend, string>();
+    }
 
     private sealed record GwMatch(
         StringMatch Path,
