@@ -1,6 +1,8 @@
+using System.Globalization;
 using Graystep.Core.Alerts;
 using Graystep.Core.Manifests;
 using Graystep.Core.Providers;
+using YamlDotNet.RepresentationModel;
 using static Graystep.Core.Manifests.YamlNodes;
 
 namespace Graystep.Core.Spec;
@@ -89,4 +91,53 @@ internal sealed class AlertProviderBinder(ProblemSink sink, ProviderCatalogue ca
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static bool UntrustedLine(string text) => text.Any(char.IsControl);
+}
+
+/// <summary>The alerts' references to AlertProviders: the check that needs the spec and the providers together.</summary>
+internal static class AlertReferences
+{
+    /// <summary>
+    /// Each alert's AlertProvider, by name in <c>providerRef.namespace</c> (the rollout's namespace when absent, as in
+    /// Flagger), looked up under the spec's folder like its manifests. A reference to nothing is a problem: Graystep
+    /// reads AlertProviders from the repository only.
+    /// </summary>
+    public static List<AlertSpec> Resolve(RolloutDraft draft, IReadOnlyList<AlertProviderDraft> alertProviders)
+    {
+        var spec = draft.Spec;
+        var nodes = Seq(Map(Map(draft.Document.Root, "spec"), "analysis"), "alerts")?.Children.OfType<YamlMappingNode>().ToList() ?? [];
+        var resolved = new List<AlertSpec>(spec.Analysis.Alerts.Count);
+        for (var i = 0; i < spec.Analysis.Alerts.Count; i++)
+        {
+            var alert = spec.Analysis.Alerts[i];
+            var ns = alert.ProviderNamespace ?? spec.Namespace;
+            var found = alertProviders
+                .Where(p => p.Provider.Name == alert.ProviderName && p.Provider.Namespace == ns && p.Document.File.StartsWith(draft.Folder, StringComparison.Ordinal))
+                .ToList();
+            var node = i < nodes.Count ? nodes[i] : null;
+            var at = Child(node, "providerRef")?.Start ?? node?.Start ?? draft.Document.Root.Start;
+            var path = "spec.analysis.alerts[" + i.ToString(CultureInfo.InvariantCulture) + "].providerRef";
+            if (found.Count == 1)
+            {
+                resolved.Add(found[0].Valid ? alert with { Provider = found[0].Provider } : alert);
+                continue;
+            }
+
+            var where = draft.Folder.Length == 0 ? "the repository" : draft.Folder;
+            if (found.Count > 1)
+            {
+                draft.Report(at, path, "AlertProvider " + Quote(alert.ProviderName) + " in namespace " + ns + " is defined more than once under " + where + ": " + string.Join(", ", found.Select(p => SpecCrossChecks.At(p.Document))));
+            }
+            else if (alert.ProviderName.Length > 0)
+            {
+                var other = alertProviders.FirstOrDefault(p => p.Provider.Name == alert.ProviderName && p.Document.File.StartsWith(draft.Folder, StringComparison.Ordinal));
+                draft.Report(at, path, "AlertProvider " + Quote(alert.ProviderName) + " not found in namespace " + ns + " under " + where +
+                    (other is not null ? "; one is defined in namespace " + other.Provider.Namespace + " at " + SpecCrossChecks.At(other.Document) + "; set providerRef.namespace to it"
+                        : "; add a flagger.app/v1beta1 AlertProvider named " + Quote(alert.ProviderName) + " in a YAML file under " + where + ", or fix providerRef.name"));
+            }
+
+            resolved.Add(alert);
+        }
+
+        return resolved;
+    }
 }

@@ -90,53 +90,8 @@ internal sealed class SpecCrossChecks
         {
             Target = target,
             IngressRef = ingressRef,
-            Analysis = spec.Analysis with { Metrics = metrics, Alerts = ResolveAlerts(draft) },
+            Analysis = spec.Analysis with { Metrics = metrics, Alerts = AlertReferences.Resolve(draft, alertProviders) },
         };
-    }
-
-    /// <summary>
-    /// Each alert's AlertProvider, by name in <c>providerRef.namespace</c> (the rollout's namespace when absent, as in
-    /// Flagger), looked up under the spec's folder like its manifests. A reference to nothing is a problem: Graystep
-    /// reads AlertProviders from the repository only.
-    /// </summary>
-    private List<Alerts.AlertSpec> ResolveAlerts(RolloutDraft draft)
-    {
-        var spec = draft.Spec;
-        var nodes = Seq(Map(Map(draft.Document.Root, "spec"), "analysis"), "alerts")?.Children.OfType<YamlMappingNode>().ToList() ?? [];
-        var resolved = new List<Alerts.AlertSpec>(spec.Analysis.Alerts.Count);
-        for (var i = 0; i < spec.Analysis.Alerts.Count; i++)
-        {
-            var alert = spec.Analysis.Alerts[i];
-            var ns = alert.ProviderNamespace ?? spec.Namespace;
-            var found = alertProviders
-                .Where(p => p.Provider.Name == alert.ProviderName && p.Provider.Namespace == ns && p.Document.File.StartsWith(draft.Folder, StringComparison.Ordinal))
-                .ToList();
-            var node = i < nodes.Count ? nodes[i] : null;
-            var at = Child(node, "providerRef")?.Start ?? node?.Start ?? draft.Document.Root.Start;
-            var path = "spec.analysis.alerts[" + i.ToString(CultureInfo.InvariantCulture) + "].providerRef";
-            if (found.Count == 1)
-            {
-                resolved.Add(found[0].Valid ? alert with { Provider = found[0].Provider } : alert);
-                continue;
-            }
-
-            var where = draft.Folder.Length == 0 ? "the repository" : draft.Folder;
-            if (found.Count > 1)
-            {
-                draft.Report(at, path, "AlertProvider " + Quote(alert.ProviderName) + " in namespace " + ns + " is defined more than once under " + where + ": " + string.Join(", ", found.Select(p => At(p.Document))));
-            }
-            else if (alert.ProviderName.Length > 0)
-            {
-                var other = alertProviders.FirstOrDefault(p => p.Provider.Name == alert.ProviderName && p.Document.File.StartsWith(draft.Folder, StringComparison.Ordinal));
-                draft.Report(at, path, "AlertProvider " + Quote(alert.ProviderName) + " not found in namespace " + ns + " under " + where +
-                    (other is not null ? "; one is defined in namespace " + other.Provider.Namespace + " at " + At(other.Document) + "; set providerRef.namespace to it"
-                        : "; add a flagger.app/v1beta1 AlertProvider named " + Quote(alert.ProviderName) + " in a YAML file under " + where + ", or fix providerRef.name"));
-            }
-
-            resolved.Add(alert);
-        }
-
-        return resolved;
     }
 
     private ManifestDocument? Find(RolloutDraft draft, string kind, string name, YamlDotNet.Core.Mark at, string path)
@@ -397,7 +352,7 @@ internal sealed class SpecCrossChecks
         return n;
     }
 
-    private static string At(ManifestDocument doc) =>
+    internal static string At(ManifestDocument doc) =>
         doc.File + ":" + doc.Line.ToString(CultureInfo.InvariantCulture) + ":" + doc.Column.ToString(CultureInfo.InvariantCulture);
 
     private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> index, TKey key, TValue value)
