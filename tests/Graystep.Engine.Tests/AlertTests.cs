@@ -2,6 +2,7 @@ using System.Text.Json;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Engine.Alerts;
+using Graystep.Engine.Rollouts;
 using Graystep.Engine.Tests.Support;
 using Graystep.Gates.Alerts;
 using Graystep.TestKit;
@@ -86,8 +87,9 @@ public sealed class AlertTests : IAsyncLifetime
     public async Task Every_provider_type_receives_the_rollouts_events_and_failing_providers_change_nothing()
     {
         using var rig = Rig();
-        var cabAsked = 0;
-        rig.Webhooks.Succeeds = (hook, _) => hook.Name != "cab" || ++cabAsked > 1;
+        // Each gate says no once: qa first (muted: no alert), then cab (alerted once, however long it waits).
+        var asked = new Dictionary<string, int>(StringComparer.Ordinal);
+        rig.Webhooks.Succeeds = (hook, _) => hook.Name is not ("qa" or "cab") || (asked[hook.Name] = asked.GetValueOrDefault(hook.Name) + 1) > 1;
 
         var result = await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "docker.io/istio/examples-bookinfo-reviews-v2:1.20.2")));
 
@@ -95,6 +97,7 @@ public sealed class AlertTests : IAsyncLifetime
         var slack = Received("/slack/", SlackText);
         Assert.Equal("New revision detected, progressing canary analysis.", slack[0]);
         Assert.Equal("Halt reviews.bookinfo advancement waiting for promotion approval cab", Assert.Single(slack, t => t.StartsWith("Halt", StringComparison.Ordinal)));
+        Assert.Equal((3, 2), (asked["qa"], asked["cab"])); // qa closed once, unalerted; it is asked again each round
         Assert.Equal("Canary analysis completed successfully, promotion finished.", slack[^1]);
         Assert.True(slack.Count(t => !t.StartsWith("Halt", StringComparison.Ordinal)) >= 4, string.Join("\n", slack));
 
@@ -134,6 +137,27 @@ public sealed class AlertTests : IAsyncLifetime
         Assert.Equal(("RolledBack", "error", "Warning"), (body.GetProperty("metadata").GetProperty("event").GetString(), body.GetProperty("metadata").GetProperty("severity").GetString(), body.GetProperty("metadata").GetProperty("eventType").GetString()));
         Assert.StartsWith("Canary rolled back: ", body.GetProperty("metadata").GetProperty("eventMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal("danger", JsonDocument.Parse(_receiver.Requests.Last(r => r.PathAndQuery.StartsWith("/slack/", StringComparison.Ordinal)).Body).RootElement.GetProperty("attachments")[0].GetProperty("color").GetString());
+    }
+
+    [Fact]
+    public async Task A_rollback_by_hand_alerts_like_one_the_run_decides()
+    {
+        using var rig = Rig();
+        rig.Analysis.Healthy = _ => true;
+        Assert.Equal(RunOutcome.InProgress, (await rig.RunAsync(RolloutRig.Start("v2", ("reviews", "docker.io/istio/examples-bookinfo-reviews-v2:1.20.2")) with { Once = true })).Outcome);
+        var before = _receiver.Requests.Count(r => r.PathAndQuery == "/pager/hook");
+
+        await using var workspace = await rig.OpenAsync();
+        var store = rig.Store(workspace);
+        var observer = new RecordingObserver();
+        var manual = new ManualRunner(store, _ => new Publishing.DirectPublisher(store), rig.Clock, observer, rig.Alerts);
+        var result = await manual.RunAsync(ManualAction.Rollback, "bad canary", fresh: true, CancellationToken.None);
+
+        Assert.IsType<ManualResult.Committed>(result);
+        Assert.Equal(0, before);
+        var pager = JsonDocument.Parse(Assert.Single(_receiver.Requests, r => r.PathAndQuery == "/pager/hook").Body).RootElement;
+        Assert.Contains("bad canary", pager.GetProperty("metadata").GetProperty("eventMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains(observer.Lines, l => l.StartsWith("info: alert broken (slack, AlertProvider bookinfo/broken) was not sent", StringComparison.Ordinal));
     }
 
     [Fact]
