@@ -30,6 +30,8 @@ internal sealed class AlertProviderBinder(ProblemSink sink, ProviderCatalogue ca
         new FieldTreatments(Sink, provider: null, SpecReference.AlertProviderPrefix).Check(root, SpecSchemas.AlertProviderDocument);
 
         var metadata = Map(root, "metadata");
+        CheckDnsName(metadata, "name", "metadata.name");
+        CheckDnsName(metadata, "namespace", "metadata.namespace");
         var spec = Map(root, "spec");
         var type = Scalar(spec, "type") ?? "";
         if (Child(spec, "type") is { } typeNode && !catalogue.AlertProviderTypes.Contains(type, StringComparer.Ordinal))

@@ -204,6 +204,10 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
             }
 
             var itemPath = ProblemSink.Index(path, i);
+            CheckName(item, itemPath, "alert");
+            var providerRef = Map(item, "providerRef");
+            CheckDnsName(providerRef, "name", itemPath + ".providerRef.name");
+            CheckDnsName(providerRef, "namespace", itemPath + ".providerRef.namespace");
             var severity = AlertSeverity.Info;
             if (Child(item, "severity") is YamlScalarNode { Value: { Length: > 0 } text } node)
             {
@@ -216,7 +220,6 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
                 severity = known ?? AlertSeverity.Info;
             }
 
-            var providerRef = Map(item, "providerRef");
             alerts.Add(new AlertSpec
             {
                 Name = Scalar(item, "name") ?? "",

@@ -84,6 +84,20 @@ public sealed class AlertBindingTests
     }
 
     [Fact]
+    public void Names_that_reach_a_ci_log_or_a_chat_are_plain()
+    {
+        var rollout = WithAlerts.With("{name: on-call, severity: error, providerRef: {name: pager}}", "{name: \"on-call\\n::error::x\", providerRef: {name: \"Pager!\"}}");
+        var providers = Providers.With("metadata: {name: chat, namespace: ops}", "metadata: {name: \"chat\\u001b[31m\", namespace: ops}");
+
+        var problems = SpecFixtures.Problems(SpecFixtures.Load(rollout, new SourceFile("app/alerts.yaml", providers)));
+
+        Assert.Contains(problems, p => p.StartsWith("app/rollout.yaml:13:16: spec.analysis.alerts[0].name: alert name \"on-call\\n::error::x\" is not a plain name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("app/rollout.yaml:13:", StringComparison.Ordinal) && p.Contains("spec.analysis.alerts[0].providerRef.name: expected a DNS name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("app/alerts.yaml:8:", StringComparison.Ordinal) && p.Contains("metadata.name: expected a DNS name", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains('\n', StringComparison.Ordinal) || p.Contains('\u001b', StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Severity_filters_as_documented_info_gets_everything_warn_gets_warn_and_error_error_gets_error()
     {
         Assert.True(AlertEvents.Wants(AlertSeverity.Info, AlertSeverity.Info));
