@@ -1,5 +1,6 @@
 using Graystep.Core.Providers;
 using Graystep.Gates;
+using Graystep.Gates.Alerts;
 using Graystep.Gates.Sync;
 using Graystep.Metrics;
 using Graystep.Rendering;
@@ -17,7 +18,10 @@ public static class StandardProviders
         Routers.Default.Descriptors,
         MetricProviders.Create(() => throw new InvalidOperationException("the catalogue never queries"), TimeProvider.System).Names,
         SyncGates.Create(() => throw new InvalidOperationException("the catalogue never reads the Kubernetes API"), TimeProvider.System, new KubeSettings(), new NoFiles()).Ids,
-        Routers.DefaultProvider);
+        Routers.DefaultProvider)
+    {
+        AlertProviderTypes = AlertSenders.Create(() => throw new InvalidOperationException("the catalogue never sends"), TimeProvider.System).Ids,
+    };
 
     public static ManifestRenderer Renderer { get; } = new(Routers.Default);
 

@@ -131,6 +131,7 @@ internal abstract class CommandBase(CliContext context, GraystepSettings setting
         var sensors = new Sensors(providers.SyncGates, new HookRunner(providers.Webhooks), AnalysisRunner(providers));
         return new RolloutRunner(store, Context.Time, sensors, observer)
         {
+            Alerts = new Engine.Alerts.RolloutAlerts(providers.Alerts, Context.Time),
             FreshOnStart = true,
             Publisher = publisher,
             PullRequestPollInterval = Settings.PullRequestPollInterval,

@@ -29,7 +29,8 @@ internal sealed class ManualCommand(CliContext context, GraystepSettings setting
             try
             {
                 // Opening the workspace fetched already; the runner fetches again only after a lost race.
-                var runner = new ManualRunner(store, state => publisher = CreatePublisher(providers, state, store, workspace, host, observer), Context.Time, observer);
+                var runner = new ManualRunner(store, state => publisher = CreatePublisher(providers, state, store, workspace, host, observer), Context.Time, observer,
+                    new Engine.Alerts.RolloutAlerts(providers.Alerts, Context.Time));
                 return Report(action, await runner.RunAsync(action, reason, fresh: true, ct, weight).ConfigureAwait(false));
             }
             finally

@@ -1,9 +1,11 @@
 using Graystep.CiAgents;
+using Graystep.Core.Alerts;
 using Graystep.Core.Analysis;
 using Graystep.Core.Gates;
 using Graystep.Core.Hosts;
 using Graystep.Core.Providers;
 using Graystep.Gates;
+using Graystep.Gates.Alerts;
 using Graystep.Gates.Sync;
 using Graystep.Hosts;
 using Graystep.Metrics;
@@ -16,7 +18,7 @@ namespace Graystep.Cli.Composition;
 /// <summary>
 /// The composition root: one registry per provider family, each built from its adapter's registration lines
 /// (<see cref="Routers"/>, <see cref="MetricProviders"/>, <see cref="GitHosts"/>, <see cref="SyncGates"/>,
-/// <see cref="WebhookCallers"/>, <see cref="CiAgentRegistry"/>), configured from <see cref="GraystepSettings"/>, and
+/// <see cref="WebhookCallers"/>, <see cref="AlertSenders"/>, <see cref="CiAgentRegistry"/>), configured from <see cref="GraystepSettings"/>, and
 /// the catalogue the spec loader validates against. Building it does no I/O: HTTP stacks are made on first use.
 /// </summary>
 internal sealed class GraystepProviders : IDisposable
@@ -33,7 +35,11 @@ internal sealed class GraystepProviders : IDisposable
         SyncGates = Gates.SyncGates.Create(() => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files);
         _webhooks = new Lazy<WebhookCallerRegistry>(() => WebhookCallers.Create(context.HttpHandler(), context.Time));
         CiAgents = CiAgentRegistry.CreateDefault();
-        Catalogue = new ProviderCatalogue(Routers.Descriptors, Metrics.Names, SyncGates.Ids, Rendering.Routing.Routers.DefaultProvider);
+        Alerts = AlertSenders.Create(context.HttpHandler, context.Time, context.Environment.GetVariable, secret => context.Redactor.Add(secret));
+        Catalogue = new ProviderCatalogue(Routers.Descriptors, Metrics.Names, SyncGates.Ids, Rendering.Routing.Routers.DefaultProvider)
+        {
+            AlertProviderTypes = Alerts.Ids,
+        };
     }
 
     public RouterRegistry Routers { get; }
@@ -47,6 +53,9 @@ internal sealed class GraystepProviders : IDisposable
     public WebhookCallerRegistry Webhooks => _webhooks.Value;
 
     public CiAgentRegistry CiAgents { get; }
+
+    /// <summary>The alert senders, one per AlertProvider type; each makes its HTTP stack on its first send.</summary>
+    public AlertSenderRegistry Alerts { get; }
 
     /// <summary>What specs may name: the registered traffic providers, metric provider types and sync kinds.</summary>
     public ProviderCatalogue Catalogue { get; }
@@ -72,7 +81,7 @@ internal sealed class GraystepProviders : IDisposable
 
     public void Dispose()
     {
-        foreach (var disposable in Metrics.OfType<IDisposable>())
+        foreach (var disposable in Metrics.OfType<IDisposable>().Concat(Alerts.OfType<IDisposable>()))
         {
             disposable.Dispose();
         }

@@ -51,6 +51,9 @@ public sealed class ProviderCatalogue
 
     public IReadOnlyList<string> SyncKinds { get; }
 
+    /// <summary>The AlertProvider types the alert senders registered; none means an AlertProvider is refused.</summary>
+    public IReadOnlyList<string> AlertProviderTypes { get; init; } = [];
+
     public TrafficProvider? FindTrafficProvider(string name) => TrafficProviders.FirstOrDefault(p => p.IsNamed(name));
 
     public bool IsMetricProvider(string type) => MetricProviders.Any(m => string.Equals(m.Type, type, StringComparison.Ordinal));

@@ -60,6 +60,9 @@ public sealed record Observations
 /// <summary>What the decider decided.</summary>
 public abstract record Decision
 {
+    /// <summary>The gate hook whose refusal this wait (or end of a <c>--once</c> run) is, so it can be alerted about.</summary>
+    public WebhookResult? ClosedGate { get; init; }
+
     /// <summary>Record <paramref name="Transition"/> as one commit. A preparatory one (initialize, a superseded
     /// rollback) is followed by the decision the run was asked for, even with <c>--once</c>.</summary>
     public sealed record Commit(Transition Transition, bool Preparatory = false) : Decision;

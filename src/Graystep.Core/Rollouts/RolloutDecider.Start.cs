@@ -176,7 +176,7 @@ public static partial class RolloutDecider
                         string.Create(CultureInfo.InvariantCulture, $"the confirm-rollout gate {gate.Cause?.Name} stayed closed for {_spec.ProgressDeadlineSeconds}s; {wanted} was not started (run again to ask again)"));
                 }
 
-                return new Decision.Wait($"confirm-rollout gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", _now + _spec.Analysis.Interval);
+                return new Decision.Wait($"confirm-rollout gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", _now + _spec.Analysis.Interval) { ClosedGate = gate.Cause };
             }
 
             var transition = RolloutTransitions.Start(_spec, status, version, _now, DecisionText.Start(_spec, status, start.Images, target.File), attempt);

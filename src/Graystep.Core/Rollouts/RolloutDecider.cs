@@ -379,8 +379,8 @@ public static partial class RolloutDecider
 
             _memory = _memory.ScheduleNext(nextCheck);
             return _input.Once
-                ? new Decision.Finish(RunOutcome.InProgress, $"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); run again to ask again")
-                : new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", nextCheck);
+                ? new Decision.Finish(RunOutcome.InProgress, $"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); run again to ask again") { ClosedGate = gate.Cause }
+                : new Decision.Wait($"{kind} gate {gate.Cause?.Name} is closed ({gate.Cause?.Detail}); asking again", nextCheck) { ClosedGate = gate.Cause };
         }
 
         /// <summary>The hooks of a moment as observed; none configured needs no asking. Null: not observed yet.</summary>

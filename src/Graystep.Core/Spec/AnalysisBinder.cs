@@ -95,6 +95,7 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
             Metrics = checks.BindMetrics(Seq(map, "metrics"), Path + ".metrics", judge),
             Judge = judge,
             Webhooks = checks.BindWebhooks(Seq(map, "webhooks"), Path + ".webhooks"),
+            Alerts = checks.BindAlerts(Seq(map, "alerts"), Path + ".alerts"),
             ScaleDownDelay = scaleDownDelay < TimeSpan.Zero ? TimeSpan.Zero : scaleDownDelay,
             KeepPrevious = Bool(map, "keepPrevious") ?? false,
             SessionAffinity = BindSessionAffinity(Map(map, "sessionAffinity"), strategy, hasMatch),

@@ -1,3 +1,4 @@
+using Graystep.Core.Alerts;
 using Graystep.Core.Gates;
 using Graystep.Core.Providers;
 using YamlDotNet.RepresentationModel;
@@ -191,4 +192,43 @@ internal sealed class ChecksBinder(ProblemSink sink) : BinderBase(sink)
         return webhooks;
     }
 
+    /// <summary><c>analysis.alerts</c>: a name, a severity (Flagger's info, warn or error) and the AlertProvider it names.</summary>
+    public List<AlertSpec> BindAlerts(YamlSequenceNode? seq, string path)
+    {
+        var alerts = new List<AlertSpec>();
+        for (var i = 0; seq is not null && i < seq.Children.Count; i++)
+        {
+            if (seq.Children[i] is not YamlMappingNode item)
+            {
+                continue;
+            }
+
+            var itemPath = ProblemSink.Index(path, i);
+            CheckName(item, itemPath, "alert");
+            var providerRef = Map(item, "providerRef");
+            CheckDnsName(providerRef, "name", itemPath + ".providerRef.name");
+            CheckDnsName(providerRef, "namespace", itemPath + ".providerRef.namespace");
+            var severity = AlertSeverity.Info;
+            if (Child(item, "severity") is YamlScalarNode { Value: { Length: > 0 } text } node)
+            {
+                AlertSeverity? known = text switch { "info" => AlertSeverity.Info, "warn" => AlertSeverity.Warn, "error" => AlertSeverity.Error, _ => null };
+                if (known is null)
+                {
+                    Sink.Report(node, itemPath + ".severity", "unknown alert severity " + Quote(text) + "; use info, warn or error");
+                }
+
+                severity = known ?? AlertSeverity.Info;
+            }
+
+            alerts.Add(new AlertSpec
+            {
+                Name = Scalar(item, "name") ?? "",
+                Severity = severity,
+                ProviderName = Scalar(providerRef, "name") ?? "",
+                ProviderNamespace = Scalar(providerRef, "namespace"),
+            });
+        }
+
+        return alerts;
+    }
 }

@@ -172,6 +172,9 @@ public sealed record AnalysisSpec
 
     public IReadOnlyList<WebhookSpec> Webhooks { get; init; } = [];
 
+    /// <summary><c>analysis.alerts</c>: where the rollout's events are sent, each resolved to its AlertProvider.</summary>
+    public IReadOnlyList<Alerts.AlertSpec> Alerts { get; init; } = [];
+
     /// <summary><c>analysis.judge</c>: how metrics are judged; today's threshold rule unless the spec says otherwise.</summary>
     public JudgeSpec Judge { get; init; } = JudgeSpec.Threshold;
 

@@ -12,10 +12,12 @@ internal sealed class SpecCrossChecks
     private readonly Dictionary<string, List<ManifestDocument>> byKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TemplateDraft>> templatesByName = new(StringComparer.Ordinal);
     private readonly List<TemplateDraft> templates;
+    private readonly List<AlertProviderDraft> alertProviders;
 
-    public SpecCrossChecks(List<ManifestDocument> manifests, List<TemplateDraft> templates)
+    public SpecCrossChecks(List<ManifestDocument> manifests, List<TemplateDraft> templates, List<AlertProviderDraft>? alertProviders = null)
     {
         this.templates = templates;
+        this.alertProviders = alertProviders ?? [];
         foreach (var doc in manifests)
         {
             // Rendered output is Graystep's own: never a target.
@@ -88,7 +90,7 @@ internal sealed class SpecCrossChecks
         {
             Target = target,
             IngressRef = ingressRef,
-            Analysis = spec.Analysis with { Metrics = metrics },
+            Analysis = spec.Analysis with { Metrics = metrics, Alerts = AlertReferences.Resolve(draft, alertProviders) },
         };
     }
 
@@ -350,7 +352,7 @@ internal sealed class SpecCrossChecks
         return n;
     }
 
-    private static string At(ManifestDocument doc) =>
+    internal static string At(ManifestDocument doc) =>
         doc.File + ":" + doc.Line.ToString(CultureInfo.InvariantCulture) + ":" + doc.Column.ToString(CultureInfo.InvariantCulture);
 
     private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> index, TKey key, TValue value)

@@ -7,7 +7,7 @@ using static Graystep.Core.Manifests.YamlNodes;
 namespace Graystep.Core.Spec;
 
 /// <summary>
-/// Reads rollout specs, Flagger Canaries, MetricTemplates and plain manifests from files handed in as text,
+/// Reads rollout specs, Flagger Canaries, MetricTemplates, AlertProviders and plain manifests from files handed in as text,
 /// validates them together and reports every problem at once. Pure: no file system.
 /// </summary>
 public static class SpecLoader
@@ -28,6 +28,7 @@ public static class SpecLoader
         var manifests = new List<ManifestDocument>();
         var rollouts = new List<RolloutDraft>();
         var templates = new List<TemplateDraft>();
+        var alertProviders = new List<AlertProviderDraft>();
         var pendingRollouts = new List<(ManifestDocument Doc, SpecKind Kind, ProblemSink Sink)>();
 
         // Parsing YAML is most of the cost and each file is independent: read them in parallel, bind in order.
@@ -63,6 +64,10 @@ public static class SpecLoader
                     case DocClass.Template:
                         templates.Add(new TemplateBinder(sink, file.Text, catalogue).Bind(doc));
                         break;
+                    case DocClass.AlertProvider:
+                        alertProviders.Add(new AlertProviderBinder(sink, catalogue).Bind(doc));
+                        manifests.Add(doc);
+                        break;
                     case DocClass.Manifest:
                         manifests.Add(doc);
                         break;
@@ -75,7 +80,7 @@ public static class SpecLoader
             rollouts.Add(new RolloutBinder(sink, catalogue).Bind(doc, kind));
         }
 
-        var context = new SpecCrossChecks(manifests, templates);
+        var context = new SpecCrossChecks(manifests, templates, alertProviders);
         context.CheckTemplates();
         foreach (var draft in rollouts)
         {
@@ -111,6 +116,7 @@ public static class SpecLoader
         Rollout,
         Canary,
         Template,
+        AlertProvider,
         Skip,
     }
 
@@ -136,9 +142,7 @@ public static class SpecLoader
 
         if (doc.Kind == "AlertProvider" && api.StartsWith(FlaggerGroup, StringComparison.Ordinal))
         {
-            // Kept as a manifest (a template passes through), but nothing reads it: say so rather than look honoured.
-            sink.Warn(Child(doc.Root, "kind")!, "kind", "no effect: " + SpecReference.Entries[SpecReference.AlertProviderPrefix + "spec"].Meaning);
-            return DocClass.Manifest;
+            return api == FlaggerVersion ? DocClass.AlertProvider : WrongVersion(doc, sink, FlaggerVersion);
         }
 
         // A misspelt kind would otherwise pass as a plain manifest, and the spec would be silently ignored.
@@ -149,7 +153,7 @@ public static class SpecLoader
         }
 
         if (doc.Kind is { } flaggerKind && api.StartsWith(FlaggerGroup, StringComparison.Ordinal) &&
-            Suggest.Closest(flaggerKind, ["Canary", "MetricTemplate"]) is { } meant)
+            Suggest.Closest(flaggerKind, ["Canary", "MetricTemplate", "AlertProvider"]) is { } meant)
         {
             return WrongKind(doc, sink, "kind " + Quote(flaggerKind) + " is not a Flagger kind; did you mean " + Quote(meant) + "?");
         }

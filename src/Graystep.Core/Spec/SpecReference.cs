@@ -51,8 +51,8 @@ internal static class SpecReference
     // without a controller in the cluster), r = refused (the meaning says why and what to use instead),
     // h:istio = honoured with those providers and refused with the others. Children of metadata are Kubernetes' own.
     private const string Rows = """
-        apiVersion | | h | `graystep.io/v1alpha1` for a Rollout; `flagger.app/v1beta1` for a Flagger Canary or MetricTemplate.
-        kind | | h | `Rollout`, `Canary` or `MetricTemplate`.
+        apiVersion | | h | `graystep.io/v1alpha1` for a Rollout; `flagger.app/v1beta1` for a Flagger Canary, MetricTemplate or AlertProvider.
+        kind | | h | `Rollout`, `Canary`, `MetricTemplate` or `AlertProvider`.
         metadata | | h | Kubernetes object metadata.
         metadata.name | | h | The rollout's name: with the namespace, its id (`namespace/name`), unique across the repository.
         metadata.namespace | default | h | The namespace of the rendered objects.
@@ -187,16 +187,16 @@ internal static class SpecReference
         spec.analysis.metrics[].counters.total | | h | The MetricTemplate that counts all events.
         spec.analysis.metrics[].counters.total.name | | h | Its name.
         spec.analysis.metrics[].counters.total.namespace | | h | Its namespace.
-        spec.analysis.alerts | | r | Flagger's alerts to an AlertProvider; Graystep does not send alerts yet. Use a webhook of type event, which is called at every step.
-        spec.analysis.alerts[].name | | r | As alerts.
-        spec.analysis.alerts[].severity | | r | As alerts.
-        spec.analysis.alerts[].providerRef | | r | As alerts.
-        spec.analysis.alerts[].providerRef.name | | r | As alerts.
-        spec.analysis.alerts[].providerRef.namespace | | r | As alerts.
+        spec.analysis.alerts | | h | Flagger's alerts: the rollout's events (started, each step, promoted, rolled back, waiting for approval) sent to an AlertProvider read from the repository (docs/alerts.md). A failed send is logged and never changes the rollout.
+        spec.analysis.alerts[].name | | h | The alert's name.
+        spec.analysis.alerts[].severity | info | h | The least severe event it gets: `info` (all), `warn` (waiting for approval and rollbacks) or `error` (rollbacks).
+        spec.analysis.alerts[].providerRef | | h | The AlertProvider to send to.
+        spec.analysis.alerts[].providerRef.name | | h | Its name.
+        spec.analysis.alerts[].providerRef.namespace | rollout's | h | Its namespace.
         spec.analysis.webhooks | | h | Flagger's webhooks: gates, load tests and rollback hooks.
         spec.analysis.webhooks[].name | | h | The hook's name.
         spec.analysis.webhooks[].type | rollout | h | When it runs: confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, confirm-promotion, post-rollout, rollback, event.
-        spec.analysis.webhooks[].muteAlert | false | w | Flagger mutes the hook's alerts; Graystep sends no alerts.
+        spec.analysis.webhooks[].muteAlert | false | h | A closed gate of this hook (confirm-rollout, confirm-traffic-increase, confirm-promotion) sends no waiting-for-approval alert, as in Flagger.
         spec.analysis.webhooks[].url | | h | The hook's URL.
         spec.analysis.webhooks[].timeout | 10s | h | How long a call may take.
         spec.analysis.webhooks[].retries | 0 | h | Retries of a failed call.
@@ -251,14 +251,14 @@ internal static class SpecReference
         template:spec.provider.region | | r | For cloud metric providers; only prometheus is supported.
         template:spec.provider.insecureSkipVerify | | h | Skip TLS verification for this template's Prometheus only (a self-signed in-house server); every other address is verified.
         template:spec.query | | h | The PromQL query, with Flagger's `{{ target }}`, `{{ namespace }}`, `{{ interval }}` and `{{ variables.* }}`.
-        alertprovider:spec | | w | Flagger's AlertProvider: where Flagger sends alerts. Graystep does not send alerts yet, so the object is only kept (a template passes through to the output).
-        alertprovider:spec.type | | w | As spec.
-        alertprovider:spec.channel | | w | As spec.
-        alertprovider:spec.username | | w | As spec.
-        alertprovider:spec.address | | w | As spec.
-        alertprovider:spec.proxy | | w | As spec.
-        alertprovider:spec.secretRef | | w | As spec.
-        alertprovider:spec.secretRef.name | | w | As spec.
+        alertprovider:spec | | h | Flagger's AlertProvider: where alerts go (docs/alerts.md). It is read, never rendered into the output.
+        alertprovider:spec.type | | h | `slack`, `msteams`, `discord`, `rocket`, `gchat`, or `generic` (Graystep's: Flagger's event webhook JSON).
+        alertprovider:spec.channel | general | h | The Slack, Discord or Rocket.Chat channel.
+        alertprovider:spec.username | graystep | h | The name the message is posted as (Slack, Discord, Rocket.Chat).
+        alertprovider:spec.address | | h | The webhook URL; masked in all output, as it holds a token.
+        alertprovider:spec.proxy | | h | An HTTP proxy for this provider's calls.
+        alertprovider:spec.secretRef | | h | The Secret with the address (Flagger's key `address`). The runner cannot read cluster Secrets: the pipeline sets `GRAYSTEP_SECRET_<NAME>_ADDRESS` (`slack-url`: `GRAYSTEP_SECRET_SLACK_URL_ADDRESS`); masked everywhere.
+        alertprovider:spec.secretRef.name | | h | The Secret's name.
         """;
 
     public static IReadOnlyDictionary<string, ReferenceEntry> Entries { get; } = Rows
@@ -276,7 +276,11 @@ internal static class SpecReference
     /// <summary>The row for <paramref name="path"/> of a rollout (or, with <see cref="TemplatePrefix"/>, of a MetricTemplate); null when there is none (a test prevents that).</summary>
     public static ReferenceEntry? For(string path) =>
         Entries.GetValueOrDefault(path)
-        ?? (path.StartsWith(TemplatePrefix, StringComparison.Ordinal) && !path.StartsWith(TemplatePrefix + "spec", StringComparison.Ordinal) ? Entries.GetValueOrDefault(path[TemplatePrefix.Length..]) : null);
+        ?? Outside(path, TemplatePrefix) ?? Outside(path, AlertProviderPrefix);
+
+    /// <summary>A Flagger object's apiVersion, kind and metadata have the rollout's rows; only its spec is its own.</summary>
+    private static ReferenceEntry? Outside(string path, string prefix) =>
+        path.StartsWith(prefix, StringComparison.Ordinal) && !path.StartsWith(prefix + "spec", StringComparison.Ordinal) ? Entries.GetValueOrDefault(path[prefix.Length..]) : null;
 
     /// <summary>docs/spec-reference.md.</summary>
     public static string Markdown()
@@ -304,12 +308,8 @@ internal static class SpecReference
             .Append("the spec document is never applied to a cluster.\n\n")
             .Append("## MetricTemplate (`flagger.app/v1beta1`)\n\n");
         Table(sb, SpecPaths.Of(SpecSchemas.MetricTemplateDocument).Where(p => p.Path.StartsWith("spec", StringComparison.Ordinal)), null, TemplatePrefix);
-        sb.Append("\n## AlertProvider (`flagger.app/v1beta1`)\n\n")
-            .Append("| Field | Treatment | Meaning |\n|---|---|---|\n");
-        foreach (var entry in Entries.Values.Where(e => e.Path.StartsWith(AlertProviderPrefix, StringComparison.Ordinal)))
-        {
-            sb.Append($"| `{entry.Path[AlertProviderPrefix.Length..]}` | {entry.Describe()} | {entry.Meaning} |\n");
-        }
+        sb.Append("\n## AlertProvider (`flagger.app/v1beta1`)\n\n");
+        Table(sb, SpecPaths.Of(SpecSchemas.AlertProviderDocument).Where(p => p.Path.StartsWith("spec", StringComparison.Ordinal)), null, AlertProviderPrefix);
 
         return sb.ToString();
     }

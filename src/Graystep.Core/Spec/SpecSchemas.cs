@@ -252,6 +252,15 @@ internal static class SpecSchemas
             new Field("insecureSkipVerify", Bool)))),
         new Field("query", Text, Required: true))));
 
+    /// <summary>Flagger's AlertProvider: where alerts go (its CRD requires type, and address or secretRef).</summary>
+    public static readonly FieldType AlertProviderDocument = Of(Root(new ObjectSchema(
+        new Field("type", Text, Required: true),
+        new Field("channel", Text),
+        new Field("username", Text),
+        new Field("address", Text),
+        new Field("proxy", Text),
+        new Field("secretRef", Of(new ObjectSchema(new Field("name", Text, Required: true)))))));
+
     private static ObjectSchema Root(ObjectSchema spec) => new(
         new Field("apiVersion", Text),
         new Field("kind", Text),

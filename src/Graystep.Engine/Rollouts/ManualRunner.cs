@@ -1,5 +1,7 @@
+using Graystep.Core.Alerts;
 using Graystep.Core.Errors;
 using Graystep.Core.Rollouts;
+using Graystep.Engine.Alerts;
 using Graystep.Engine.Publishing;
 
 namespace Graystep.Engine.Rollouts;
@@ -22,7 +24,8 @@ public abstract record ManualResult
 /// </summary>
 /// <param name="publisherFor">How transitions reach the branch, made once a transition is decided (a spec that asks
 /// for pull requests on a host without them fails only then, after the decision's own checks).</param>
-public sealed class ManualRunner(RolloutStore store, Func<RolloutState, ITransitionPublisher> publisherFor, TimeProvider time, IRolloutObserver? observer = null)
+/// <param name="alerts">Where a promotion's or rollback's alert goes (<c>analysis.alerts</c>); none when null.</param>
+public sealed class ManualRunner(RolloutStore store, Func<RolloutState, ITransitionPublisher> publisherFor, TimeProvider time, IRolloutObserver? observer = null, IRolloutAlerts? alerts = null)
 {
     public const int MaxRaces = 5;
 
@@ -46,6 +49,7 @@ public sealed class ManualRunner(RolloutStore store, Func<RolloutState, ITransit
             switch (await _publisher.PublishAsync(state, transition, cancellationToken).ConfigureAwait(false))
             {
                 case PublishResult.Published published:
+                    await AlertAsync(state, transition, cancellationToken).ConfigureAwait(false);
                     return new ManualResult.Committed(published.Sha, transition);
 
                 case PublishResult.Waiting waiting:
@@ -60,5 +64,19 @@ public sealed class ManualRunner(RolloutStore store, Func<RolloutState, ITransit
 
         var name = ManualDecider.Name(action);
         throw new GraystepException($"{name}: lost the push race {MaxRaces} times in a row", ExitCodes.Failure, "another run keeps changing the branch; try again");
+    }
+
+    /// <summary>A promotion or rollback made by hand alerts as one the run made; a failed send is only logged.</summary>
+    private async Task AlertAsync(RolloutState state, Transition transition, CancellationToken cancellationToken)
+    {
+        if (alerts is null || AlertEvents.ForCommit(state.Spec, transition) is not { Kind: AlertKind.Promoted or AlertKind.RolledBack } alert)
+        {
+            return;
+        }
+
+        foreach (var failure in await alerts.SendAsync(state.Spec, alert, cancellationToken).ConfigureAwait(false))
+        {
+            _observer.Info(failure);
+        }
     }
 }

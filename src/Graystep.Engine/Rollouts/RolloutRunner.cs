@@ -1,7 +1,9 @@
+using Graystep.Core.Alerts;
 using Graystep.Core.Errors;
 using Graystep.Core.Gates;
 using Graystep.Core.History;
 using Graystep.Core.Rollouts;
+using Graystep.Engine.Alerts;
 using Graystep.Engine.Publishing;
 
 namespace Graystep.Engine.Rollouts;
@@ -87,6 +89,9 @@ public sealed class RolloutRunner
     /// </summary>
     public TimeSpan PullRequestPollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where the rollout's alert events go (<c>analysis.alerts</c>); none when not set.</summary>
+    public IRolloutAlerts Alerts { get; init; } = NoAlerts.Instance;
+
     private ITransitionPublisher Publish => Publisher ?? (_direct ??= new DirectPublisher(_store));
 
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
@@ -96,6 +101,9 @@ public sealed class RolloutRunner
         var deadline = request.Timeout is { } timeout ? started + timeout : (DateTimeOffset?)null;
         var memory = RunMemory.Empty;
         var fresh = FreshOnStart;
+
+        // A wait is alerted when it begins, not at every look: the gate or pull request alerted last in this run.
+        string? alertedWait = null;
 
         while (true)
         {
@@ -139,6 +147,12 @@ public sealed class RolloutRunner
                         }
 
                         memory = memory.Hold(statusSha, publishing, _time.GetUtcNow() + state.Spec.Analysis.Interval);
+                        if (waiting.ForApproval && alertedWait != "review " + publishing.Transition.Message.Subject)
+                        {
+                            alertedWait = "review " + publishing.Transition.Message.Subject;
+                            await AlertAsync(state.Spec, AlertEvents.ForReview(state.Spec, publishing.Transition, waiting.Reason), cancellationToken).ConfigureAwait(false);
+                        }
+
                         if (request.Once && waiting.ForApproval)
                         {
                             return new RunResult(RunOutcome.WaitingApproval, $"{waiting.Reason}; run again once it is approved", state.Status, memory.LastAnalysis);
@@ -152,6 +166,12 @@ public sealed class RolloutRunner
                 }
             }
 
+            if (step.ClosedGate is { } gate && alertedWait != "gate " + gate.Name)
+            {
+                alertedWait = "gate " + gate.Name;
+                await AlertAsync(state.Spec, AlertEvents.ForClosedGate(state.Spec, gate, state.Status?.Phase ?? RolloutPhase.Initialized), cancellationToken).ConfigureAwait(false);
+            }
+
             switch (step)
             {
                 case Decision.Finish finish:
@@ -160,6 +180,7 @@ public sealed class RolloutRunner
                 case Decision.Commit commit:
                 {
                     _observer.Committed(commit.Transition, sha);
+                    alertedWait = null;
                     await AfterCommitAsync(state, commit.Transition, cancellationToken).ConfigureAwait(false);
                     if (commit.Transition.Action is RolloutAction.Promote or RolloutAction.Rollback or RolloutAction.Retire)
                     {
@@ -218,6 +239,22 @@ public sealed class RolloutRunner
         if (transition.Action is RolloutAction.Promote or RolloutAction.Rollback)
         {
             await _sensors.Hooks.RunAsync(spec, HookMoment.AfterFinish, HookContext.For(transition.Status), ct).ConfigureAwait(false);
+        }
+
+        await AlertAsync(spec, AlertEvents.ForCommit(spec, transition), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends an alert event; a failed send is only logged, whatever it was.</summary>
+    private async Task AlertAsync(Core.Spec.RolloutSpec spec, AlertEvent? alert, CancellationToken ct)
+    {
+        if (alert is null || spec.Analysis.Alerts.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var failure in await Alerts.SendAsync(spec, alert, ct).ConfigureAwait(false))
+        {
+            _observer.Info(failure);
         }
     }
 

@@ -115,6 +115,11 @@ public sealed class FlaggerCompatibilityTests
         apiVersion: networking.k8s.io/v1
         kind: Ingress
         metadata: {name: reviews, namespace: bookinfo}
+        ---
+        apiVersion: flagger.app/v1beta1
+        kind: AlertProvider
+        metadata: {name: on-call, namespace: flagger}
+        spec: {type: slack, channel: on-call, secretRef: {name: slack-url}}
         """;
 
     /// <summary>The fields EveryField sets that Graystep cannot do: each one is refused where it is written.</summary>
@@ -124,7 +129,6 @@ public sealed class FlaggerCompatibilityTests
         "spec.service.appProtocol", "spec.service.trafficDistribution", "spec.service.backendTimeout", "spec.service.meshName",
         "spec.service.backends", "spec.service.rewrite.type", "spec.service.mirror", "spec.service.apex", "spec.service.primary",
         "spec.service.canary", "spec.analysis.match[0].sourceLabels", "spec.analysis.sessionAffinity", "spec.analysis.sessionAffinity.primaryCookieName",
-        "spec.analysis.alerts",
     ];
 
     /// <summary>The fields EveryField sets that mean nothing outside the cluster: accepted, each with a warning.</summary>
@@ -133,7 +137,7 @@ public sealed class FlaggerCompatibilityTests
         "metadata.labels", "metadata.annotations", "metadata.finalizers", "metadata.generation", "metadata.resourceVersion",
         "metadata.uid", "metadata.creationTimestamp", "spec.revertOnDeletion", "spec.service.portDiscovery",
         "spec.service.unmanagedMetadata", "spec.analysis.primaryReadyThreshold", "spec.analysis.canaryReadyThreshold",
-        "spec.analysis.webhooks[1].muteAlert", "spec.analysis.webhooks[2].disableTLS", "status",
+        "spec.analysis.webhooks[2].disableTLS", "status",
     ];
 
     [Fact]
@@ -164,6 +168,9 @@ public sealed class FlaggerCompatibilityTests
             [WebhookType.ConfirmRollout, WebhookType.ConfirmTrafficIncrease, WebhookType.ConfirmPromotion, WebhookType.PostRollout, WebhookType.Rollback, WebhookType.Event],
             spec.Analysis.Webhooks.Select(w => w.Type));
         Assert.Equal((true, 3), (spec.Analysis.Webhooks[1].MuteAlert, spec.Analysis.Webhooks[2].Retries));
+        // Alerts are honoured: the providerRef resolves to the AlertProvider in its namespace.
+        var alert = Assert.Single(spec.Analysis.Alerts);
+        Assert.Equal((Graystep.Core.Alerts.AlertSeverity.Error, "flagger/on-call", "GRAYSTEP_SECRET_SLACK_URL_ADDRESS"), (alert.Severity, alert.Provider?.Id, alert.Provider?.AddressVariable));
         // A hook without a timeout gets Flagger's 10s; one with a timeout keeps it.
         Assert.Equal([10, 10, 10, 15, 10, 10], spec.Analysis.Webhooks.Select(w => w.Timeout.TotalSeconds));
         Assert.Equal("sum(up)", spec.Analysis.Metrics[2].Query);
@@ -225,8 +232,7 @@ public sealed class FlaggerCompatibilityTests
     private static readonly string[] RefusedLines =
     [
         "primaryScalerReplicas:", "routeRef:", "upstreamRef:", "appProtocol:", "trafficDistribution:", "backendTimeout:", "meshName:",
-        "backends:", "mirror:", "apex:", "primary:", "canary:", "sessionAffinity:", "alerts:", "- name: on-call", "severity: error",
-        "providerRef:",
+        "backends:", "mirror:", "apex:", "primary:", "canary:", "sessionAffinity:",
     ];
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class SpecReferenceTests
         SpecPaths.Of(SpecSchemas.RolloutDocument).Select(p => p.Path)
             .Concat(SpecPaths.Of(SpecSchemas.CanaryDocument).Select(p => p.Path))
             .Concat(SpecPaths.Of(SpecSchemas.MetricTemplateDocument).Select(p => SpecReference.TemplatePrefix + p.Path))
-            .Concat(SpecReference.Entries.Keys.Where(k => k.StartsWith(SpecReference.AlertProviderPrefix, StringComparison.Ordinal)))
+            .Concat(SpecPaths.Of(SpecSchemas.AlertProviderDocument).Select(p => SpecReference.AlertProviderPrefix + p.Path))
             .Distinct(StringComparer.Ordinal);
 
     [Fact]

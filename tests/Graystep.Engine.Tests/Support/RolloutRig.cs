@@ -3,6 +3,7 @@ using Graystep.Core.Analysis;
 using Graystep.Core.Gates;
 using Graystep.Core.History;
 using Graystep.Core.Rollouts;
+using Graystep.Engine.Alerts;
 using Graystep.Engine.Rollouts;
 using Graystep.Engine.Specs;
 using Graystep.Engine.Gates;
@@ -49,7 +50,7 @@ internal sealed class RolloutRig : IDisposable
     private readonly SyncGateRegistry _sync;
     private int _delays;
 
-    private RolloutRig(string example, IReadOnlyList<(string Find, string Replace)> tweaks, string specFile)
+    private RolloutRig(string example, IReadOnlyList<(string Find, string Replace)> tweaks, string specFile, IReadOnlyDictionary<string, string>? files = null)
     {
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
         Analysis = new FakeAnalysis(Clock);
@@ -57,7 +58,7 @@ internal sealed class RolloutRig : IDisposable
         Factory = new GitWorkspaceFactory(new GitCli(new ProcessRunner(), Env), new GitSettings { WorkspaceRoot = _temp.Combine("workspaces") }, Clock);
         _sync = SyncGates.Create(() => new NoKubeApi(), Clock, new KubeSettings(), new PhysicalFileSystem());
 
-        var seeded = ExampleRemote.Create(_temp.Path, example, specFile, WithoutRetireDelay(example, specFile, tweaks), new Dictionary<string, string> { ["apps/other/config.yaml"] = "name: other\n" });
+        var seeded = ExampleRemote.Create(_temp.Path, example, specFile, WithoutRetireDelay(example, specFile, tweaks), new Dictionary<string, string>(files ?? new Dictionary<string, string>()) { ["apps/other/config.yaml"] = "name: other\n" });
         Remote = seeded.Remote;
         App = seeded.App;
         SpecPath = seeded.SpecPath;
@@ -106,6 +107,12 @@ internal sealed class RolloutRig : IDisposable
 
     public static RolloutRig CreateFrom(string example, string specFile, params (string Find, string Replace)[] tweaks) => new(example, tweaks, specFile);
 
+    /// <summary>A rig whose seed commit also holds <paramref name="files"/> (repository path → text), e.g. AlertProviders beside the spec.</summary>
+    public static RolloutRig CreateWith(string example, IReadOnlyDictionary<string, string> files, params (string Find, string Replace)[] tweaks) => new(example, tweaks, "rollout.yaml", files);
+
+    /// <summary>Where the runs' alerts go; none unless a test sets it.</summary>
+    public IRolloutAlerts Alerts { get; set; } = NoAlerts.Instance;
+
     public static RunRequest Start(string version, params (string Container, string Image)[] images) => new()
     {
         StartVersion = version,
@@ -138,7 +145,7 @@ internal sealed class RolloutRig : IDisposable
     public RolloutStore Store(IGitWorkspace workspace) => new(workspace, Specs, StandardProviders.Renderer, SpecPath);
 
     public RolloutRunner CreateRunner(IGitWorkspace workspace, IRolloutObserver observer) =>
-        new(Store(workspace), Clock, new Sensors(_sync, new HookRunner(new WebhookCallerRegistry { Webhooks }), Analysis), observer, DelayAsync);
+        new(Store(workspace), Clock, new Sensors(_sync, new HookRunner(new WebhookCallerRegistry { Webhooks }), Analysis), observer, DelayAsync) { Alerts = Alerts };
 
     /// <summary>A manual command (pause, resume, promote, rollback) as the CLI makes it: one transition on fresh state.</summary>
     public async Task<string?> ApplyAsync(Func<RolloutState, DateTimeOffset, Transition> decide)
