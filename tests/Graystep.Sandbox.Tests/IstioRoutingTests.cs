@@ -145,6 +145,61 @@ public sealed class IstioRoutingTests
     }
 
     [Fact]
+    public async Task With_a_primary_cookie_each_user_stays_on_the_version_the_weights_first_sent_it_to()
+    {
+        // primaryCookieName: the primary's answers set their own cookie, so users the weights sent to the primary stay
+        // there as the canary's stay on it. The canary's share is then the share of users it got first, about the weight.
+        const string http = """
+                - name: sticky-route
+                  match:
+                    - headers:
+                        cookie:
+                          regex: .*flagger-cookie.*0a1b2c3d4e.*
+                  route:
+                    - destination: {host: reviews, subset: v1}
+                      weight: 0
+                    - destination: {host: reviews, subset: v2}
+                      weight: 100
+                - name: primary-sticky-route
+                  match:
+                    - headers:
+                        cookie:
+                          regex: .*primary-cookie.*5f6e7d8c9b.*
+                  route:
+                    - destination: {host: reviews, subset: v1}
+                      weight: 100
+                    - destination: {host: reviews, subset: v2}
+                      weight: 0
+                - route:
+                    - destination: {host: reviews, subset: v1}
+                      weight: 90
+                      headers:
+                        response:
+                          add:
+                            Set-Cookie: "primary-cookie=5f6e7d8c9b; Max-Age=21600"
+                    - destination: {host: reviews, subset: v2}
+                      weight: 10
+                      headers:
+                        response:
+                          add:
+                            Set-Cookie: "flagger-cookie=0a1b2c3d4e; Max-Age=21600"
+            """;
+        using var repo = new GitOpsRepo();
+        repo.Commit("reviews: 10% to v2, sticky both ways", Rendered.IstioApp("rendered", http));
+        await using var host = await Sandboxes.AppliedAsync(repo, Sandboxes.Options(repo) with { Users = 200 });
+
+        host.SendUserRequests(4000);
+
+        // Without the primary cookie the canary's share climbs past 50% (the test above); with it, it stays near 10%.
+        var share = host.Version(App, "v2").Total.Requests / 4000.0;
+        Assert.InRange(share, 0.03, 0.2);
+        // Almost every request matched one of the two sticky routes: users kept their first version.
+        var matched = host.Version(App, "v1").Total.AbMatched + host.Version(App, "v2").Total.AbMatched;
+        Assert.True(matched > 3000, $"only {matched} of 4000 requests carried a session cookie");
+        Assert.Empty(host.Snapshot().App(App)!.AbRules);
+    }
+
+    [Fact]
     public async Task Ab_cookie_regex_rule_in_flaggers_shape_reaches_the_canary()
     {
         using var repo = new GitOpsRepo();

@@ -121,6 +121,13 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
             Sink.Report(Child(node, "cookieName")!, Path + ".sessionAffinity.cookieName", "a cookie name is letters, digits and - _ . only, got " + Quote(name));
         }
 
+        var primary = Scalar(node, "primaryCookieName") is { Length: > 0 } p ? p : null;
+        if (primary is not null && (!SafeNames.IsCookieName(primary) || primary == name))
+        {
+            Sink.Report(Child(node, "primaryCookieName")!, Path + ".sessionAffinity.primaryCookieName",
+                primary == name ? "primaryCookieName must differ from cookieName" : "a cookie name is letters, digits and - _ . only, got " + Quote(primary));
+        }
+
         foreach (var key in (string[])["domain", "path", "sameSite"])
         {
             if (Scalar(node, key) is { } value && !SafeNames.IsCookieAttribute(value))
@@ -138,6 +145,7 @@ internal sealed class AnalysisBinder(ProblemSink sink, ProviderCatalogue catalog
         return new SessionAffinitySpec
         {
             CookieName = name,
+            PrimaryCookieName = primary,
             MaxAge = maxAge,
             Domain = Scalar(node, "domain"),
             Path = Scalar(node, "path"),

@@ -388,6 +388,9 @@ public sealed record SessionAffinitySpec
 
     public required string CookieName { get; init; }
 
+    /// <summary>Flagger's <c>primaryCookieName</c>: users the weights send to the primary get this cookie and stay there.</summary>
+    public string? PrimaryCookieName { get; init; }
+
     public int MaxAge { get; init; } = DefaultMaxAge;
 
     public string? Domain { get; init; }

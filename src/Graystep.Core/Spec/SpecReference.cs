@@ -204,7 +204,7 @@ internal static class SpecReference
         spec.analysis.webhooks[].metadata | | h | Sent in the call's body.
         spec.analysis.sessionAffinity |  | h:istio,gateway-api | Cookie-based stickiness (istio, gateway-api; weighted canary): a user the weights send to the canary gets a cookie and stays on it. The cookie's value follows from the rollout and the canary version, so a re-run renders the same one.
         spec.analysis.sessionAffinity.cookieName |  | h:istio,gateway-api | The cookie's name.
-        spec.analysis.sessionAffinity.primaryCookieName |  | r | Flagger's cookie that keeps users on the primary; not supported yet. Remove it: users without the canary cookie follow the weights.
+        spec.analysis.sessionAffinity.primaryCookieName |  | h:istio,gateway-api | A cookie for the users the weights send to the primary: they get it from the primary's answers and stay on the primary while the canary runs, as with Flagger.
         spec.analysis.sessionAffinity.domain |  | h:istio,gateway-api | The cookie's Domain attribute.
         spec.analysis.sessionAffinity.httpOnly |  | h:istio,gateway-api | The cookie's HttpOnly attribute.
         spec.analysis.sessionAffinity.maxAge | 86400 | h:istio,gateway-api | The cookie's Max-Age in seconds (Flagger's default, 86400).

@@ -92,6 +92,14 @@ internal sealed class RoutingContext(RolloutSpec spec, AppManifests app, Version
         ? affinity.CookieName + "=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Spec.Id + "/" + Canary)))[..10]
         : null;
 
+    /// <summary>
+    /// Flagger's <c>primaryCookieName</c> while <see cref="SessionCookie"/> is set: the cookie (<c>name=value</c>) the
+    /// primary's answers set, so the users the weights sent there stay there. Its value is tied to this canary run too.
+    /// </summary>
+    public string? PrimarySessionCookie => SessionCookie is not null && Spec.Analysis.SessionAffinity!.PrimaryCookieName is { } name
+        ? name + "=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Spec.Id + "/primary/" + Canary)))[..10]
+        : null;
+
     /// <summary>Flagger's <c>.*name.*value.*</c> regex on the cookie header, for the session cookie.</summary>
     public static string CookieRegex(string cookie)
     {

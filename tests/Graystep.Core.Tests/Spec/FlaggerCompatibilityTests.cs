@@ -128,7 +128,7 @@ public sealed class FlaggerCompatibilityTests
         "spec.autoscalerRef.primaryScalerQueries", "spec.autoscalerRef.primaryScalerReplicas", "spec.routeRef", "spec.upstreamRef",
         "spec.service.appProtocol", "spec.service.trafficDistribution", "spec.service.backendTimeout", "spec.service.meshName",
         "spec.service.backends", "spec.service.rewrite.type", "spec.service.mirror", "spec.service.apex", "spec.service.primary",
-        "spec.service.canary", "spec.analysis.match[0].sourceLabels", "spec.analysis.sessionAffinity", "spec.analysis.sessionAffinity.primaryCookieName",
+        "spec.service.canary", "spec.analysis.match[0].sourceLabels", "spec.analysis.sessionAffinity",
     ];
 
     /// <summary>The fields EveryField sets that mean nothing outside the cluster: accepted, each with a warning.</summary>

@@ -216,6 +216,9 @@ public sealed class SpecProblemTests
         Assert.Equal(
             ["app/rollout.yaml:12:35: spec.analysis.sessionAffinity.cookieName: a cookie name is letters, digits and - _ . only, got \"a;b\""],
             Problems(Load(sticky.With("cookieName: flagger-cookie", "cookieName: \"a;b\""))));
+        Assert.Equal("primary", Assert.Single(Load(sticky.With("maxAge: 21600", "maxAge: 21600, primaryCookieName: primary")).Rollouts).Analysis.SessionAffinity!.PrimaryCookieName);
+        Assert.Contains(Problems(Load(sticky.With("maxAge: 21600", "maxAge: 21600, primaryCookieName: flagger-cookie"))), p => p.EndsWith("primaryCookieName must differ from cookieName", StringComparison.Ordinal));
+        Assert.Contains(Problems(Load(sticky.With("maxAge: 21600", "maxAge: 21600, primaryCookieName: \"x y\""))), p => p.Contains("spec.analysis.sessionAffinity.primaryCookieName: a cookie name is", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed class SpecReferenceTests
         Assert.Equal("rendered/", SpecReference.For("spec.output")!.Default);
         Assert.Equal(Treatment.Honoured, SpecReference.For("spec.analysis.keepPrevious")!.Treatment);
         Assert.Equal(Treatment.Refused, SpecReference.For("spec.analysis.sessionAffinity")!.With("nginx"));
-        Assert.Equal(Treatment.Refused, SpecReference.For("spec.analysis.sessionAffinity.primaryCookieName")!.Treatment);
+        Assert.Equal(Treatment.Honoured, SpecReference.For("spec.analysis.sessionAffinity.primaryCookieName")!.With("istio"));
+        Assert.Equal(Treatment.Refused, SpecReference.For("spec.analysis.sessionAffinity.primaryCookieName")!.With("nginx"));
         Assert.Equal(Treatment.Warned, SpecReference.For("spec.analysis.primaryReadyThreshold")!.Treatment);
         Assert.Equal(Treatment.Honoured, SpecReference.For("spec.service.retries")!.With("istio"));
         Assert.Equal(Treatment.Refused, SpecReference.For("spec.service.retries")!.With("nginx"));

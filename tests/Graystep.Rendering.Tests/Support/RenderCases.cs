@@ -35,6 +35,12 @@ internal static class RenderCases
         Analysis = spec.Analysis with { SessionAffinity = new SessionAffinitySpec { CookieName = "flagger-cookie", MaxAge = 21600, Path = "/", Secure = true } },
     };
 
+    /// <summary>Flagger's primaryCookieName beside the canary cookie: users sent to the primary stay there too.</summary>
+    private static RolloutSpec PrimaryCookie(RolloutSpec spec) => spec with
+    {
+        Analysis = spec.Analysis with { SessionAffinity = spec.Analysis.SessionAffinity! with { PrimaryCookieName = "primary-cookie" } },
+    };
+
     private static MatchRule NginxCookie { get; } = new()
     {
         Cookies = Specs.Sorted(("canary", new StringMatch(StringMatchKind.Exact, "always"))),
@@ -62,6 +68,7 @@ internal static class RenderCases
         // a match on the weighted canary: the matching requests are split, the others stay on stable.
         ["istio-flagger-fields-w20"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), VersionRef.Of("6-0-0"), Podinfo601, new TrafficSplit(20)),
         ["istio-session-affinity-w20"] = () => Request("bookinfo", SessionAffinity(Specs.Bookinfo(Strategy.Canary)), V1, ReviewsV2, new TrafficSplit(20)),
+        ["istio-session-affinity-primary-w20"] = () => Request("bookinfo", PrimaryCookie(SessionAffinity(Specs.Bookinfo(Strategy.Canary))), V1, ReviewsV2, new TrafficSplit(20)),
         ["istio-delegate-w20"] = () => Request("bookinfo", Specs.Bookinfo(Strategy.Canary) is var d ? d with { Service = d.Service with { Hosts = [], Gateways = [], Delegation = true } } : null!, V1, ReviewsV2, new TrafficSplit(20)),
         ["istio-flagger-fields-stable"] = () => Request("podinfo-flagger", Specs.PodinfoFlaggerEveryIstioField(), Podinfo601, null, TrafficSplit.AllStable),
 
@@ -92,6 +99,7 @@ internal static class RenderCases
         ["gatewayapi-flagger-fields-ab"] = () => Request("gateway-api", Specs.GatewayApiEveryRouteField() is var spec ? spec with { Analysis = spec.Analysis with { Strategy = Strategy.ABTesting, Iterations = 5, Match = [Specs.UserId123] } } : null!, V1, PodinfoV2, new TrafficSplit(0, MatchActive: true)),
 
         ["gatewayapi-session-affinity-w20"] = () => Request("gateway-api", SessionAffinity(Specs.GatewayApi(Strategy.Canary)), V1, PodinfoV2, new TrafficSplit(20)),
+        ["gatewayapi-session-affinity-primary-w20"] = () => Request("gateway-api", PrimaryCookie(SessionAffinity(Specs.GatewayApi(Strategy.Canary))), V1, PodinfoV2, new TrafficSplit(20)),
 
         // kubernetes: blue/green by Service selector.
         ["kubernetes-stable"] = () => Request("k8sdemo-nginx-bluegreen", Specs.K8sdemoBlueGreen(), V1, null, TrafficSplit.AllStable),

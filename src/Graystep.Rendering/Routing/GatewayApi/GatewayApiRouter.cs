@@ -181,22 +181,14 @@ public sealed class GatewayApiRouter : Router
         if (context.SessionCookie is { } cookie)
         {
             // Flagger's sticky sessions: the canary's answers set the cookie, and requests carrying it go to the canary.
-            ((YamlMap)backends[1])["filters"] = new YamlSeq
+            ((YamlMap)backends[1])["filters"] = SetCookieFilter(context, cookie);
+            yield return RuleFrom(template, Merged(matches, [CookieMatch(cookie)]), new YamlSeq { Backend(context, context.Stable, 0, port), Backend(context, context.Canary!, 100, port) });
+            if (context.PrimarySessionCookie is { } primary)
             {
-                new YamlMap
-                {
-                    ["type"] = "ResponseHeaderModifier",
-                    ["responseHeaderModifier"] = new YamlMap
-                    {
-                        ["add"] = new YamlSeq { new YamlMap { ["name"] = "Set-Cookie", ["value"] = context.Spec.Analysis.SessionAffinity!.SetCookie(cookie) } },
-                    },
-                },
-            };
-            var cookieMatch = new YamlMap
-            {
-                ["headers"] = new YamlSeq { new YamlMap { ["name"] = "Cookie", ["type"] = "RegularExpression", ["value"] = RoutingContext.CookieRegex(cookie) } },
-            };
-            yield return RuleFrom(template, Merged(matches, [cookieMatch]), new YamlSeq { Backend(context, context.Stable, 0, port), Backend(context, context.Canary!, 100, port) });
+                // primaryCookieName: the primary's answers set its own cookie, and requests carrying it stay on the primary.
+                ((YamlMap)backends[0])["filters"] = SetCookieFilter(context, primary);
+                yield return RuleFrom(template, Merged(matches, [CookieMatch(primary)]), new YamlSeq { Backend(context, context.Stable, 100, port), Backend(context, context.Canary!, 0, port) });
+            }
         }
 
         var defaultRule = RuleFrom(template, matches, backends);
@@ -221,6 +213,23 @@ public sealed class GatewayApiRouter : Router
 
         yield return defaultRule;
     }
+
+    private static YamlSeq SetCookieFilter(RoutingContext context, string cookie) =>
+    [
+        new YamlMap
+        {
+            ["type"] = "ResponseHeaderModifier",
+            ["responseHeaderModifier"] = new YamlMap
+            {
+                ["add"] = new YamlSeq { new YamlMap { ["name"] = "Set-Cookie", ["value"] = context.Spec.Analysis.SessionAffinity!.SetCookie(cookie) } },
+            },
+        },
+    ];
+
+    private static YamlMap CookieMatch(string cookie) => new()
+    {
+        ["headers"] = new YamlSeq { new YamlMap { ["name"] = "Cookie", ["type"] = "RegularExpression", ["value"] = RoutingContext.CookieRegex(cookie) } },
+    };
 
     /// <summary>A copy of the rule <paramref name="template"/> with its matches and backends set; matches lead, backends follow.</summary>
     private static YamlMap RuleFrom(YamlMap template, YamlSeq? matches, YamlSeq backends)

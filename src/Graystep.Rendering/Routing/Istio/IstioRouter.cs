@@ -182,9 +182,17 @@ public sealed partial class IstioRouter : Router
         if (context.SessionCookie is { } cookie)
         {
             // Flagger's sticky sessions: the canary's answers set the cookie, and requests carrying it go to the canary.
-            ((YamlMap)weighted[1])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = context.Spec.Analysis.SessionAffinity!.SetCookie(cookie) } } };
+            var affinity = context.Spec.Analysis.SessionAffinity!;
+            ((YamlMap)weighted[1])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = affinity.SetCookie(cookie) } } };
             yield return RouteFrom(template, StickyRoute, CookieMatch(cookie, conditions),
                 new YamlSeq { Destination(context, context.Stable, 0, port), Destination(context, context.Canary!, 100, port) });
+            if (context.PrimarySessionCookie is { } primary)
+            {
+                // primaryCookieName: the primary's answers set its own cookie, and requests carrying it stay on the primary.
+                ((YamlMap)weighted[0])["headers"] = new YamlMap { ["response"] = new YamlMap { ["add"] = new YamlMap { ["Set-Cookie"] = affinity.SetCookie(primary) } } };
+                yield return RouteFrom(template, PrimaryStickyRoute, CookieMatch(primary, conditions),
+                    new YamlSeq { Destination(context, context.Stable, 100, port), Destination(context, context.Canary!, 0, port) });
+            }
         }
 
         var defaultRoute = RouteFrom(template, template.Text("name"), conditions, weighted);
@@ -253,6 +261,9 @@ public sealed partial class IstioRouter : Router
 
     /// <summary>Flagger's name for the route that sends the session cookie's holders to the canary.</summary>
     private const string StickyRoute = "sticky-route";
+
+    /// <summary>The route that keeps the primary cookie's holders on the primary (primaryCookieName).</summary>
+    private const string PrimaryStickyRoute = "primary-sticky-route";
 
     /// <summary>The cookie header condition, Flagger's <c>.*name.*value.*</c> regex, merged into every entry of the route's match.</summary>
     private static YamlSeq CookieMatch(string cookie, YamlSeq? common) => MergedWith(common,

@@ -110,7 +110,7 @@ internal sealed class IstioRouteTable : IAppRouter
 
         var canaries = byVersion.Keys.Where(v => v != stable).Order(StringComparer.Ordinal).ToList();
         // Flagger's sticky route matches the session cookie users get from the canary, not an attribute A/B users carry.
-        var abAlternatives = routes.Where(r => r.Name != "sticky-route").SelectMany(r => r.Matches).Where(m => m.IsAb).Select(m => m.Alternative()).ToList();
+        var abAlternatives = routes.Where(r => r.Name is not ("sticky-route" or "primary-sticky-route")).SelectMany(r => r.Matches).Where(m => m.IsAb).Select(m => m.Alternative()).ToList();
         var views = routes.Select(r => new RouteView(
             r.Matches.Select(m => m.Describe()).ToList(),
             r.Destinations.Select(d => new DestinationView(d.Item.Service, d.Item.Version, d.Weight)).ToList(),
