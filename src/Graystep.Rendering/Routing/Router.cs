@@ -89,7 +89,7 @@ internal sealed class RoutingContext(RolloutSpec spec, AppManifests app, Version
     /// cookie (Flagger keeps a random one in the Canary's status) and the next canary gets a new one. Null otherwise.
     /// </summary>
     public string? SessionCookie => Spec.Analysis.SessionAffinity is { } affinity && Canary is not null && CanaryWeight > 0 && !WeightedMatch
-        ? affinity.CookieName + "=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Spec.Id + "/" + Canary)))[..10]
+        ? affinity.CookieName + "=" + CookieValue(Spec.Id + "/" + Canary)
         : null;
 
     /// <summary>
@@ -97,8 +97,12 @@ internal sealed class RoutingContext(RolloutSpec spec, AppManifests app, Version
     /// primary's answers set, so the users the weights sent there stay there. Its value is tied to this canary run too.
     /// </summary>
     public string? PrimarySessionCookie => SessionCookie is not null && Spec.Analysis.SessionAffinity!.PrimaryCookieName is { } name
-        ? name + "=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Spec.Id + "/primary/" + Canary)))[..10]
+        ? name + "=" + CookieValue(Spec.Id + "/primary/" + Canary)
         : null;
+
+    /// <summary>A session cookie's value: the first 10 hex digits of SHA-256 of what it is tied to.</summary>
+    private static string CookieValue(string tiedTo) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tiedTo)))[..10];
 
     /// <summary>Flagger's <c>.*name.*value.*</c> regex on the cookie header, for the session cookie.</summary>
     public static string CookieRegex(string cookie)

@@ -30,27 +30,28 @@ internal static class RouteProbe
             return Results.Text($"count must be a number from 1 to {MaxCount}\n", statusCode: 400);
         }
 
+        // One request, read once: the routers only read it, and each try draws its own weights.
+        var request = new SimRequest(0, abUser: false)
+        {
+            Path = query["path"].ToString() is { Length: > 0 } path ? path : "/",
+            Method = query["method"].ToString() is { Length: > 0 } method ? method : "GET",
+        };
+        foreach (var header in query["header"])
+        {
+            var colon = header?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            if (colon <= 0)
+            {
+                return Results.Text("a header is name:value\n", statusCode: 400);
+            }
+
+            request.Headers[header![..colon].Trim()] = header[(colon + 1)..].Trim();
+        }
+
         var statuses = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var versions = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var rng = new Prng(0x5EED_0F_0B0E);
         for (var i = 0; i < count; i++)
         {
-            var request = new SimRequest(i, abUser: false)
-            {
-                Path = query["path"].ToString() is { Length: > 0 } path ? path : "/",
-                Method = query["method"].ToString() is { Length: > 0 } method ? method : "GET",
-            };
-            foreach (var header in query["header"])
-            {
-                var colon = header?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-                if (colon <= 0)
-                {
-                    return Results.Text("a header is name:value\n", statusCode: 400);
-                }
-
-                request.Headers[header![..colon].Trim()] = header[(colon + 1)..].Trim();
-            }
-
             var decision = app.Router.Route(request, rng);
             var status = decision.Backend is null ? decision.Status : 200;
             Add(statuses, status.ToString(CultureInfo.InvariantCulture));

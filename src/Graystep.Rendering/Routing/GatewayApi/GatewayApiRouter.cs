@@ -120,6 +120,7 @@ public sealed class GatewayApiRouter : Router
                 "make service.gatewayRefs name the same Gateways as the HTTPRoute's parentRefs");
         }
 
+        var fromSpec = GatewayRouteFields.Template(context.Spec);
         var rules = new YamlSeq();
         foreach (var rule in spec.Seq("rules")?.OfType<YamlMap>() ?? [])
         {
@@ -138,7 +139,7 @@ public sealed class GatewayApiRouter : Router
             }
 
             var template = (YamlMap)rule.DeepClone();
-            foreach (var (field, value) in GatewayRouteFields.Template(context.Spec))
+            foreach (var (field, value) in fromSpec)
             {
                 template[field] = OneValue(template[field], value, GatewayRouteFields.SpecField(field), name);
             }
