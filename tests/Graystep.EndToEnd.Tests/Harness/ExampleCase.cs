@@ -65,6 +65,9 @@ internal sealed partial record ExampleCase
 
     public required int Threshold { get; init; }
 
+    /// <summary>The <c>sync.kind</c> the example's README recommends, which the scenario runs against the sandbox.</summary>
+    public string Sync { get; init; } = "argocd";
+
     public CanaryAudience Audience { get; init; } = CanaryAudience.Everyone;
 
     /// <summary>Paths the scenario asks the sandbox how it routes (GET /sandbox/route) once the rollback is applied.</summary>
@@ -134,6 +137,7 @@ internal sealed partial record ExampleCase
         Strategy = ExampleStrategy.Canary,
         StepWeights = [20, 40, 60],
         Threshold = 3,
+        Sync = "flux",
     };
 
     public static ExampleCase K8sDemoNginxBlueGreen { get; } = new()
@@ -167,6 +171,7 @@ internal sealed partial record ExampleCase
         Strategy = ExampleStrategy.Canary,
         StepWeights = [10, 20, 30, 40, 50],
         Threshold = 5,
+        Sync = "flux",
         HasWebhooks = true,
     };
 
@@ -184,6 +189,7 @@ internal sealed partial record ExampleCase
         Strategy = ExampleStrategy.Canary,
         StepWeights = [10, 20, 30, 40, 50],
         Threshold = 5,
+        Sync = "flux",
     };
 
     /// <summary>Flagger's podinfo Canary with <c>sessionAffinity</c>: the canary's users keep a cookie that keeps them on it.</summary>
@@ -204,6 +210,7 @@ internal sealed partial record ExampleCase
         StepWeights = [20, 50],
         HasWebhooks = false,
         Audience = CanaryAudience.Matching,
+        Sync = "argocd",
     };
 
     /// <summary>podinfo whose templates hold a ServiceAccount, ConfigMap, HPA, PDB, and the team's own VirtualService and DestinationRule.</summary>
@@ -214,6 +221,7 @@ internal sealed partial record ExampleCase
         StepWeights = [25, 50],
         HasWebhooks = false,
         ProbePaths = ["/", "/api/v1/info", "/drill"],
+        Sync = "argocd",
     };
 
     public static IReadOnlyList<ExampleCase> All { get; } =
@@ -225,8 +233,8 @@ internal sealed partial record ExampleCase
     public string ImageOf(string version) => $"{Image}:{version}";
 
     /// <summary>
-    /// The spec tweaks, and nothing else: intervals in seconds, the sync gate reading the Argo CD Application the
-    /// sandbox serves, and, for podinfo-flagger, the MetricTemplate's address and the webhooks' URLs pointed at the
+    /// The spec tweaks, and nothing else: intervals in seconds, the sync gate the README recommends reading the
+    /// Argo CD Application or Flux Kustomization the sandbox serves, and, for podinfo-flagger, the MetricTemplate's address and the webhooks' URLs pointed at the
     /// local Prometheus and receiver. Thresholds, steps, matches and metrics stay as written.
     /// </summary>
     /// <param name="judge">An <c>analysis.judge</c> value to add (the decision benchmark's sequential runs); null keeps the example's.</param>
@@ -236,7 +244,7 @@ internal sealed partial record ExampleCase
         // retire and adoption tests replace this line with their delay.
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(prometheus);
-        var sync = $"  sync:\n    kind: argocd\n    server: {Trim(sandbox)}\n";
+        var sync = $"  sync:\n    kind: {Sync}\n    server: {Trim(sandbox)}\n";
         if (path == SpecFile)
         {
             text = AnalysisInterval().Replace(text, "${1}interval: " + StepInterval);
