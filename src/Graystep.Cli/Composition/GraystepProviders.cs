@@ -32,7 +32,8 @@ internal sealed class GraystepProviders : IDisposable
             context.HttpHandler, context.Time, new PrometheusClientOptions { BearerToken = settings.Get(PrometheusProvider.Token) },
             context.Environment.GetVariable, secret => context.Redactor.Add(secret));
         GitHosts = Hosts.GitHosts.Create(settings, context.Environment, () => new Output.RedactingHandler(context.HttpHandler(), context.Redactor), context.Time, settings.AzureUrl);
-        SyncGates = Gates.SyncGates.Create(() => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files);
+        SyncGates = Gates.SyncGates.Create(
+            () => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files, new Git.ProcessRunner(), secret => context.Redactor.Add(secret));
         _webhooks = new Lazy<WebhookCallerRegistry>(() => WebhookCallers.Create(context.HttpHandler(), context.Time));
         CiAgents = CiAgentRegistry.CreateDefault();
         Alerts = AlertSenders.Create(context.HttpHandler, context.Time, context.Environment.GetVariable, secret => context.Redactor.Add(secret));

@@ -237,7 +237,8 @@ internal static class SpecReference
         spec.sync.delay | 30s | h | With `delay`: how long after a commit it counts as applied.
         spec.sync.application | rollout's name | h | The Argo CD Application or Flux Kustomization to read.
         spec.sync.applicationNamespace | argocd / flux-system | h | Its namespace.
-        spec.sync.server | | h | The Kubernetes API server (else `GRAYSTEP_KUBE_SERVER` or the pod's service account).
+        spec.sync.server | | h | The Kubernetes API server (else `GRAYSTEP_KUBE_API`, the kubeconfig's context, or the pod's service account).
+        spec.sync.context | kubeconfig's current-context | h | The kubeconfig context to read the cluster with; `--context` wins.
         spec.sync.argocdServer | | h | An Argo CD API server to read instead of the Kubernetes API (else `ARGOCD_SERVER`).
         spec.sync.project | | h | The Argo CD project the Application must belong to.
         status | | w | Set by Flagger in the cluster; Graystep keeps the state in its own status file.
