@@ -247,7 +247,7 @@ internal static class SpecReference
         template:spec.provider.type | prometheus | h | `prometheus` (other Flagger providers are refused).
         template:spec.provider.address | spec.metricsServer | h | The Prometheus this template queries; `--prometheus-map IN_CLUSTER=REACHABLE` redirects it from a CI runner outside the cluster.
         template:spec.provider.headers | | h | Extra request headers, sent with every query of this template (`X-Scope-OrgID` for Mimir or Cortex); their values are masked.
-        template:spec.provider.secretRef | | h | The Secret with the provider's credentials (Flagger's keys `address`, `username`, `password`, `token`, `bearerToken`). The runner cannot read cluster Secrets: the pipeline sets them as `GRAYSTEP_SECRET_<NAME>_<KEY>` (`prom-auth` and `token`: `GRAYSTEP_SECRET_PROM_AUTH_TOKEN`); masked everywhere.
+        template:spec.provider.secretRef | | h | The Secret with the provider's credentials (Flagger's keys `address`, `username`, `password`, `token`, `bearerToken`). From the pipeline's `GRAYSTEP_SECRET_<NAME>_<KEY>` variables (`prom-auth` and `token`: `GRAYSTEP_SECRET_PROM_AUTH_TOKEN`), else read from the cluster when the runner has access (docs/metrics.md); masked everywhere.
         template:spec.provider.secretRef.name | | h | The Secret's name.
         template:spec.provider.region | | r | For cloud metric providers; only prometheus is supported.
         template:spec.provider.insecureSkipVerify | | h | Skip TLS verification for this template's Prometheus only (a self-signed in-house server); every other address is verified.

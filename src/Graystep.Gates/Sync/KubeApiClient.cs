@@ -153,7 +153,16 @@ public sealed class KubeApiClient
                 $"use a kubeconfig (--kubeconfig, KUBECONFIG or ~/.kube/config, its context chosen with --context or sync.context), set sync.server or {ServerVariable}, or run inside the cluster");
     }
 
-    internal async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, CancellationToken cancellationToken)
+    /// <summary>Whether any API server is in reach for <paramref name="sync"/>: an explicit one, a kubeconfig or the in-cluster service.</summary>
+    internal bool HasClusterAccess(SyncSpec sync) =>
+        Nonblank(sync.Server) is not null || Nonblank(_settings.Server) is not null || _kubeconfig.Value is not null || InCluster() is not null;
+
+    internal Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, CancellationToken cancellationToken) =>
+        GetAsync(sync, target, notFoundFix, null, null, cancellationToken);
+
+    /// <param name="notFoundHint">The 404 hint; null: the sync gates' (set sync.kind).</param>
+    /// <param name="forbiddenHint">Added to the 403 hint: the RBAC rule to grant.</param>
+    internal async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, string? notFoundHint, string? forbiddenHint, CancellationToken cancellationToken)
     {
         var connection = Resolve(sync);
         var server = connection.Server.ToString().TrimEnd('/');
@@ -181,12 +190,12 @@ public sealed class KubeApiClient
                     throw new GraystepException(
                         $"the Kubernetes API at {server} forbids reading {what} (403 Forbidden){StatusMessage(body)}",
                         ExitCodes.Failure,
-                        $"grant the identity behind the {connection.Credential.Identity} 'get' on {target.Resource} in namespace {target.Namespace}");
+                        $"grant the identity behind the {connection.Credential.Identity} 'get' on {target.Resource} in namespace {target.Namespace}{forbiddenHint}");
                 case HttpStatusCode.NotFound:
                     throw new GraystepException(
                         $"{what} not found at {server}: {notFoundFix}",
                         ExitCodes.Failure,
-                        $"if this reconciler is not installed in the cluster, set sync.kind to the one that applies the output folder{connection.NotFoundHint}");
+                        (notFoundHint ?? "if this reconciler is not installed in the cluster, set sync.kind to the one that applies the output folder") + connection.NotFoundHint);
                 default:
                     return new KubeRead.Unavailable(
                         $"the Kubernetes API at {server} answered {(int)response.StatusCode} {response.ReasonPhrase} for {what}{StatusMessage(body)}");

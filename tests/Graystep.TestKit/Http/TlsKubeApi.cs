@@ -26,7 +26,7 @@ public sealed class TlsKubeApi : IAsyncDisposable
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
 
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, string> _objects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Status, string Body)> _objects = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<KubeApiRequest> _requests = new();
     private readonly X509Certificate2 _ca;
     private readonly X509Certificate2 _server;
@@ -79,7 +79,10 @@ public sealed class TlsKubeApi : IAsyncDisposable
     }
 
     /// <summary>Answers GET <paramref name="path"/> with <paramref name="json"/>.</summary>
-    public void Serve(string path, string json) => _objects[path] = json;
+    public void Serve(string path, string json) => _objects[path] = (200, json);
+
+    /// <summary>Answers GET <paramref name="path"/> (once let in) with a Kubernetes Status of <paramref name="code"/>.</summary>
+    public void Refuse(string path, int code, string reason, string message) => _objects[path] = (code, Status(code, reason, message));
 
     /// <summary>A client certificate and key this CA signed, as PEM.</summary>
     public (string Certificate, string Key) IssueClient(string commonName)
@@ -118,7 +121,7 @@ public sealed class TlsKubeApi : IAsyncDisposable
         var admitted = (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) && Tokens.ContainsKey(authorization[7..]))
             || (clientName is not null && ClientNames.ContainsKey(clientName));
         var (status, body) = !admitted ? (401, Status(401, "Unauthorized", "Unauthorized"))
-            : context.Request.Method == "GET" && _objects.TryGetValue(path, out var json) ? (200, json)
+            : context.Request.Method == "GET" && _objects.TryGetValue(path, out var answer) ? answer
             : (404, Status(404, "NotFound", "the server could not find the requested resource"));
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
