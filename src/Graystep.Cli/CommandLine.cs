@@ -26,6 +26,8 @@ internal sealed class CommandLine
         Recursive = true,
     };
     public static readonly Option<string?> AzureUrl = new("--azure-url") { Description = "Azure DevOps Server collection URL, for Azure Repos remotes on a server [GRAYSTEP_AZURE_URL, else SYSTEM_COLLECTIONURI]", Recursive = true };
+    public static readonly Option<string?> Kubeconfig = new("--kubeconfig") { Description = "Kubeconfig file(s) for the sync gates, joined as in KUBECONFIG [GRAYSTEP_KUBECONFIG, else KUBECONFIG, else ~/.kube/config]", Recursive = true };
+    public static readonly Option<string?> Context = new("--context") { Description = "Kubeconfig context; wins over the spec's sync.context [GRAYSTEP_KUBE_CONTEXT]", Recursive = true };
     public static readonly Option<string?> Output = new("--output", "-o") { Description = "text|json [GRAYSTEP_OUTPUT]", Recursive = true };
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "More detail, and stack traces on failure [GRAYSTEP_VERBOSE]", Recursive = true };
 
@@ -56,6 +58,8 @@ internal sealed class CommandLine
             Prometheus = parse.GetValue(Prometheus),
             PrometheusMap = parse.GetValue(PrometheusMap) ?? [],
             AzureUrl = parse.GetValue(AzureUrl),
+            Kubeconfig = parse.GetValue(Kubeconfig),
+            Context = parse.GetValue(Context),
             Output = parse.GetValue(Output),
             Verbose = parse.GetValue(Verbose),
             Secrets = _secrets.ToDictionary(s => s.Option.Name, s => parse.GetValue(s.Option), StringComparer.Ordinal),
@@ -139,7 +143,7 @@ internal sealed class CommandLine
     private RootCommand Build()
     {
         var root = new RootCommand("Graystep: progressive delivery through Git. Every traffic change is a commit.");
-        foreach (var option in new Option[] { Repo, Branch, _gitHost, AzureUrl, Prometheus, PrometheusMap, Output, Verbose }.Concat(_secrets.Select(s => s.Option)))
+        foreach (var option in new Option[] { Repo, Branch, _gitHost, AzureUrl, Prometheus, PrometheusMap, Kubeconfig, Context, Output, Verbose }.Concat(_secrets.Select(s => s.Option)))
         {
             root.Options.Add(option);
         }

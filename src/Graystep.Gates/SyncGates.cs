@@ -8,10 +8,14 @@ namespace Graystep.Gates;
 /// <summary>The sync gates Graystep ships, one registration line each, in the order validation lists them.</summary>
 public static class SyncGates
 {
-    /// <param name="kubeApiHandler">Makes, on first use, the HTTP stack of the argocd and flux gates' Kubernetes API calls (see <see cref="KubeApiHandler.Create"/>).</param>
-    public static SyncGateRegistry Create(Func<HttpMessageHandler> kubeApiHandler, TimeProvider time, KubeSettings kube, IFileSystem files)
+    /// <param name="kubeApiHandler">Makes, on first use, the HTTP stack of the argocd and flux gates' Kubernetes API calls to a server named outside a kubeconfig (see <see cref="KubeApiHandler.Create(KubeSettings, IFileSystem)"/>).</param>
+    /// <param name="processes">Runs kubeconfig exec credential plugins.</param>
+    /// <param name="maskSecret">Registers the credentials read from a kubeconfig or a plugin with the output mask.</param>
+    /// <param name="kubeApi">The Kubernetes API client to share (with <see cref="KubeSecrets"/>: an exec plugin runs once per process); null: a new one.</param>
+    public static SyncGateRegistry Create(
+        Func<HttpMessageHandler> kubeApiHandler, TimeProvider time, KubeSettings kube, IFileSystem files, IProcessRunner? processes = null, Action<string>? maskSecret = null, KubeApiClient? kubeApi = null)
     {
-        var api = new KubeApiClient(kubeApiHandler, kube, files);
+        var api = kubeApi ?? new KubeApiClient(kubeApiHandler, kube, files, null, processes, time, maskSecret);
         return new SyncGateRegistry
         {
             new NoneSyncGate(),

@@ -8,12 +8,19 @@ public static class MetricProviders
 {
     /// <param name="secretVariables">Reads the environment for a MetricTemplate's secretRef; null: none may name one.</param>
     /// <param name="reveal">Told every credential read that way, to mask it.</param>
+    /// <param name="clusterSecrets">Reads a secretRef's Secret (namespace, name) from the cluster; null answer: no cluster access.</param>
     public static MetricProviderRegistry Create(
-        Func<HttpMessageHandler> handler, TimeProvider time, PrometheusClientOptions? prometheus = null, Func<string, string?>? secretVariables = null, Action<string>? reveal = null) => new()
+        Func<HttpMessageHandler> handler,
+        TimeProvider time,
+        PrometheusClientOptions? prometheus = null,
+        Func<string, string?>? secretVariables = null,
+        Action<string>? reveal = null,
+        Func<string, string, CancellationToken, Task<IReadOnlyDictionary<string, string>?>>? clusterSecrets = null) => new()
     {
         new PrometheusProvider(handler, prometheus, time)
         {
             SecretVariables = secretVariables,
+            ClusterSecrets = clusterSecrets,
             Reveal = reveal,
             InsecureHandler = InsecureHandler,
         },

@@ -41,6 +41,18 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void The_kubeconfig_and_context_come_from_the_options_then_graystep_variables_then_kubectl_s()
+    {
+        var kubectl = Read(null, ("KUBECONFIG", "/a:/b"), ("HOME", "/home/ci"));
+        var graystep = Read(null, ("KUBECONFIG", "/a"), ("GRAYSTEP_KUBECONFIG", "/ci/config"), ("GRAYSTEP_KUBE_CONTEXT", "prod"));
+        var options = Read(new GlobalValues { Kubeconfig = "/opt/config", Context = "staging" }, ("GRAYSTEP_KUBECONFIG", "/ci/config"), ("GRAYSTEP_KUBE_CONTEXT", "prod"));
+
+        Assert.Equal(("/a:/b", "KUBECONFIG", "/home/ci", (string?)null), (kubectl.Kube.Kubeconfig, kubectl.Kube.KubeconfigSource, kubectl.Kube.Home, kubectl.Kube.Context));
+        Assert.Equal(("/ci/config", "GRAYSTEP_KUBECONFIG", "prod"), (graystep.Kube.Kubeconfig, graystep.Kube.KubeconfigSource, graystep.Kube.Context));
+        Assert.Equal(("/opt/config", "--kubeconfig", "staging"), (options.Kube.Kubeconfig, options.Kube.KubeconfigSource, options.Kube.Context));
+    }
+
+    [Fact]
     public void An_unknown_output_format_is_a_usage_error()
     {
         var error = Assert.Throws<GraystepException>(() => Read(new GlobalValues { Output = "yaml" }));

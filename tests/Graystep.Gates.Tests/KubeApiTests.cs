@@ -87,7 +87,7 @@ public sealed class KubeApiTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(new KubeSettings()));
 
         Assert.Equal("sync.kind argocd reads the Kubernetes API, but no API server is configured", error.Message);
-        Assert.Equal("set sync.server in the rollout spec or GRAYSTEP_KUBE_API, or run inside the cluster", error.Hint);
+        Assert.Equal("use a kubeconfig (--kubeconfig, KUBECONFIG or ~/.kube/config, its context chosen with --context or sync.context), set sync.server or GRAYSTEP_KUBE_API, or run inside the cluster", error.Hint);
         Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
     }
 

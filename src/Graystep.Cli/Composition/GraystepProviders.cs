@@ -28,11 +28,17 @@ internal sealed class GraystepProviders : IDisposable
     private GraystepProviders(CliContext context, GraystepSettings settings)
     {
         Routers = Rendering.Routing.Routers.Default;
+
+        // One Kubernetes client for the sync gates and the templates' Secrets: a kubeconfig's exec plugin runs once.
+        var kubeApi = new KubeApiClient(
+            () => KubeApiHandler.Create(settings.Kube, context.Files), settings.Kube, context.Files, null, new Git.ProcessRunner(), context.Time, secret => context.Redactor.Add(secret));
+        var kubeSecrets = new KubeSecrets(kubeApi, secret => context.Redactor.Add(secret));
         Metrics = MetricProviders.Create(
             context.HttpHandler, context.Time, new PrometheusClientOptions { BearerToken = settings.Get(PrometheusProvider.Token) },
-            context.Environment.GetVariable, secret => context.Redactor.Add(secret));
+            context.Environment.GetVariable, secret => context.Redactor.Add(secret), kubeSecrets.ReadAsync);
         GitHosts = Hosts.GitHosts.Create(settings, context.Environment, () => new Output.RedactingHandler(context.HttpHandler(), context.Redactor), context.Time, settings.AzureUrl);
-        SyncGates = Gates.SyncGates.Create(() => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files);
+        SyncGates = Gates.SyncGates.Create(
+            () => KubeApiHandler.Create(settings.Kube, context.Files), context.Time, settings.Kube, context.Files, kubeApi: kubeApi);
         _webhooks = new Lazy<WebhookCallerRegistry>(() => WebhookCallers.Create(context.HttpHandler(), context.Time));
         CiAgents = CiAgentRegistry.CreateDefault();
         Alerts = AlertSenders.Create(context.HttpHandler, context.Time, context.Environment.GetVariable, secret => context.Redactor.Add(secret));

@@ -153,6 +153,10 @@ public sealed class GraystepSettings : ISecretSource
             Kube = new KubeSettings
             {
                 Server = Env(KubeApiClient.ServerVariable),
+                Kubeconfig = options.Kubeconfig ?? Env("GRAYSTEP_KUBECONFIG") ?? Env("KUBECONFIG"),
+                KubeconfigSource = options.Kubeconfig is not null ? "--kubeconfig" : Env("GRAYSTEP_KUBECONFIG") is not null ? "GRAYSTEP_KUBECONFIG" : "KUBECONFIG",
+                Home = Env("HOME") ?? Env("USERPROFILE"),
+                Context = NonBlank(options.Context ?? Env(KubeApiClient.ContextVariable)),
                 Token = resolved.GetValueOrDefault(KubeApiClient.Token),
                 CaFile = Env("GRAYSTEP_KUBE_CA_FILE"),
                 ServiceHost = Env("KUBERNETES_SERVICE_HOST"),
@@ -247,6 +251,12 @@ public sealed record GlobalValues
     public IReadOnlyList<string> PrometheusMap { get; init; } = [];
 
     public string? AzureUrl { get; init; }
+
+    /// <summary><c>--kubeconfig</c>: kubeconfig files, joined as in KUBECONFIG.</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary><c>--context</c>: the kubeconfig context.</summary>
+    public string? Context { get; init; }
 
     public string? Output { get; init; }
 

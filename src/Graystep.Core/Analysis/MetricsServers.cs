@@ -88,7 +88,7 @@ public sealed record MetricsServers
 
 /// <summary>
 /// How to reach one MetricTemplate's provider beyond its address: its extra headers, the Secret its credentials come
-/// from (read from the environment, as <c>GRAYSTEP_SECRET_&lt;NAME&gt;_&lt;KEY&gt;</c>), and whether TLS is verified.
+/// from (read from the environment, as <c>GRAYSTEP_SECRET_&lt;NAME&gt;_&lt;KEY&gt;</c>, else from the cluster), and whether TLS is verified.
 /// </summary>
 public sealed record MetricConnection
 {
@@ -99,10 +99,13 @@ public sealed record MetricConnection
     /// <summary><c>provider.secretRef.name</c>.</summary>
     public string? SecretName { get; init; }
 
+    /// <summary>The namespace of the Secret: the MetricTemplate's, as in Flagger.</summary>
+    public string SecretNamespace { get; init; } = "default";
+
     public bool InsecureSkipVerify { get; init; }
 
     /// <summary>A key for a client cache: equal connections share one client.</summary>
-    public string Key => string.Join('\n', Headers.Select(h => h.Key + ":" + h.Value)) + "\n" + SecretName + "\n" + InsecureSkipVerify;
+    public string Key => string.Join('\n', Headers.Select(h => h.Key + ":" + h.Value)) + "\n" + SecretNamespace + "/" + SecretName + "\n" + InsecureSkipVerify;
 
     /// <summary>The environment variable that holds a key of the Secret (Flagger's keys: address, username, password, token, bearerToken).</summary>
     public static string SecretVariable(string secretName, string key) =>

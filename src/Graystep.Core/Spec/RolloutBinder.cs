@@ -315,6 +315,16 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             Sink.Report(Child(map, "server")!, "spec.sync.server", "expected an http or https URL, got " + Quote(server));
         }
 
+        var context = Scalar(map, "context");
+        if (context is not null && (kind is "none" or "delay"))
+        {
+            Sink.Report(Child(map, "context")!, "spec.sync.context", "context is read only by the sync kinds that read the Kubernetes API, but the kind is " + Quote(kind) + "; remove it or set the kind");
+        }
+        else if (context is not null && string.IsNullOrWhiteSpace(context))
+        {
+            Sink.Report(Child(map, "context")!, "spec.sync.context", "expected the name of a kubeconfig context, got an empty string");
+        }
+
         var argocdServer = Scalar(map, "argocdServer");
         if (argocdServer is not null && !IsHttpUrl(argocdServer))
         {
@@ -333,6 +343,7 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             Application = Scalar(map, "application"),
             ApplicationNamespace = Scalar(map, "applicationNamespace"),
             Server = server,
+            Context = context,
             ArgocdServer = argocdServer,
             Project = Scalar(map, "project"),
         };

@@ -373,6 +373,9 @@ public sealed record SyncSpec
     /// <summary>Kubernetes API base for argocd/flux sync gates.</summary>
     public string? Server { get; init; }
 
+    /// <summary>The kubeconfig context whose cluster and user the gate reads with (<c>sync.context</c>); <c>--context</c> wins.</summary>
+    public string? Context { get; init; }
+
     /// <summary>Argo CD's API server (<c>sync.argocdServer</c>): the argocd gate reads the Application there.</summary>
     public string? ArgocdServer { get; init; }
 

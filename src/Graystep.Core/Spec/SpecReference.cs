@@ -237,7 +237,8 @@ internal static class SpecReference
         spec.sync.delay | 30s | h | With `delay`: how long after a commit it counts as applied.
         spec.sync.application | rollout's name | h | The Argo CD Application or Flux Kustomization to read.
         spec.sync.applicationNamespace | argocd / flux-system | h | Its namespace.
-        spec.sync.server | | h | The Kubernetes API server (else `GRAYSTEP_KUBE_SERVER` or the pod's service account).
+        spec.sync.server | | h | The Kubernetes API server (else `GRAYSTEP_KUBE_API`, the kubeconfig's context, or the pod's service account).
+        spec.sync.context | kubeconfig's current-context | h | The kubeconfig context to read the cluster with; `--context` wins.
         spec.sync.argocdServer | | h | An Argo CD API server to read instead of the Kubernetes API (else `ARGOCD_SERVER`).
         spec.sync.project | | h | The Argo CD project the Application must belong to.
         status | | w | Set by Flagger in the cluster; Graystep keeps the state in its own status file.
@@ -246,7 +247,7 @@ internal static class SpecReference
         template:spec.provider.type | prometheus | h | `prometheus` (other Flagger providers are refused).
         template:spec.provider.address | spec.metricsServer | h | The Prometheus this template queries; `--prometheus-map IN_CLUSTER=REACHABLE` redirects it from a CI runner outside the cluster.
         template:spec.provider.headers | | h | Extra request headers, sent with every query of this template (`X-Scope-OrgID` for Mimir or Cortex); their values are masked.
-        template:spec.provider.secretRef | | h | The Secret with the provider's credentials (Flagger's keys `address`, `username`, `password`, `token`, `bearerToken`). The runner cannot read cluster Secrets: the pipeline sets them as `GRAYSTEP_SECRET_<NAME>_<KEY>` (`prom-auth` and `token`: `GRAYSTEP_SECRET_PROM_AUTH_TOKEN`); masked everywhere.
+        template:spec.provider.secretRef | | h | The Secret with the provider's credentials (Flagger's keys `address`, `username`, `password`, `token`, `bearerToken`). From the pipeline's `GRAYSTEP_SECRET_<NAME>_<KEY>` variables (`prom-auth` and `token`: `GRAYSTEP_SECRET_PROM_AUTH_TOKEN`), else read from the cluster when the runner has access (docs/metrics.md); masked everywhere.
         template:spec.provider.secretRef.name | | h | The Secret's name.
         template:spec.provider.region | | r | For cloud metric providers; only prometheus is supported.
         template:spec.provider.insecureSkipVerify | | h | Skip TLS verification for this template's Prometheus only (a self-signed in-house server); every other address is verified.

@@ -222,6 +222,7 @@ internal static class SpecSchemas
             new Field("application", Text),
             new Field("applicationNamespace", Text),
             new Field("server", Text),
+            new Field("context", Text),
             new Field("argocdServer", Text),
             new Field("project", Text)))),
     ];

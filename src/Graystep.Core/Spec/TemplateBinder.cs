@@ -71,6 +71,7 @@ internal sealed class TemplateBinder(ProblemSink sink, string text, ProviderCata
                         .Where(h => h.Key is YamlScalarNode && h.Value is YamlScalarNode)
                         .Select(h => new KeyValuePair<string, string>(((YamlScalarNode)h.Key).Value ?? "", ((YamlScalarNode)h.Value).Value ?? ""))],
                     SecretName = Scalar(Map(provider, "secretRef"), "name"),
+                    SecretNamespace = ns ?? "default",
                     InsecureSkipVerify = Bool(provider, "insecureSkipVerify") ?? false,
                 },
                 Query = query,

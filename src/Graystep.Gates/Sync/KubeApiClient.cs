@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -7,9 +8,6 @@ using Graystep.Core.Providers;
 using Graystep.Core.Spec;
 
 namespace Graystep.Gates.Sync;
-
-/// <summary>The Kubernetes API server to ask, and the bearer token to send (null: none).</summary>
-internal sealed record KubeEndpoint(Uri Server, string? Token);
 
 /// <summary>One object the sync gates read, with the words the error messages need.</summary>
 /// <param name="Title">What a person calls it: "Argo CD Application".</param>
@@ -31,12 +29,28 @@ internal abstract record KubeRead
 
 /// <summary>
 /// How Graystep reaches the Kubernetes API outside a spec's <c>sync.server</c>, as the settings read it once:
-/// <c>GRAYSTEP_KUBE_API</c>, <c>GRAYSTEP_KUBE_TOKEN</c>, <c>GRAYSTEP_KUBE_CA_FILE</c>, and the in-cluster service
+/// <c>GRAYSTEP_KUBE_API</c>, <c>GRAYSTEP_KUBE_TOKEN</c>, <c>GRAYSTEP_KUBE_CA_FILE</c>, the kubeconfig
+/// (<c>--kubeconfig</c>, <c>KUBECONFIG</c>, <c>~/.kube/config</c>) and its context, and the in-cluster service
 /// (<c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c>). A class, not a record: a record's ToString would print the token.
 /// </summary>
 public sealed class KubeSettings
 {
     public string? Server { get; init; }
+
+    /// <summary>Kubeconfig files as kubectl takes them: a list joined by the path separator (<c>:</c> on Linux).</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>Where <see cref="Kubeconfig"/> came from, for the error messages: <c>--kubeconfig</c> or <c>KUBECONFIG</c>.</summary>
+    public string KubeconfigSource { get; init; } = "KUBECONFIG";
+
+    /// <summary>The home folder, whose <c>.kube/config</c> is the kubeconfig when none is named.</summary>
+    public string? Home { get; init; }
+
+    /// <summary>The kubeconfig context (<c>--context</c>); wins over the spec's <c>sync.context</c>.</summary>
+    public string? Context { get; init; }
+
+    /// <summary>How long an exec credential plugin may run before it counts as failed.</summary>
+    public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public string? Token { get; init; }
 
@@ -57,18 +71,20 @@ public sealed class KubeSettings
     public bool ArgoCdPlaintext { get; init; }
 
     public override string ToString() =>
-        $"KubeSettings {{ Server = {Server}, Token = {(Token is null ? "(none)" : "***")}, CaFile = {CaFile}, ArgoCdServer = {ArgoCdServer}, ArgoCdToken = {(ArgoCdToken is null ? "(none)" : "***")} }}";
+        $"KubeSettings {{ Server = {Server}, Kubeconfig = {Kubeconfig}, Context = {Context}, Token = {(Token is null ? "(none)" : "***")}, CaFile = {CaFile}, ArgoCdServer = {ArgoCdServer}, ArgoCdToken = {(ArgoCdToken is null ? "(none)" : "***")} }}";
 }
 
 /// <summary>
-/// A tiny read-only Kubernetes API client: one GET of one custom resource. The server is <c>sync.server</c>, else
-/// <c>GRAYSTEP_KUBE_API</c>, else the in-cluster service; the token is <c>GRAYSTEP_KUBE_TOKEN</c>, else the pod's
-/// service-account token (read at every call: projected tokens rotate).
+/// A tiny read-only Kubernetes API client: one GET of one object. Where it connects, in kubectl's order: an explicit
+/// server (<c>sync.server</c>, else <c>GRAYSTEP_KUBE_API</c>) with <c>GRAYSTEP_KUBE_TOKEN</c> or the pod's
+/// service-account token; else the kubeconfig's context (<c>--context</c>, <c>sync.context</c>, else its
+/// current-context); else the in-cluster service. A kubeconfig's credentials only ever go to its own servers.
 /// </summary>
 public sealed class KubeApiClient
 {
     public const string ServerVariable = "GRAYSTEP_KUBE_API";
     public const string TokenVariable = "GRAYSTEP_KUBE_TOKEN";
+    public const string ContextVariable = "GRAYSTEP_KUBE_CONTEXT";
 
     /// <summary>The token the sync gates send to the Kubernetes API, for the settings and the secret mask.</summary>
     public static SecretSetting Token { get; } = new(null, [TokenVariable], "Bearer token for the Kubernetes API (sync.kind argocd or flux)");
@@ -79,46 +95,86 @@ public sealed class KubeApiClient
     private readonly KubeSettings _settings;
     private readonly IFileSystem _fileSystem;
     private readonly TimeSpan _requestTimeout;
+    private readonly Lazy<Kubeconfig?> _kubeconfig;
+    private readonly ConcurrentDictionary<string, Lazy<KubeConnection>> _contexts = new(StringComparer.Ordinal);
 
     /// <param name="handler">Makes the HTTP stack on first use: a spec without an argocd or flux gate never needs one.</param>
-    public KubeApiClient(Func<HttpMessageHandler> handler, KubeSettings settings, IFileSystem fileSystem, TimeSpan? requestTimeout = null)
+    /// <param name="processes">Runs a kubeconfig user's exec credential plugin.</param>
+    /// <param name="maskSecret">Registers every credential read from a kubeconfig or a plugin with the output mask.</param>
+    public KubeApiClient(
+        Func<HttpMessageHandler> handler,
+        KubeSettings settings,
+        IFileSystem fileSystem,
+        TimeSpan? requestTimeout = null,
+        IProcessRunner? processes = null,
+        TimeProvider? time = null,
+        Action<string>? maskSecret = null)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         _http = new Lazy<HttpClient>(() => new HttpClient(handler(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan });
         _settings = settings;
         _fileSystem = fileSystem;
         _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30);
+        var plugins = new ExecPluginRunner(processes, time ?? TimeProvider.System, settings.ExecTimeout, maskSecret ?? (_ => { }));
+        _kubeconfig = new Lazy<Kubeconfig?>(() => Kubeconfig.Load(settings, plugins, maskSecret ?? (_ => { })));
     }
 
-    internal KubeEndpoint Resolve(SyncSpec sync)
+    internal KubeConnection Resolve(SyncSpec sync)
     {
-        var server = Nonblank(sync.Server) is { } fromSpec ? ParseServer(fromSpec, "sync.server")
-            : Nonblank(_settings.Server) is { } fromEnv ? ParseServer(fromEnv, ServerVariable)
-            : InCluster() ?? throw new GraystepException(
+        if (Nonblank(sync.Server) is { } fromSpec)
+        {
+            return Explicit(ParseServer(fromSpec, "sync.server"));
+        }
+
+        if (Nonblank(_settings.Server) is { } fromEnv)
+        {
+            return Explicit(ParseServer(fromEnv, ServerVariable));
+        }
+
+        var context = Nonblank(_settings.Context) ?? Nonblank(sync.Context);
+        if (_kubeconfig.Value is { } kubeconfig)
+        {
+            return _contexts.GetOrAdd(context ?? string.Empty, name => new Lazy<KubeConnection>(() => kubeconfig.Connect(Nonblank(name), _settings, _fileSystem))).Value;
+        }
+
+        if (context is not null)
+        {
+            throw new GraystepException(
+                $"the kubeconfig context '{context}' is asked for ({(Nonblank(_settings.Context) is null ? "sync.context" : "--context")}), but there is no kubeconfig",
+                ExitCodes.InvalidSpec,
+                "name the kubeconfig with --kubeconfig or KUBECONFIG, or put it at ~/.kube/config");
+        }
+
+        return InCluster() is { } inCluster
+            ? Explicit(inCluster)
+            : throw new GraystepException(
                 $"sync.kind {sync.Kind} reads the Kubernetes API, but no API server is configured",
                 ExitCodes.InvalidSpec,
-                $"set sync.server in the rollout spec or {ServerVariable}, or run inside the cluster");
-
-        var token = Nonblank(_settings.Token)
-            ?? (_fileSystem.FileExists(ServiceAccountTokenFile) ? Nonblank(_fileSystem.ReadAllText(ServiceAccountTokenFile)) : null);
-        return new KubeEndpoint(server, token?.Trim());
+                $"use a kubeconfig (--kubeconfig, KUBECONFIG or ~/.kube/config, its context chosen with --context or sync.context), set sync.server or {ServerVariable}, or run inside the cluster");
     }
 
-    internal async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, CancellationToken cancellationToken)
+    /// <summary>Whether any API server is in reach for <paramref name="sync"/>: an explicit one, a kubeconfig or the in-cluster service.</summary>
+    internal bool HasClusterAccess(SyncSpec sync) =>
+        Nonblank(sync.Server) is not null || Nonblank(_settings.Server) is not null || _kubeconfig.Value is not null || InCluster() is not null;
+
+    internal Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, CancellationToken cancellationToken) =>
+        GetAsync(sync, target, notFoundFix, null, null, cancellationToken);
+
+    /// <param name="notFoundHint">The 404 hint; null: the sync gates' (set sync.kind).</param>
+    /// <param name="forbiddenHint">Added to the 403 hint: the RBAC rule to grant.</param>
+    internal async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, string? notFoundHint, string? forbiddenHint, CancellationToken cancellationToken)
     {
-        var endpoint = Resolve(sync);
-        var server = endpoint.Server.ToString().TrimEnd('/');
+        var connection = Resolve(sync);
+        var server = connection.Server.ToString().TrimEnd('/');
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server + target.Path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (endpoint.Token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Token);
-        }
+        request.Headers.Authorization = await connection.Credential.HeaderAsync(cancellationToken).ConfigureAwait(false);
 
         using var timeout = new CancellationTokenSource(_requestTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await _http.Value.SendAsync(request, linked.Token).ConfigureAwait(false);
+            using var response = await connection.Http.SendAsync(request, linked.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
             var what = $"{target.Title} {target.Id}";
             switch (response.StatusCode)
@@ -129,19 +185,17 @@ public sealed class KubeApiClient
                     throw new GraystepException(
                         $"the Kubernetes API at {server} rejected the credentials (401 Unauthorized) when reading {what}",
                         ExitCodes.Failure,
-                        endpoint.Token is null
-                            ? $"no token was sent: set {TokenVariable}, or run in the cluster with a service account"
-                            : $"the token has expired or is not valid for this cluster: set {TokenVariable} to a current one");
+                        request.Headers.Authorization is null ? connection.Credential.NoneSentHint : connection.Credential.RejectedHint);
                 case HttpStatusCode.Forbidden:
                     throw new GraystepException(
                         $"the Kubernetes API at {server} forbids reading {what} (403 Forbidden){StatusMessage(body)}",
                         ExitCodes.Failure,
-                        $"grant the identity behind the token 'get' on {target.Resource} in namespace {target.Namespace}");
+                        $"grant the identity behind the {connection.Credential.Identity} 'get' on {target.Resource} in namespace {target.Namespace}{forbiddenHint}");
                 case HttpStatusCode.NotFound:
                     throw new GraystepException(
                         $"{what} not found at {server}: {notFoundFix}",
                         ExitCodes.Failure,
-                        $"if this reconciler is not installed in the cluster, set sync.kind to the one that applies the output folder");
+                        (notFoundHint ?? "if this reconciler is not installed in the cluster, set sync.kind to the one that applies the output folder") + connection.NotFoundHint);
                 default:
                     return new KubeRead.Unavailable(
                         $"the Kubernetes API at {server} answered {(int)response.StatusCode} {response.ReasonPhrase} for {what}{StatusMessage(body)}");
@@ -157,6 +211,12 @@ public sealed class KubeApiClient
         }
     }
 
+    /// <summary>A server named outside any kubeconfig: today's credentials, <c>GRAYSTEP_KUBE_TOKEN</c> or the pod's token.</summary>
+    private KubeConnection Explicit(Uri server) =>
+        new(server, _http, Nonblank(_settings.Token) is { } token
+            ? KubeCredential.Bearer(token.Trim(), KubeCredential.EnvironmentTokenRejected)
+            : KubeCredential.ServiceAccount(_fileSystem, ServiceAccountTokenFile));
+
     private Uri? InCluster()
     {
         var host = Nonblank(_settings.ServiceHost);
@@ -170,7 +230,7 @@ public sealed class KubeApiClient
         return new Uri($"https://{authority}:{port}");
     }
 
-    private static Uri ParseServer(string value, string source)
+    internal static Uri ParseServer(string value, string source)
     {
         if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
         {
@@ -187,10 +247,10 @@ public sealed class KubeApiClient
         ApiAnswers.Object(body) ?? throw new GraystepException(
             $"the answer for {what} from {server} is not a Kubernetes object",
             ExitCodes.Failure,
-            "check that sync.server (or " + ServerVariable + ") points at the Kubernetes API server, not a proxy or dashboard");
+            "check that sync.server (or " + ServerVariable + ", or the kubeconfig context's server) points at the Kubernetes API server, not a proxy or dashboard");
 
     /// <summary>The message of a Kubernetes <c>Status</c> body, which names the missing permission or object.</summary>
     private static string StatusMessage(string body) => ApiAnswers.Message(body);
 
-    private static string? Nonblank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    internal static string? Nonblank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -1,8 +1,17 @@
+using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Graystep.Core.Abstractions;
 
 namespace Graystep.Gates.Sync;
+
+/// <summary>How to talk TLS to one kubeconfig cluster.</summary>
+/// <param name="Roots">The cluster CA (certificate-authority or -data), trusted for this cluster only; null: the system's roots.</param>
+/// <param name="ClientCertificate">client-certificate with its key, presented in the handshake.</param>
+/// <param name="SkipVerify">insecure-skip-tls-verify: the server's certificate is not checked, as kubectl does.</param>
+/// <param name="ServerName">tls-server-name: the name the certificate must carry, when it is not the server URL's host.</param>
+/// <param name="Proxy">proxy-url.</param>
+internal sealed record KubeTls(X509Certificate2Collection? Roots, X509Certificate2? ClientCertificate, bool SkipVerify, string? ServerName, Uri? Proxy);
 
 /// <summary>
 /// The HTTP handler for the Kubernetes API. In a pod the API server's certificate is signed by the cluster CA,
@@ -27,6 +36,38 @@ public static class KubeApiHandler
             var roots = new X509Certificate2Collection();
             roots.ImportFromPem(fileSystem.ReadAllText(caFile));
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, roots);
+        }
+
+        return handler;
+    }
+
+    /// <summary>The HTTP stack of one kubeconfig cluster.</summary>
+    internal static HttpMessageHandler Create(KubeTls tls)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (tls.Proxy is { } proxy)
+        {
+            handler.Proxy = new WebProxy(proxy);
+            handler.UseProxy = true;
+        }
+
+        if (tls.ClientCertificate is { } certificate)
+        {
+            handler.SslOptions.ClientCertificates = [certificate];
+        }
+
+        if (tls.ServerName is { } name)
+        {
+            handler.SslOptions.TargetHost = name;
+        }
+
+        if (tls.SkipVerify)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+        else if (tls.Roots is { Count: > 0 } roots)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, errors) => Trusted(presented, errors, roots);
         }
 
         return handler;

@@ -19,6 +19,10 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
     private readonly Func<TimeSpan, CancellationToken, Task>? _delay;
     private readonly Dictionary<(Uri, string), PrometheusClient> _clients = [];
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, ClusterSecret?> _secrets = new(StringComparer.Ordinal);
+
+    /// <summary>The keys Flagger reads from a provider's Secret.</summary>
+    private static readonly string[] FlaggerKeys = ["address", "username", "password", "token", "bearerToken"];
     private HttpMessageHandler? _shared;
     private HttpMessageHandler? _insecure;
 
@@ -39,7 +43,13 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
     /// </summary>
     public Func<string, string?>? SecretVariables { get; init; }
 
-    /// <summary>Told every credential read from <see cref="SecretVariables"/>, so that it is masked in all output.</summary>
+    /// <summary>
+    /// Reads a Secret's data (namespace, name) from the cluster, for a template whose secretRef has no
+    /// <c>GRAYSTEP_SECRET_*</c> variable set; answers null when the runner has no cluster access. Null: never.
+    /// </summary>
+    public Func<string, string, CancellationToken, Task<IReadOnlyDictionary<string, string>?>>? ClusterSecrets { get; init; }
+
+    /// <summary>Told every credential read from <see cref="SecretVariables"/> or the cluster, so that it is masked in all output.</summary>
     public Action<string>? Reveal { get; init; }
 
     /// <summary>Makes the HTTP stack for a template with <c>insecureSkipVerify: true</c>; null: such templates fail.</summary>
@@ -60,14 +70,16 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
 
     public async Task<MetricReading> QueryAsync(Uri address, string query, CancellationToken cancellationToken, MetricConnection? connection = null)
     {
-        var answer = await Client(address, connection ?? MetricConnection.Default).QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        connection ??= MetricConnection.Default;
+        var answer = await Client(address, connection, await ClusterSecretAsync(connection, cancellationToken).ConfigureAwait(false)).QueryAsync(query, cancellationToken).ConfigureAwait(false);
         return answer.Value is double value ? MetricReading.Of(value) : MetricReading.NoData(answer.NoDataReason ?? "no data");
     }
 
     public async Task<IReadOnlyList<SeriesPoint>> QueryRangeAsync(Uri address, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken, MetricConnection? connection = null)
     {
         // A PrometheusException is a MetricQueryException: the caller shows its message.
-        var points = await Client(address, connection ?? MetricConnection.Default).QueryRangeAsync(query, start, end, step, cancellationToken).ConfigureAwait(false);
+        connection ??= MetricConnection.Default;
+        var points = await Client(address, connection, await ClusterSecretAsync(connection, cancellationToken).ConfigureAwait(false)).QueryRangeAsync(query, start, end, step, cancellationToken).ConfigureAwait(false);
         return [.. points.Select(p => new SeriesPoint(p.Time, p.Value))];
     }
 
@@ -86,13 +98,51 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
         }
     }
 
-    private PrometheusClient Client(Uri address, MetricConnection connection)
+    /// <summary>
+    /// The Secret's data from the cluster, read once per process: null when the template names none, when a
+    /// <c>GRAYSTEP_SECRET_*</c> variable of it is set (the pipeline's explicit choice wins), or without cluster access.
+    /// </summary>
+    private async Task<ClusterSecret?> ClusterSecretAsync(MetricConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection.SecretName is not { } name || ClusterSecrets is null || FlaggerKeys.Any(key => !string.IsNullOrEmpty(SecretVariables?.Invoke(MetricConnection.SecretVariable(name, key)))))
+        {
+            return null;
+        }
+
+        var id = connection.SecretNamespace + "/" + name;
+        lock (_gate)
+        {
+            if (_secrets.TryGetValue(id, out var known))
+            {
+                return known;
+            }
+        }
+
+        var data = await ClusterSecrets(connection.SecretNamespace, name, cancellationToken).ConfigureAwait(false);
+        var secret = data is null ? null : new ClusterSecret(id, data);
+        foreach (var value in data?.Values ?? [])
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                Reveal?.Invoke(value);
+            }
+        }
+
+        lock (_gate)
+        {
+            _secrets[id] = secret;
+        }
+
+        return secret;
+    }
+
+    private PrometheusClient Client(Uri address, MetricConnection connection, ClusterSecret? cluster)
     {
         lock (_gate)
         {
             if (!_clients.TryGetValue((address, connection.Key), out var client))
             {
-                var (options, target) = For(connection, address);
+                var (options, target) = For(connection, address, cluster);
                 HttpMessageHandler handler;
                 if (connection.InsecureSkipVerify)
                 {
@@ -113,7 +163,7 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
     }
 
     /// <summary>The options for a template's connection: its headers, and the credentials its Secret holds (Flagger's keys).</summary>
-    private (PrometheusClientOptions Options, Uri Address) For(MetricConnection connection, Uri address)
+    private (PrometheusClientOptions Options, Uri Address) For(MetricConnection connection, Uri address, ClusterSecret? cluster)
     {
         if (connection.Headers.Count == 0 && connection.SecretName is null)
         {
@@ -134,7 +184,7 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
 
         string? Read(string key)
         {
-            var value = SecretVariables?.Invoke(MetricConnection.SecretVariable(secret, key));
+            var value = cluster is not null ? cluster.Data.GetValueOrDefault(key) : SecretVariables?.Invoke(MetricConnection.SecretVariable(secret, key));
             if (!string.IsNullOrEmpty(value))
             {
                 Reveal?.Invoke(value);
@@ -146,6 +196,13 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
         var token = Read("token") ?? Read("bearerToken");
         var (username, password) = (Read("username"), Read("password"));
         var secretAddress = Read("address");
+        if (cluster is not null && token is null && (username is null || password is null) && secretAddress is null)
+        {
+            throw new MetricQueryException(
+                $"the Secret {cluster.Id} (the MetricTemplate's secretRef) has none of Flagger's keys: token, bearerToken, username and password, or address" +
+                (cluster.Data.Count == 0 ? " (it is empty)" : $" (it has {string.Join(", ", cluster.Data.Keys.Order(StringComparer.Ordinal))})"));
+        }
+
         if (token is null && (username is null || password is null) && secretAddress is null)
         {
             throw new MetricQueryException(
@@ -155,7 +212,9 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
 
         if (secretAddress is not null && !(Uri.TryCreate(secretAddress, UriKind.Absolute, out var fromSecret) && PrometheusClient.IsValidAddress(fromSecret)))
         {
-            throw new MetricQueryException($"{MetricConnection.SecretVariable(secret, "address")} is not an http(s) URL");
+            throw new MetricQueryException(cluster is not null
+                ? $"the address in the Secret {cluster.Id} is not an http(s) URL"
+                : $"{MetricConnection.SecretVariable(secret, "address")} is not an http(s) URL");
         }
 
         // The Secret's credentials replace --prometheus-token for this template: a token, or basic authentication.
@@ -163,4 +222,7 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
         return (options with { BearerToken = basic ? null : token ?? options.BearerToken, Username = basic ? username : null, Password = basic ? password : null },
             secretAddress is null ? address : new Uri(secretAddress));
     }
+
+    /// <summary>A Secret's data as read from the cluster (values decoded), and its namespace/name for messages.</summary>
+    private sealed record ClusterSecret(string Id, IReadOnlyDictionary<string, string> Data);
 }

@@ -387,7 +387,7 @@ public sealed class SpecLoaderTests
               metricsServer: http://prom.monitoring:9090
               git: {pullRequests: true, mergeMethod: rebase}
               approvals: {promotion: true, steps: true}
-              sync: {kind: argocd, delay: 1m30s, application: bookinfo, applicationNamespace: argocd, server: https://kubernetes.default.svc}
+              sync: {kind: argocd, delay: 1m30s, application: bookinfo, applicationNamespace: argocd, server: https://kubernetes.default.svc, context: prod-eu}
             """));
 
         Assert.Empty(Problems(set));
@@ -397,8 +397,19 @@ public sealed class SpecLoaderTests
         Assert.Equal(new GitSpec { PullRequests = true, MergeMethod = MergeMethod.Rebase }, spec.Git);
         Assert.Equal(new ApprovalSpec { Promotion = true, Steps = true }, spec.Approvals);
         Assert.Equal(
-            new SyncSpec { Kind = "argocd", Delay = TimeSpan.FromSeconds(90), Application = "bookinfo", ApplicationNamespace = "argocd", Server = "https://kubernetes.default.svc" },
+            new SyncSpec { Kind = "argocd", Delay = TimeSpan.FromSeconds(90), Application = "bookinfo", ApplicationNamespace = "argocd", Server = "https://kubernetes.default.svc", Context = "prod-eu" },
             spec.Sync);
+    }
+
+    [Fact]
+    public void A_kubeconfig_context_is_refused_where_no_sync_gate_reads_the_cluster()
+    {
+        var set = Load(Rollout.With("output: rendered/", """
+            output: rendered/
+              sync: {kind: delay, context: prod-eu}
+            """));
+
+        Assert.Equal(["app/rollout.yaml:16:32: spec.sync.context: context is read only by the sync kinds that read the Kubernetes API, but the kind is \"delay\"; remove it or set the kind"], Problems(set));
     }
 
     [Fact]
