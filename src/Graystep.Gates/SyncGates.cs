@@ -18,6 +18,7 @@ public static class SyncGates
             new DelaySyncGate(time),
             new ArgoCdSyncGate(api, new ArgoCdApiClient(kubeApiHandler, kube), time),
             new FluxSyncGate(api, time),
+            new KubernetesSyncGate(api, time),
         };
     }
 }

@@ -1,3 +1,4 @@
+using Graystep.Sandbox.Api;
 using Graystep.Sandbox.Cluster;
 using Graystep.Sandbox.Traffic;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ internal sealed record ReconcileStatus(
 /// was first seen. When several commits are seen, each is applied at its own due time (so none is starved by a busy
 /// branch); a commit whose manifests do not parse fails its sync and the cluster keeps the last good state.
 /// </summary>
-internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulator, TimeProvider time, TimeSpan syncDelay, ILogger logger)
+internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulator, ClusterApi api, TimeProvider time, TimeSpan syncDelay, ILogger logger)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
     private readonly List<(string Sha, DateTimeOffset SeenAt, DateTimeOffset DueAt)> _pending = [];
@@ -113,7 +114,8 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
         {
             var files = await follower.ReadFilesAsync(sha, cancellationToken).ConfigureAwait(false);
             var skipped = new List<string>();
-            var cluster = ClusterState.Parse(files ?? [], skipped);
+            // What the cluster then runs: the commit's objects, unless the drift knob keeps the old routing objects.
+            var cluster = api.Apply(ClusterState.Parse(files ?? [], skipped));
             var apps = simulator.Apply(sha, cluster);
             var appliedAt = time.GetUtcNow();
             var message = files is null

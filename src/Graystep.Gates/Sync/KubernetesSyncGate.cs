@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Graystep.Core.Errors;
+using Graystep.Core.Gates;
+using Graystep.Core.Manifests;
+using Graystep.Core.Providers;
+using Graystep.Core.Spec;
+
+namespace Graystep.Gates.Sync;
+
+/// <summary>
+/// <c>sync.kind: kubernetes</c>, for teams that apply the output folder themselves (<c>kubectl apply</c> in a
+/// pipeline) and have no reconciler to ask: the commit counts as applied when every Deployment it renders has rolled
+/// out (<see cref="DeploymentRollout"/>) and every routing object in the cluster equals the committed one
+/// (<see cref="RoutingDrift"/>). A difference holds the step with both values; the progress deadline bounds the wait.
+/// </summary>
+public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
+{
+    public const string Kind = "kubernetes";
+
+    /// <summary>The end of KubeApiClient's 404 message for the objects this gate reads: a missing object is not applied yet.</summary>
+    private const string NotApplied = "the object is not in the cluster yet";
+
+    /// <summary>The kinds compared, with their API resource (plural.group).</summary>
+    private static readonly Dictionary<string, string> Plurals = new(StringComparer.Ordinal)
+    {
+        ["Deployment"] = "deployments",
+        ["VirtualService"] = "virtualservices",
+        ["DestinationRule"] = "destinationrules",
+        ["HTTPRoute"] = "httproutes",
+        ["Ingress"] = "ingresses",
+        ["Service"] = "services",
+    };
+
+    private readonly KubeApiClient _kube;
+    private readonly TimeProvider _time;
+
+    internal KubernetesSyncGate(KubeApiClient kube, TimeProvider time)
+    {
+        _kube = kube;
+        _time = time;
+    }
+
+    public string Id => Kind;
+
+    public IReadOnlyList<SecretSetting> Secrets => [KubeApiClient.Token];
+
+    public bool IsSupported(string input) => input == Id;
+
+    /// <summary>This gate needs the commit's objects: the registry asks it with a <see cref="SyncCommit"/>.</summary>
+    public Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("sync.kind kubernetes compares the cluster with the commit's objects: ask it through SyncGateRegistry with a SyncCommit");
+
+    public async Task<SyncObservation> ObserveAsync(RolloutSpec spec, SyncCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(commit);
+        var objects = await commit.ReadObjects(cancellationToken).ConfigureAwait(false);
+
+        // Workloads first: a route to pods that are not ready yet is the usual wait; drift is the unusual one.
+        var compared = objects
+            .Where(o => o.Kind is { } kind && Plurals.ContainsKey(kind) && o.Name is not null && o.ApiVersion is not null)
+            .OrderBy(o => o.Kind == "Deployment" ? 0 : 1)
+            .ToList();
+        foreach (var committed in compared)
+        {
+            var target = Reference(committed, spec.Namespace);
+            var name = $"{target.Title} {target.Id}";
+            KubeRead read;
+            try
+            {
+                read = await _kube.GetAsync(spec.Sync, target, NotApplied, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GraystepException missing) when (missing.Message.EndsWith(": " + NotApplied, StringComparison.Ordinal))
+            {
+                return new SyncObservation.Pending($"{name} is not in the cluster yet; waiting for {Revisions.Short(commit.Sha)} to be applied");
+            }
+
+            if (read is KubeRead.Unavailable unavailable)
+            {
+                return new SyncObservation.Pending(unavailable.Reason);
+            }
+
+            var cluster = ((KubeRead.Found)read).Object;
+            var commitJson = ObjectDiff.ToJson(committed.Root);
+            var reason = committed.Kind == "Deployment"
+                ? DeploymentRollout.Check(name, commitJson, cluster)
+                : RoutingDrift.Find(committed.Kind!, commitJson, cluster) is { } drift ? $"drift: {name} {drift}" : null;
+            if (reason is not null)
+            {
+                return new SyncObservation.Pending(reason);
+            }
+        }
+
+        return new SyncObservation.Synced(Revisions.NotBefore(null, commit.CommittedAt, _time.GetUtcNow()));
+    }
+
+    /// <summary>Where the committed object lives in the API: <c>/apis/{group}/{version}</c> (core: <c>/api/v1</c>), its namespace, its plural.</summary>
+    private static KubeObjectRef Reference(ManifestDocument committed, string rolloutNamespace)
+    {
+        var apiVersion = committed.ApiVersion!;
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var group = slash < 0 ? string.Empty : apiVersion[..slash];
+        var plural = Plurals[committed.Kind!];
+        return new KubeObjectRef(
+            committed.Kind!,
+            group.Length == 0 ? plural : $"{plural}.{group}",
+            group.Length == 0 ? "/api/" + apiVersion : "/apis/" + apiVersion,
+            string.IsNullOrEmpty(committed.Namespace) ? rolloutNamespace : committed.Namespace,
+            committed.Name!);
+    }
+}
