@@ -221,7 +221,16 @@ public sealed class SandboxHost : IAsyncDisposable
     public bool ForgetRouting
     {
         get => _cluster.ForgetRouting;
-        set => _cluster.ForgetRouting = value;
+        set
+        {
+            _cluster.ForgetRouting = value;
+            if (!value)
+            {
+                // Turned off, the running commit is applied again (as a self-healing reconciler would): the drift clears.
+                _reconciler.RequestReapply();
+                Wake();
+            }
+        }
     }
 
     /// <summary>How many routing changes were left unapplied because of <see cref="ForgetRouting"/>.</summary>
@@ -275,7 +284,7 @@ public sealed class SandboxHost : IAsyncDisposable
         });
         app.MapGet("/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations/{name}", (string ns, string name) =>
             Results.Json(GitOpsResources.FluxKustomization(ns, name, _reconciler.Status, _options.Branch, _options.NormalizedPath, _options.Poll, _createdAt), Json));
-        ClusterApiEndpoints.Map(app, _cluster, Json);
+        ClusterApiEndpoints.Map(app, _cluster, on => ForgetRouting = on, Json);
         app.MapGet("/", () => Results.Text(
             Disclaimer + "\n\nEndpoints:\n  GET /metrics\n  GET /sandbox/state\n  GET /-/ready\n" +
             "  GET /sandbox/route?app={ns}/{name}&path=/x&header=name:value&count=100   how the proxies route such a request\n" +

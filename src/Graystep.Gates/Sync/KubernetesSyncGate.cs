@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Collections.Concurrent;
 using Graystep.Core.Errors;
 using Graystep.Core.Gates;
 using Graystep.Core.Manifests;
@@ -12,6 +12,7 @@ namespace Graystep.Gates.Sync;
 /// pipeline) and have no reconciler to ask: the commit counts as applied when every Deployment it renders has rolled
 /// out (<see cref="DeploymentRollout"/>) and every routing object in the cluster equals the committed one
 /// (<see cref="RoutingDrift"/>). A difference holds the step with both values; the progress deadline bounds the wait.
+/// The cluster runs the commit since this process first saw all of that.
 /// </summary>
 public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
 {
@@ -31,8 +32,15 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
         ["Service"] = "services",
     };
 
+    /// <summary>Commits remembered at once; a run looks at one or two.</summary>
+    private const int Remembered = 16;
+
     private readonly KubeApiClient _kube;
     private readonly TimeProvider _time;
+
+    // When this process first saw each commit applied: routing objects carry no time, and the decider needs one that
+    // holds still between looks (the analysis interval and scaleDownDelay count from it).
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _appliedSince = new(StringComparer.Ordinal);
 
     internal KubernetesSyncGate(KubeApiClient kube, TimeProvider time)
     {
@@ -56,10 +64,11 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
         ArgumentNullException.ThrowIfNull(commit);
         var objects = await commit.ReadObjects(cancellationToken).ConfigureAwait(false);
 
-        // Workloads first: a route to pods that are not ready yet is the usual wait; drift is the unusual one.
+        // Workloads first (pods not ready yet are the usual wait), then the objects that carry the weights, so a
+        // drift is reported by its weights rather than by a DestinationRule's subsets.
         var compared = objects
             .Where(o => o.Kind is { } kind && Plurals.ContainsKey(kind) && o.Name is not null && o.ApiVersion is not null)
-            .OrderBy(o => o.Kind == "Deployment" ? 0 : 1)
+            .OrderBy(o => o.Kind switch { "Deployment" => 0, "DestinationRule" => 2, _ => 1 })
             .ToList();
         foreach (var committed in compared)
         {
@@ -87,11 +96,17 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
                 : RoutingDrift.Find(committed.Kind!, commitJson, cluster) is { } drift ? $"drift: {name} {drift}" : null;
             if (reason is not null)
             {
+                _appliedSince.TryRemove(commit.Sha, out _);
                 return new SyncObservation.Pending(reason);
             }
         }
 
-        return new SyncObservation.Synced(Revisions.NotBefore(null, commit.CommittedAt, _time.GetUtcNow()));
+        if (_appliedSince.Count >= Remembered)
+        {
+            _appliedSince.Clear();
+        }
+
+        return new SyncObservation.Synced(_appliedSince.GetOrAdd(commit.Sha, Revisions.NotBefore(null, commit.CommittedAt, _time.GetUtcNow())));
     }
 
     /// <summary>Where the committed object lives in the API: <c>/apis/{group}/{version}</c> (core: <c>/api/v1</c>), its namespace, its plural.</summary>

@@ -14,9 +14,10 @@ internal static class ClusterApiEndpoints
     public const string Help =
         "  GET /apis/apps/v1/namespaces/{ns}/deployments/{name}   an applied Deployment with its rollout status\n" +
         "  GET /apis/{group}/{version}/namespaces/{ns}/{plural}/{name}, /api/v1/namespaces/{ns}/services/{name}   the applied routing objects\n" +
-        "  POST /sandbox/forget-routing?on=true|false   apply later commits without their routing changes (drift)\n";
+        "  POST /sandbox/forget-routing?on=true|false   apply later commits without their routing changes (drift); off applies the running commit again\n";
 
-    public static void Map(IEndpointRouteBuilder app, ClusterApi cluster, JsonSerializerOptions json)
+    /// <param name="forgetRouting">Turns the drift knob on or off (off applies the running commit again).</param>
+    public static void Map(IEndpointRouteBuilder app, ClusterApi cluster, Action<bool> forgetRouting, JsonSerializerOptions json)
     {
         app.MapGet("/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}", (string group, string version, string ns, string plural, string name) =>
             Answer(cluster, group, plural, ns, name, json));
@@ -30,10 +31,10 @@ internal static class ClusterApiEndpoints
                 return Results.Text("expected ?on=true or ?on=false\n", statusCode: 400);
             }
 
-            cluster.ForgetRouting = on == "true";
+            forgetRouting(on == "true");
             return Results.Text(cluster.ForgetRouting
                 ? "later commits are applied without their routing changes (the routing objects keep their weights)\n"
-                : "routing changes are applied again from the next commit on\n");
+                : "routing changes are applied again, starting with the running commit\n");
         });
     }
 

@@ -39,6 +39,7 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
     private readonly SemaphoreSlim _serial = new(1, 1);
     private readonly List<(string Sha, DateTimeOffset SeenAt, DateTimeOffset DueAt)> _pending = [];
     private volatile ReconcileStatus _status = ReconcileStatus.Initial;
+    private volatile bool _reapply;
 
     public ReconcileStatus Status => _status;
 
@@ -51,6 +52,9 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
             return due is null ? null : due.Value - time.GetUtcNow();
         }
     }
+
+    /// <summary>Applies the running commit once more at the next reconcile, as a self-healing reconciler does (drift knob off).</summary>
+    public void RequestReapply() => _reapply = true;
 
     public async Task ReconcileOnceAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +99,13 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
             var due = _pending[dueIndex];
             _pending.RemoveRange(0, dueIndex + 1);
             status = await ApplyAsync(status, due.Sha, due.SeenAt, due.DueAt, cancellationToken).ConfigureAwait(false);
+            _reapply = false;
+        }
+        else if (_reapply && status.Applied is { } running)
+        {
+            _reapply = false;
+            logger.LogInformation("applying {Revision} again", Short(running));
+            status = await ApplyAsync(status, running, now, now, cancellationToken).ConfigureAwait(false);
         }
 
         var next = _pending.Count > 0 ? _pending[0] : default;
