@@ -260,7 +260,27 @@ public sealed class KubernetesSyncGateTests : IAsyncLifetime
         ServeAll();
         _api.Answer(ServicePath, 404, FakeKubeApi.Status(404, "NotFound", "services \"reviews-canary\" not found"));
 
-        Assert.Equal(new SyncObservation.Pending("Service bookinfo/reviews-canary is not in the cluster yet; waiting for 3f2a9c1 to be applied"), await Observe());
+        Assert.Equal(new SyncObservation.Pending("Service bookinfo/reviews-canary is not in the cluster yet"), await Observe());
+    }
+
+    [Fact]
+    public async Task An_object_without_a_namespace_is_looked_for_in_the_rollouts_namespace_then_in_default()
+    {
+        var ingress = """
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: hello
+            spec:
+              ingressClassName: nginx
+            """;
+        Assert.Equal(new SyncObservation.Pending("Ingress bookinfo/hello is not in the cluster yet"), await Observe(ingress));
+
+        _api.Answer("/apis/networking.k8s.io/v1/namespaces/default/ingresses/hello", 200, Cluster(ingress, null).ToJsonString());
+        Assert.IsType<SyncObservation.Synced>(await Observe(ingress));
+        Assert.Equal(
+            ["/apis/networking.k8s.io/v1/namespaces/bookinfo/ingresses/hello", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/hello"],
+            _api.Requests.TakeLast(2).Select(r => r.PathAndQuery).ToArray());
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
         ["Service"] = "services",
     };
 
+    private const string DefaultNamespace = "default";
+
     /// <summary>Commits remembered at once; a run looks at one or two.</summary>
     private const int Remembered = 16;
 
@@ -72,21 +74,15 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
             .ToList();
         foreach (var committed in compared)
         {
-            var target = Reference(committed, spec.Namespace);
+            var (target, read) = await ReadAsync(spec, committed, cancellationToken).ConfigureAwait(false);
             var name = $"{target.Title} {target.Id}";
-            KubeRead read;
-            try
+            switch (read)
             {
-                read = await _kube.GetAsync(spec.Sync, target, NotApplied, cancellationToken).ConfigureAwait(false);
-            }
-            catch (GraystepException missing) when (missing.Message.EndsWith(": " + NotApplied, StringComparison.Ordinal))
-            {
-                return new SyncObservation.Pending($"{name} is not in the cluster yet; waiting for {Revisions.Short(commit.Sha)} to be applied");
-            }
-
-            if (read is KubeRead.Unavailable unavailable)
-            {
-                return new SyncObservation.Pending(unavailable.Reason);
+                case null:
+                    _appliedSince.TryRemove(commit.Sha, out _);
+                    return new SyncObservation.Pending($"{name} is not in the cluster yet");
+                case KubeRead.Unavailable unavailable:
+                    return new SyncObservation.Pending(unavailable.Reason);
             }
 
             var cluster = ((KubeRead.Found)read).Object;
@@ -109,8 +105,34 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
         return new SyncObservation.Synced(_appliedSince.GetOrAdd(commit.Sha, Revisions.NotBefore(null, commit.CommittedAt, _time.GetUtcNow())));
     }
 
+    /// <summary>
+    /// The object as the cluster has it; null when it is not there. One without <c>metadata.namespace</c> is looked
+    /// for in the rollout's namespace, then in <c>default</c>, where <c>kubectl apply</c> without <c>-n</c> puts it.
+    /// </summary>
+    private async Task<(KubeObjectRef Target, KubeRead? Read)> ReadAsync(RolloutSpec spec, ManifestDocument committed, CancellationToken cancellationToken)
+    {
+        string[] namespaces = string.IsNullOrEmpty(committed.Namespace) && spec.Namespace != DefaultNamespace
+            ? [spec.Namespace, DefaultNamespace]
+            : [string.IsNullOrEmpty(committed.Namespace) ? spec.Namespace : committed.Namespace];
+        var first = Reference(committed, namespaces[0]);
+        foreach (var ns in namespaces)
+        {
+            var target = Reference(committed, ns);
+            try
+            {
+                return (target, await _kube.GetAsync(spec.Sync, target, NotApplied, cancellationToken).ConfigureAwait(false));
+            }
+            catch (GraystepException missing) when (missing.Message.EndsWith(": " + NotApplied, StringComparison.Ordinal))
+            {
+                // Not there; the next namespace, if any.
+            }
+        }
+
+        return (first, null);
+    }
+
     /// <summary>Where the committed object lives in the API: <c>/apis/{group}/{version}</c> (core: <c>/api/v1</c>), its namespace, its plural.</summary>
-    private static KubeObjectRef Reference(ManifestDocument committed, string rolloutNamespace)
+    private static KubeObjectRef Reference(ManifestDocument committed, string ns)
     {
         var apiVersion = committed.ApiVersion!;
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
@@ -120,7 +142,7 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
             committed.Kind!,
             group.Length == 0 ? plural : $"{plural}.{group}",
             group.Length == 0 ? "/api/" + apiVersion : "/apis/" + apiVersion,
-            string.IsNullOrEmpty(committed.Namespace) ? rolloutNamespace : committed.Namespace,
+            ns,
             committed.Name!);
     }
 }
