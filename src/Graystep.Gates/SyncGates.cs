@@ -8,7 +8,7 @@ namespace Graystep.Gates;
 /// <summary>The sync gates Graystep ships, one registration line each, in the order validation lists them.</summary>
 public static class SyncGates
 {
-    /// <param name="kubeApiHandler">Makes, on first use, the HTTP stack of the argocd and flux gates' Kubernetes API calls to a server named outside a kubeconfig (see <see cref="KubeApiHandler.Create(KubeSettings, IFileSystem)"/>).</param>
+    /// <param name="kubeApiHandler">Makes, on first use, the HTTP stack of the argocd, flux and kubernetes gates' Kubernetes API calls to a server named outside a kubeconfig (see <see cref="KubeApiHandler.Create(KubeSettings, IFileSystem)"/>).</param>
     /// <param name="processes">Runs kubeconfig exec credential plugins.</param>
     /// <param name="maskSecret">Registers the credentials read from a kubeconfig or a plugin with the output mask.</param>
     /// <param name="kubeApi">The Kubernetes API client to share (with <see cref="KubeSecrets"/>: an exec plugin runs once per process); null: a new one.</param>
@@ -22,6 +22,7 @@ public static class SyncGates
             new DelaySyncGate(time),
             new ArgoCdSyncGate(api, new ArgoCdApiClient(kubeApiHandler, kube), time),
             new FluxSyncGate(api, time),
+            new KubernetesSyncGate(api, time),
         };
     }
 }

@@ -65,6 +65,8 @@ internal static class SandboxCli
         var path = new Option<string>("--path") { Description = "Folder in the repo that holds the rendered output folders (default: the whole repo)", DefaultValueFactory = _ => string.Empty };
         var syncDelay = DurationOption("--sync-delay", "Apply a commit this long after first seeing it, like Argo CD/Flux", TimeSpan.FromSeconds(2));
         var proxyDelay = DurationOption("--proxy-delay", "Routes reach the proxies this long after a commit is applied (workloads change at once), as in a real mesh", TimeSpan.Zero);
+        var rolloutDelay = DurationOption("--rollout-delay", "A Deployment whose pod template changed reports all its replicas ready this long after it is applied (the Kubernetes API's rollout status)", TimeSpan.FromSeconds(1));
+        var forgetRouting = new Option<bool>("--forget-routing") { Description = "Drift: apply commits after the first without their routing changes (weights, matches, selectors); POST /sandbox/forget-routing?on=false undoes it" };
         var poll = DurationOption("--poll", "How often to read the branch tip", TimeSpan.FromMilliseconds(500));
         var rps = new Option<double>("--rps") { Description = "Simulated user requests per second, per routed app (0: no background traffic)", DefaultValueFactory = _ => 10 };
         var abShare = new Option<double>("--ab-share") { Description = "Share of simulated users carrying the A/B header or cookie of the rendered match rule (0..1)", DefaultValueFactory = _ => 0.2 };
@@ -110,9 +112,10 @@ internal static class SandboxCli
             SandboxHost.Disclaimer + Environment.NewLine + Environment.NewLine +
             "It follows a branch of a GitOps repo, applies each commit after --sync-delay, routes simulated user traffic by " +
             "the rendered VirtualService/DestinationRule, Ingress, HTTPRoute or Service objects, and serves /metrics " +
-            "(Istio, NGINX and app metric names), /sandbox/state and Argo CD/Flux sync status on 127.0.0.1. See docs/sandbox.md.")
+            "(Istio, NGINX and app metric names), /sandbox/state, Argo CD/Flux sync status and the applied objects (Deployments " +
+            "with their rollout status, routing objects) on 127.0.0.1. See docs/sandbox.md.")
         {
-            repo, branch, path, syncDelay, proxyDelay, poll, rps, abShare, users, loadTestRps, behaviour, seed, port, verbose,
+            repo, branch, path, syncDelay, proxyDelay, rolloutDelay, forgetRouting, poll, rps, abShare, users, loadTestRps, behaviour, seed, port, verbose,
         };
 
         SandboxOptions Bind(ParseResult p) => new()
@@ -122,6 +125,8 @@ internal static class SandboxCli
             Path = p.GetValue(path),
             SyncDelay = p.GetValue(syncDelay) ?? TimeSpan.FromSeconds(2),
             ProxyDelay = p.GetValue(proxyDelay) ?? TimeSpan.Zero,
+            RolloutDelay = p.GetValue(rolloutDelay) ?? TimeSpan.FromSeconds(1),
+            ForgetRouting = p.GetValue(forgetRouting),
             Poll = p.GetValue(poll) ?? TimeSpan.FromMilliseconds(500),
             Rps = p.GetValue(rps),
             AbShare = p.GetValue(abShare),

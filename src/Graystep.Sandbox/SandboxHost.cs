@@ -45,6 +45,7 @@ public sealed class SandboxHost : IAsyncDisposable
     private readonly TrafficSimulator _simulator;
     private readonly Reconciler _reconciler;
     private readonly GitFollower _follower;
+    private readonly ClusterApi _cluster;
     private readonly string _scratch;
     private readonly bool _ownsScratch;
     private readonly DateTimeOffset _createdAt;
@@ -71,7 +72,8 @@ public sealed class SandboxHost : IAsyncDisposable
             Time = _time,
         };
         _follower = new GitFollower(new FollowerGit(), options.Repo, options.Branch, options.NormalizedPath, _scratch);
-        _reconciler = new Reconciler(_follower, _simulator, _time, options.SyncDelay, _logger);
+        _cluster = new ClusterApi(_time, options.RolloutDelay) { ForgetRouting = options.ForgetRouting };
+        _reconciler = new Reconciler(_follower, _simulator, _cluster, _time, options.SyncDelay, _logger);
     }
 
     private ILoggerFactory LoggerFactory { get; }
@@ -212,6 +214,28 @@ public sealed class SandboxHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The drift knob (<c>--forget-routing</c>, <c>POST /sandbox/forget-routing</c>): while set, commits are applied
+    /// without their routing changes, so the cluster keeps the old weights while the branch has the new ones.
+    /// </summary>
+    public bool ForgetRouting
+    {
+        get => _cluster.ForgetRouting;
+        set
+        {
+            _cluster.ForgetRouting = value;
+            if (!value)
+            {
+                // Turned off, the running commit is applied again (as a self-healing reconciler would): the drift clears.
+                _reconciler.RequestReapply();
+                Wake();
+            }
+        }
+    }
+
+    /// <summary>How many routing changes were left unapplied because of <see cref="ForgetRouting"/>.</summary>
+    public int ForgottenRoutingChanges => _cluster.Forgotten;
+
     /// <summary>How many reads of Argo CD's API asked for a refresh (<c>refresh=normal</c>).</summary>
     public int ArgoCdRefreshes => Volatile.Read(ref _argoCdRefreshes);
 
@@ -260,12 +284,14 @@ public sealed class SandboxHost : IAsyncDisposable
         });
         app.MapGet("/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations/{name}", (string ns, string name) =>
             Results.Json(GitOpsResources.FluxKustomization(ns, name, _reconciler.Status, _options.Branch, _options.NormalizedPath, _options.Poll, _createdAt), Json));
+        ClusterApiEndpoints.Map(app, _cluster, on => ForgetRouting = on, Json);
         app.MapGet("/", () => Results.Text(
             Disclaimer + "\n\nEndpoints:\n  GET /metrics\n  GET /sandbox/state\n  GET /-/ready\n" +
             "  GET /sandbox/route?app={ns}/{name}&path=/x&header=name:value&count=100   how the proxies route such a request\n" +
             "  GET /apis/argoproj.io/v1alpha1/namespaces/{ns}/applications/{name}\n" +
             "  GET /api/v1/applications/{name}   Argo CD's API server (bearer token; refresh=normal reads the branch now)\n" +
             "  GET /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/{ns}/kustomizations/{name}\n" +
+            ClusterApiEndpoints.Help +
             "  POST /sandbox/refresh   read the branch now (the sync delay still applies)\n" +
             "  POST /loadtester/   Flagger's load tester: runs metadata.cmd (hey, curl) against the applied Services\n"));
         app.MapPost("/loadtester/", (Delegate)LoadTesterAsync);

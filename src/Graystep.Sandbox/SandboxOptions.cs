@@ -23,6 +23,15 @@ public sealed record SandboxOptions
     /// </summary>
     public TimeSpan ProxyDelay { get; init; }
 
+    /// <summary>
+    /// How long a Deployment whose pod template changed takes to roll out, as the Kubernetes API reports it
+    /// (<c>GET /apis/apps/v1/…/deployments/{name}</c>): until then its new pods are not all ready.
+    /// </summary>
+    public TimeSpan RolloutDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Start with the drift knob on: commits after the first are applied without their routing changes.</summary>
+    public bool ForgetRouting { get; init; }
+
     /// <summary>How often the branch tip is read.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -168,7 +168,7 @@ public sealed class SettingsTests
         Assert.Equal(["auto", "local", "github", "azure", "gitlab"], providers.GitHosts.KnownIds);
         Assert.Equal(["istio", "nginx", "gateway-api", "kubernetes"], providers.Catalogue.TrafficProviders.Select(p => p.Id));
         Assert.Equal(["prometheus"], providers.Catalogue.MetricProviders.Select(m => m.Type));
-        Assert.Equal(["none", "delay", "argocd", "flux"], providers.Catalogue.SyncKinds);
+        Assert.Equal(["none", "delay", "argocd", "flux", "kubernetes"], providers.Catalogue.SyncKinds);
     }
 
     [Fact]

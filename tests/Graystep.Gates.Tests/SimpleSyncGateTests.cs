@@ -47,7 +47,7 @@ public sealed class SimpleSyncGateTests
 
     [Fact]
     public void The_registry_lists_the_kinds_in_its_explicit_order() =>
-        Assert.Equal(["none", "delay", "argocd", "flux"], Gates().Ids);
+        Assert.Equal(["none", "delay", "argocd", "flux", "kubernetes"], Gates().Ids);
 
     [Fact]
     public async Task The_registry_asks_the_gate_of_the_spec_s_kind()

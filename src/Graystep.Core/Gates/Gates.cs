@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Graystep.Core.Manifests;
 using Graystep.Core.Providers;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
@@ -41,11 +42,26 @@ public abstract record SyncObservation
 
 /// <summary>
 /// Tells whether the cluster has applied a commit: the sync gate family, one per <c>sync.kind</c> (none, delay,
-/// argocd, flux). <see cref="IProvider{TInput}.Id"/> is the kind.
+/// argocd, flux, kubernetes). <see cref="IProvider{TInput}.Id"/> is the kind.
 /// </summary>
 public interface ISyncGate : IProvider<string>
 {
     Task<SyncObservation> ObserveAsync(RolloutSpec spec, string commitSha, DateTimeOffset committedAt, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The commit a sync gate is asked about, and how to read what it applies: the rollout's rendered objects as the
+/// commit left its output folder. The engine reads them only when a gate calls <see cref="ReadObjects"/>.
+/// </summary>
+public sealed record SyncCommit(string Sha, DateTimeOffset CommittedAt, Func<CancellationToken, Task<IReadOnlyList<ManifestDocument>>> ReadObjects);
+
+/// <summary>
+/// A sync gate that compares the cluster with what the commit applies (<c>sync.kind: kubernetes</c>) instead of
+/// asking a reconciler which revision it applied: the registry hands it the commit's objects.
+/// </summary>
+public interface ICommitSyncGate : ISyncGate
+{
+    Task<SyncObservation> ObserveAsync(RolloutSpec spec, SyncCommit commit, CancellationToken cancellationToken);
 }
 
 /// <summary>What the payload says about the rollout when hooks are called. Event hooks also get the event.</summary>

@@ -336,6 +336,16 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             Sink.Report(Child(map, "argocdServer")!, "spec.sync.argocdServer", "argocdServer is read only by sync.kind argocd, but the kind is " + Quote(kind) + "; remove it or set kind: argocd");
         }
 
+        // The kubernetes gate reads the objects the commit renders, not a reconciler's object: a name for one would
+        // be ignored, so it is refused rather than dropped.
+        foreach (var field in (string[])["application", "applicationNamespace", "project"])
+        {
+            if (kind == "kubernetes" && Child(map, field) is { } ignored)
+            {
+                Sink.Report(ignored, "spec.sync." + field, field + " is read only by the gates that ask a reconciler (argocd, flux), but sync.kind kubernetes reads the objects the commit renders; remove it");
+            }
+        }
+
         return new SyncSpec
         {
             Kind = kind,

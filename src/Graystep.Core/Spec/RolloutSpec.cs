@@ -360,7 +360,7 @@ public sealed record SyncSpec
     /// <summary>The sync kind when the spec names none: a fixed delay, which needs nothing from the cluster.</summary>
     public const string DefaultKind = "delay";
 
-    /// <summary>A registered sync gate's id: <c>none</c>, <c>delay</c>, <c>argocd</c>, <c>flux</c>.</summary>
+    /// <summary>A registered sync gate's id: <c>none</c>, <c>delay</c>, <c>argocd</c>, <c>flux</c>, <c>kubernetes</c>.</summary>
     public string Kind { get; init; } = DefaultKind;
 
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(30);
@@ -370,7 +370,7 @@ public sealed record SyncSpec
 
     public string? ApplicationNamespace { get; init; }
 
-    /// <summary>Kubernetes API base for argocd/flux sync gates.</summary>
+    /// <summary>Kubernetes API base for the argocd, flux and kubernetes sync gates.</summary>
     public string? Server { get; init; }
 
     /// <summary>The kubeconfig context whose cluster and user the gate reads with (<c>sync.context</c>); <c>--context</c> wins.</summary>

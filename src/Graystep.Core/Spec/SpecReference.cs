@@ -233,11 +233,11 @@ internal static class SpecReference
         spec.approvals.promotion | false | h | A reviewer approves the promotion.
         spec.approvals.steps | false | h | A reviewer approves every weight step.
         spec.sync | delay 30s | h | How Graystep knows that the cluster runs a commit. Rollout only.
-        spec.sync.kind | delay | h | `none`, `delay`, `argocd` or `flux` (docs/sync-gates.md).
+        spec.sync.kind | delay | h | `none`, `delay`, `argocd`, `flux` or `kubernetes` (docs/sync-gates.md).
         spec.sync.delay | 30s | h | With `delay`: how long after a commit it counts as applied.
         spec.sync.application | rollout's name | h | The Argo CD Application or Flux Kustomization to read.
         spec.sync.applicationNamespace | argocd / flux-system | h | Its namespace.
-        spec.sync.server | | h | The Kubernetes API server (else `GRAYSTEP_KUBE_API`, the kubeconfig's context, or the pod's service account).
+        spec.sync.server | | h | The Kubernetes API server for `argocd`, `flux` and `kubernetes` (else `GRAYSTEP_KUBE_API`, the kubeconfig's context, or the pod's service account).
         spec.sync.context | kubeconfig's current-context | h | The kubeconfig context to read the cluster with; `--context` wins.
         spec.sync.argocdServer | | h | An Argo CD API server to read instead of the Kubernetes API (else `ARGOCD_SERVER`).
         spec.sync.project | | h | The Argo CD project the Application must belong to.

@@ -112,6 +112,7 @@ public sealed class RolloutRunner
             fresh = false;
             var decided = await _sensors.DecideAsync(
                 new DecisionInput { State = state, Now = _time.GetUtcNow(), Memory = memory, Start = request.Start, Once = request.Once },
+                _ => Task.FromResult(_store.ReadOutput(state.Loaded)),
                 cancellationToken).ConfigureAwait(false);
             memory = decided.Memory;
             if (decided.Report is { } report)

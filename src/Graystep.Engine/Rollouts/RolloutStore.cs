@@ -1,6 +1,7 @@
 using System.Text;
 using Graystep.Core.Abstractions;
 using Graystep.Core.History;
+using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Engine.Specs;
 using Graystep.Rendering;
@@ -149,6 +150,29 @@ public sealed class RolloutStore(IGitWorkspace workspace, SpecSource specs, Mani
             .Select(f => Path.Combine(folder, f.RelativePath) is var path && _files.FileExists(path)
                 ? f with { Content = _files.ReadAllText(path) }
                 : f)];
+    }
+
+    /// <summary>
+    /// The objects the output folder holds in the work tree (the branch tip, which the rollout's last commit wrote:
+    /// no other commit touches it): what the cluster must run once it has applied that commit. Only Graystep's own
+    /// files count, without the kustomization and the status file.
+    /// </summary>
+    public IReadOnlyList<ManifestDocument> ReadOutput(LoadedRollout loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var folder = Path.Combine(workspace.Root, loaded.OutputPath);
+        if (!_files.DirectoryExists(folder))
+        {
+            return [];
+        }
+
+        return [.. _files.EnumerateFiles(folder, "*", recursive: false)
+            .Where(path => Path.GetFileName(path) is not (ManifestRenderer.KustomizationFile or OutputWriter.StatusFileName)
+                && Path.GetExtension(path) is ".yaml" or ".yml")
+            .Order(StringComparer.Ordinal)
+            .Select(path => (Path: $"{loaded.OutputPath}/{Path.GetFileName(path)}", Bytes: _files.ReadAllBytes(path)))
+            .Where(f => OutputWriter.IsOwned(f.Bytes))
+            .SelectMany(f => ManifestReader.Read(new SourceFile(f.Path, Encoding.UTF8.GetString(f.Bytes))).Documents)];
     }
 
     /// <summary>Rewrites the output folder from its own files (the kustomization follows), changed by <paramref name="edit"/>.</summary>

@@ -1,5 +1,6 @@
 using Graystep.Core.Analysis;
 using Graystep.Core.Gates;
+using Graystep.Core.Manifests;
 using Graystep.Core.Rollouts;
 using Graystep.Core.Spec;
 using Graystep.Engine.Gates;
@@ -17,14 +18,16 @@ public sealed class Sensors(SyncGateRegistry sync, HookRunner hooks, IAnalysisRu
 
     public HookRunner Hooks => hooks;
 
-    public async Task<Observations> ObserveAsync(RolloutSpec spec, Need need, Observations seen, CancellationToken cancellationToken)
+    /// <param name="committedObjects">Reads the rendered objects the commit being synced applies, for a gate that compares them with the cluster.</param>
+    public async Task<Observations> ObserveAsync(
+        RolloutSpec spec, Need need, Observations seen, Func<CancellationToken, Task<IReadOnlyList<ManifestDocument>>> committedObjects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(need);
         ArgumentNullException.ThrowIfNull(seen);
         return need switch
         {
-            Need.Sync ask => seen with { Sync = await sync.ObserveAsync(spec, ask.Sha, ask.CommittedAt, cancellationToken).ConfigureAwait(false) },
+            Need.Sync ask => seen with { Sync = await sync.ObserveAsync(spec, new SyncCommit(ask.Sha, ask.CommittedAt, committedObjects), cancellationToken).ConfigureAwait(false) },
             Need.Hooks ask => seen.WithHooks(ask.Moment, await hooks.RunAsync(spec, ask.Moment, ask.Context, cancellationToken).ConfigureAwait(false)),
             Need.Metrics ask => seen with { Metrics = await analysis.RunAsync(ask.Context, cancellationToken).ConfigureAwait(false) },
             _ => throw new InvalidOperationException($"unknown need {need}"),
@@ -32,7 +35,8 @@ public sealed class Sensors(SyncGateRegistry sync, HookRunner hooks, IAnalysisRu
     }
 
     /// <summary>Decides, observing whatever the decider asks for, until it decides.</summary>
-    public async Task<Decided> DecideAsync(DecisionInput input, CancellationToken cancellationToken)
+    /// <param name="committedObjects">Reads the rendered objects of the rollout's last commit (its output folder).</param>
+    public async Task<Decided> DecideAsync(DecisionInput input, Func<CancellationToken, Task<IReadOnlyList<ManifestDocument>>> committedObjects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
 
@@ -45,7 +49,7 @@ public sealed class Sensors(SyncGateRegistry sync, HookRunner hooks, IAnalysisRu
                 return decided;
             }
 
-            input = input with { Observed = await ObserveAsync(input.State.Spec, observe.Need, input.Observed, cancellationToken).ConfigureAwait(false) };
+            input = input with { Observed = await ObserveAsync(input.State.Spec, observe.Need, input.Observed, committedObjects, cancellationToken).ConfigureAwait(false) };
         }
 
         throw new InvalidOperationException($"the decider asked for more than {MaxObservations} observations for one decision");

@@ -25,6 +25,9 @@ internal abstract record KubeRead
     public sealed record Found(JsonElement Object) : KubeRead;
 
     public sealed record Unavailable(string Reason) : KubeRead;
+
+    /// <summary>404: not in the cluster (only for <see cref="KubeApiClient.FindAsync"/>: a gate that waits for the object to appear).</summary>
+    public sealed record Missing : KubeRead;
 }
 
 /// <summary>
@@ -87,7 +90,7 @@ public sealed class KubeApiClient
     public const string ContextVariable = "GRAYSTEP_KUBE_CONTEXT";
 
     /// <summary>The token the sync gates send to the Kubernetes API, for the settings and the secret mask.</summary>
-    public static SecretSetting Token { get; } = new(null, [TokenVariable], "Bearer token for the Kubernetes API (sync.kind argocd or flux)");
+    public static SecretSetting Token { get; } = new(null, [TokenVariable], "Bearer token for the Kubernetes API (sync.kind argocd, flux or kubernetes)");
     public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
     public const string ServiceAccountTokenFile = ServiceAccountDirectory + "/token";
 
@@ -160,9 +163,14 @@ public sealed class KubeApiClient
     internal Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, CancellationToken cancellationToken) =>
         GetAsync(sync, target, notFoundFix, null, null, cancellationToken);
 
+    /// <summary>As <see cref="GetAsync(SyncSpec, KubeObjectRef, string, CancellationToken)"/>, but a 404 is <see cref="KubeRead.Missing"/>, not an error.</summary>
+    internal Task<KubeRead> FindAsync(SyncSpec sync, KubeObjectRef target, CancellationToken cancellationToken) =>
+        GetAsync(sync, target, null, null, null, cancellationToken);
+
+    /// <param name="notFoundFix">What to do about a 404; null: a 404 is <see cref="KubeRead.Missing"/>.</param>
     /// <param name="notFoundHint">The 404 hint; null: the sync gates' (set sync.kind).</param>
     /// <param name="forbiddenHint">Added to the 403 hint: the RBAC rule to grant.</param>
-    internal async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string notFoundFix, string? notFoundHint, string? forbiddenHint, CancellationToken cancellationToken)
+    internal async Task<KubeRead> GetAsync(SyncSpec sync, KubeObjectRef target, string? notFoundFix, string? notFoundHint, string? forbiddenHint, CancellationToken cancellationToken)
     {
         var connection = Resolve(sync);
         var server = connection.Server.ToString().TrimEnd('/');
@@ -191,6 +199,8 @@ public sealed class KubeApiClient
                         $"the Kubernetes API at {server} forbids reading {what} (403 Forbidden){StatusMessage(body)}",
                         ExitCodes.Failure,
                         $"grant the identity behind the {connection.Credential.Identity} 'get' on {target.Resource} in namespace {target.Namespace}{forbiddenHint}");
+                case HttpStatusCode.NotFound when notFoundFix is null:
+                    return new KubeRead.Missing();
                 case HttpStatusCode.NotFound:
                     throw new GraystepException(
                         $"{what} not found at {server}: {notFoundFix}",

@@ -173,7 +173,7 @@ internal static class GitOpsResources
     };
 
     /// <summary>A stable UID, so clients that cache by UID see the same object across requests.</summary>
-    private static string Uid(string kind, string ns, string name)
+    internal static string Uid(string kind, string ns, string name)
     {
         var a = Prng.Hash($"{kind}/{ns}/{name}");
         var b = Prng.Mix(a);
@@ -184,5 +184,5 @@ internal static class GitOpsResources
     }
 
     /// <summary>RFC 3339 in UTC with seconds, as metav1.Time serializes.</summary>
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using Graystep.Sandbox.Api;
 using Graystep.Sandbox.Cluster;
 using Graystep.Sandbox.Traffic;
 using Microsoft.Extensions.Logging;
@@ -33,11 +34,12 @@ internal sealed record ReconcileStatus(
 /// was first seen. When several commits are seen, each is applied at its own due time (so none is starved by a busy
 /// branch); a commit whose manifests do not parse fails its sync and the cluster keeps the last good state.
 /// </summary>
-internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulator, TimeProvider time, TimeSpan syncDelay, ILogger logger)
+internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulator, ClusterApi api, TimeProvider time, TimeSpan syncDelay, ILogger logger)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
     private readonly List<(string Sha, DateTimeOffset SeenAt, DateTimeOffset DueAt)> _pending = [];
     private volatile ReconcileStatus _status = ReconcileStatus.Initial;
+    private volatile bool _reapply;
 
     public ReconcileStatus Status => _status;
 
@@ -50,6 +52,9 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
             return due is null ? null : due.Value - time.GetUtcNow();
         }
     }
+
+    /// <summary>Applies the running commit once more at the next reconcile, as a self-healing reconciler does (drift knob off).</summary>
+    public void RequestReapply() => _reapply = true;
 
     public async Task ReconcileOnceAsync(CancellationToken cancellationToken)
     {
@@ -94,6 +99,13 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
             var due = _pending[dueIndex];
             _pending.RemoveRange(0, dueIndex + 1);
             status = await ApplyAsync(status, due.Sha, due.SeenAt, due.DueAt, cancellationToken).ConfigureAwait(false);
+            _reapply = false;
+        }
+        else if (_reapply && status.Applied is { } running)
+        {
+            _reapply = false;
+            logger.LogInformation("applying {Revision} again", Short(running));
+            status = await ApplyAsync(status, running, now, now, cancellationToken).ConfigureAwait(false);
         }
 
         var next = _pending.Count > 0 ? _pending[0] : default;
@@ -113,7 +125,8 @@ internal sealed class Reconciler(GitFollower follower, TrafficSimulator simulato
         {
             var files = await follower.ReadFilesAsync(sha, cancellationToken).ConfigureAwait(false);
             var skipped = new List<string>();
-            var cluster = ClusterState.Parse(files ?? [], skipped);
+            // What the cluster then runs: the commit's objects, unless the drift knob keeps the old routing objects.
+            var cluster = api.Apply(ClusterState.Parse(files ?? [], skipped));
             var apps = simulator.Apply(sha, cluster);
             var appliedAt = time.GetUtcNow();
             var message = files is null

@@ -402,6 +402,22 @@ public sealed class SpecLoaderTests
     }
 
     [Fact]
+    public void A_reconciler_object_is_refused_with_the_kubernetes_sync_kind_which_reads_the_commits_objects()
+    {
+        var set = Load(Rollout.With("output: rendered/", """
+            output: rendered/
+              sync: {kind: kubernetes, application: bookinfo, project: payments}
+            """));
+
+        Assert.Equal(
+            [
+                "app/rollout.yaml:16:41: spec.sync.application: application is read only by the gates that ask a reconciler (argocd, flux), but sync.kind kubernetes reads the objects the commit renders; remove it",
+                "app/rollout.yaml:16:60: spec.sync.project: project is read only by the gates that ask a reconciler (argocd, flux), but sync.kind kubernetes reads the objects the commit renders; remove it",
+            ],
+            Problems(set));
+    }
+
+    [Fact]
     public void A_kubeconfig_context_is_refused_where_no_sync_gate_reads_the_cluster()
     {
         var set = Load(Rollout.With("output: rendered/", """
