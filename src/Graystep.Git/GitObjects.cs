@@ -18,6 +18,7 @@ internal sealed class GitObjects : IDisposable
 
     private readonly Repository _repo;
     private readonly string _root;
+    private bool _leftIgnored;
 
     private GitObjects(Repository repo, string root)
     {
@@ -82,6 +83,25 @@ internal sealed class GitObjects : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether HEAD is <paramref name="branch"/> and that branch points where <paramref name="remoteRef"/> does: the
+    /// workspace is at the remote tip. False when either cannot be read.
+    /// </summary>
+    public bool IsAt(string branch, string remoteRef)
+    {
+        try
+        {
+            var head = _repo.Refs.Head;
+            var local = _repo.Refs["refs/heads/" + branch]?.ResolveToDirectReference()?.TargetIdentifier;
+            var remote = _repo.Refs[remoteRef]?.ResolveToDirectReference()?.TargetIdentifier;
+            return head is SymbolicReference && head.TargetIdentifier == "refs/heads/" + branch && local is not null && local == remote;
+        }
+        catch (LibGit2SharpException)
+        {
+            return false;
+        }
+    }
+
     private static bool Initialize()
     {
         try
@@ -101,6 +121,7 @@ internal sealed class GitObjects : IDisposable
     private PreparedCommit? PrepareCore(IReadOnlyList<string> paths, string message, GitIdentity identity, DateTimeOffset when, IReadOnlyList<string>? sparseFolders)
     {
         Unsupported = null;
+        _leftIgnored = false;
         if (!IsPlainIdent(identity.Name) || !IsPlainIdent(identity.Email))
         {
             // git trims "crud" from identities and refuses empty ones; the CLI says so in its own words.
@@ -170,11 +191,11 @@ internal sealed class GitObjects : IDisposable
         var newTree = _repo.ObjectDatabase.CreateTree(tree);
         if (newTree.Id == head.Tree.Id)
         {
-            return new PreparedCommit(null, head.Sha, []);
+            return new PreparedCommit(null, head.Sha, [], _leftIgnored);
         }
 
         var commit = _repo.ObjectDatabase.Write<Commit>(Encoding.UTF8.GetBytes(CommitText(newTree.Sha, head.Sha, identity, when, message)));
-        return new PreparedCommit(commit.Sha, head.Sha, staged);
+        return new PreparedCommit(commit.Sha, head.Sha, staged, _leftIgnored);
     }
 
     /// <summary>The commit object exactly as <c>git commit-tree TREE -p PARENT -F -</c> writes it with the identity variables set.</summary>
@@ -199,6 +220,7 @@ internal sealed class GitObjects : IDisposable
             // git add -A: an ignored file is left out unless it is tracked already.
             if (!tracked.TryGetValue(relative, out var trackedMode) && _repo.Ignore.IsPathIgnored(relative))
             {
+                _leftIgnored = true;
                 return true;
             }
 
@@ -224,6 +246,7 @@ internal sealed class GitObjects : IDisposable
 
         if (!tracked.Keys.Any(k => k.StartsWith(relative + "/", StringComparison.Ordinal)) && _repo.Ignore.IsPathIgnored(relative + "/"))
         {
+            _leftIgnored = true;
             return true;
         }
 
@@ -338,9 +361,10 @@ internal sealed class GitObjects : IDisposable
 
 /// <summary>
 /// A commit written to the object database but not yet on any ref: <see cref="Sha"/> (null when nothing changed),
-/// the HEAD it was built on, and the index entries git must stage for it (mode 0 removes a path).
+/// the HEAD it was built on, the index entries git must stage for it (mode 0 removes a path), and whether an ignored
+/// file under the paths was left out (then only git clean removes it).
 /// </summary>
-internal sealed record PreparedCommit(string? Sha, string Parent, IReadOnlyList<(string Path, Mode Mode, ObjectId Id)> Staged)
+internal sealed record PreparedCommit(string? Sha, string Parent, IReadOnlyList<(string Path, Mode Mode, ObjectId Id)> Staged, bool LeftIgnored)
 {
     /// <summary>The entries in <c>git update-index -z --index-info</c> form.</summary>
     public string IndexInfo()

@@ -24,6 +24,10 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     private GitObjects? _objects;
     private bool _objectsTried;
 
+    // True while a reset to the branch would change nothing: after a reset, or a commit made in-process (its paths on
+    // disk are exactly the commit), until Graystep may write again (CommitAsync, RestoreAsync).
+    private bool _settled;
+
     internal GitWorkspace(
         GitCli git,
         WorkspaceKind kind,
@@ -94,6 +98,16 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
     internal async Task ResetToRemoteAsync(CancellationToken cancellationToken)
     {
+        // Nothing wrote to the copy since the last reset or since our own commit, and the branch is at the remote tip:
+        // checkout and clean would change nothing, so two git processes per step are saved. Every write Graystep
+        // makes comes before a CommitAsync or is a RestoreAsync, and both unsettle the copy.
+        if (_settled && Objects()?.IsAt(Branch, RemoteRef) == true)
+        {
+            return;
+        }
+
+        _settled = false;
+
         // -f -B: whatever the copy holds (an unpushed commit, a staged or edited file) gives way to the remote tip.
         await RunAsync(["checkout", "-q", "-f", "-B", Branch, RemoteRef], cancellationToken).ConfigureAwait(false);
         if (Kind == WorkspaceKind.Managed)
@@ -101,6 +115,8 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
             // Only in our own scratch copy: files a killed run wrote but never committed must not leak into the next commit.
             await RunAsync(["clean", "-q", "-f", "-f", "-d", "-x"], cancellationToken).ConfigureAwait(false);
         }
+
+        _settled = true;
     }
 
     public async Task<string> HeadAsync(CancellationToken cancellationToken) =>
@@ -112,6 +128,7 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(message);
+        _settled = false;
         // A commit is an output sink like any other: a secret that came back in a remote's error text stops here.
         var text = CommitMessageFormat.Format(message);
         text = Redact(text);
@@ -199,6 +216,7 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
             // Compare-and-swap on the branch: if anything moved it since we read HEAD, fail instead of losing that commit.
             await RunAsync(["update-ref", "-m", "graystep: " + message.Subject, "refs/heads/" + Branch, prepared.Sha, prepared.Parent], cancellationToken).ConfigureAwait(false);
+            _settled = !prepared.LeftIgnored;
             return prepared.Sha;
         }
         catch
@@ -216,6 +234,7 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     public async Task RestoreAsync(string commit, string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commit);
+        _settled = false;
         // git writes the blobs itself, so the restored files are the committed bytes (no re-encoding on the way).
         await RunAsync(["--literal-pathspecs", "restore", "--source=" + commit, "--staged", "--worktree", "--", NormalizePath(path)], cancellationToken).ConfigureAwait(false);
     }

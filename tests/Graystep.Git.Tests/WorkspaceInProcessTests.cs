@@ -140,4 +140,33 @@ public sealed class WorkspaceInProcessTests
 
         static string Describe(CommitRecord c) => $"{c.Sha} {c.CommittedAt:O} {c.AuthorName} <{c.AuthorEmail}> {CommitMessageFormat.Format(c.Message)}";
     }
+
+    [Fact]
+    public async Task After_a_pushed_commit_the_refresh_only_fetches_and_an_ignored_leftover_is_still_cleaned()
+    {
+        using var sandbox = new GitSandbox();
+        var remote = sandbox.CreateRemote();
+        await using var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { Repo = remote }, None);
+        GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "weight: 20\n");
+        var sha = await workspace.CommitAsync(["apps/reviews/status.yaml"], GitSandbox.Message("reviews: shift 20%"), None);
+        Assert.Equal(PushOutcome.Pushed, await workspace.PushAsync(None));
+
+        await workspace.RefreshAsync(None);
+        Assert.Equal(sha, await workspace.HeadAsync(None));
+        Assert.Equal(string.Empty, GitSandbox.Raw(workspace.Root, "status", "--porcelain", "--untracked-files=all"));
+
+        // An ignored file the commit left out is only removed by git clean: that refresh runs it.
+        GitSandbox.Write(workspace.Root, "apps/reviews/.gitignore", "*.log\n");
+        GitSandbox.Write(workspace.Root, "apps/reviews/rendered/debug.log", "left out\n");
+        await workspace.CommitAsync(["apps/reviews"], GitSandbox.Message("reviews: shift 30%"), None);
+        Assert.Equal(PushOutcome.Pushed, await workspace.PushAsync(None));
+        await workspace.RefreshAsync(None);
+        Assert.False(File.Exists(Path.Combine(workspace.Root, "apps/reviews/rendered/debug.log")));
+
+        // Someone else pushed: the refresh moves onto it.
+        var theirs = sandbox.PushFromElsewhere(remote, "apps/reviews/status.yaml", "weight: 50\n");
+        await workspace.RefreshAsync(None);
+        Assert.Equal(theirs, await workspace.HeadAsync(None));
+        Assert.Equal("weight: 50\n", File.ReadAllText(Path.Combine(workspace.Root, "apps/reviews/status.yaml")));
+    }
 }
