@@ -32,6 +32,8 @@ public sealed class WorkspaceInProcessTests
         var shas = new List<string?>();
         foreach (var workspace in new[] { inProcess, cli })
         {
+            // commit-tree never signs (only git commit reads commit.gpgSign): neither path may start to.
+            GitSandbox.Raw(workspace.Root, "config", "commit.gpgSign", "true");
             GitSandbox.Write(workspace.Root, "apps/reviews/rendered/vs.yaml", "weight: 20\n");
             GitSandbox.Write(workspace.Root, "apps/reviews/rendered/deep/dr.yaml", "kind: DestinationRule\n");
             GitSandbox.Write(workspace.Root, "apps/reviews/rendered/run.sh", "#!/bin/sh\n");

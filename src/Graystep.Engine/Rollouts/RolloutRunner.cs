@@ -132,7 +132,7 @@ public sealed class RolloutRunner
                         // Pushed straight to the branch, the workspace is the remote tip: the next read needs no
                         // fetch. Should someone push in between, the next push loses the race and the read after it
                         // fetches, so no decision lands on stale state. A pull request merges elsewhere: fetch then.
-                        fresh = Publisher is null;
+                        fresh = Publish is DirectPublisher;
                         break;
 
                     case PublishResult.BranchMoved:
