@@ -18,19 +18,21 @@ internal sealed class GitObjects : IDisposable
 
     private readonly Repository _repo;
     private readonly string _root;
+    private readonly Core.Abstractions.IEnvironment _environment;
     private bool _leftIgnored;
 
-    private GitObjects(Repository repo, string root)
+    private GitObjects(Repository repo, string root, Core.Abstractions.IEnvironment environment)
     {
         _repo = repo;
         _root = root;
+        _environment = environment;
     }
 
     /// <summary>The reason the last call returned null (for tests and traces), or null.</summary>
     public string? Unsupported { get; private set; }
 
     /// <summary>Opens the repository at <paramref name="root"/>, or returns null when libgit2 cannot (no native library, an unknown extension).</summary>
-    public static GitObjects? TryOpen(string root)
+    public static GitObjects? TryOpen(string root, Core.Abstractions.IEnvironment environment)
     {
         if (!Loaded.Value)
         {
@@ -39,7 +41,7 @@ internal sealed class GitObjects : IDisposable
 
         try
         {
-            return new GitObjects(new Repository(root), root);
+            return new GitObjects(new Repository(root), root, environment);
         }
         catch (LibGit2SharpException)
         {
@@ -315,11 +317,12 @@ internal sealed class GitObjects : IDisposable
 
     private bool AttributesFilesOutside()
     {
-        var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } configured
+        // git's default core.attributesFile: $XDG_CONFIG_HOME/git/attributes, else $HOME/.config/git/attributes.
+        var xdg = _environment.GetVariable("XDG_CONFIG_HOME") is { Length: > 0 } configured
             ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            : _environment.GetVariable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".config") : null;
         return File.Exists(Path.Combine(_repo.Info.Path, "info", "attributes"))
-            || File.Exists(Path.Combine(xdg, "git", "attributes"))
+            || (xdg is not null && File.Exists(Path.Combine(xdg, "git", "attributes")))
             || File.Exists("/etc/gitattributes");
     }
 

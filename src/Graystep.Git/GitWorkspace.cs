@@ -405,7 +405,7 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         if (!_objectsTried)
         {
             _objectsTried = true;
-            _objects = GitObjects.TryOpen(Root);
+            _objects = GitObjects.TryOpen(Root, _git.Environment);
         }
 
         return _objects;

@@ -77,7 +77,7 @@ public sealed class WorkspaceInProcessTests
         using var sandbox = new GitSandbox();
         await using var workspace = await sandbox.Factory.OpenAsync(new WorkspaceOptions { Repo = sandbox.CreateRemote() }, None);
         GitSandbox.Write(workspace.Root, "apps/reviews/status.yaml", "weight: 20\n");
-        using var objects = GitObjects.TryOpen(workspace.Root)!;
+        using var objects = GitObjects.TryOpen(workspace.Root, sandbox.Environment)!;
         var prepared = objects.Prepare(["apps/reviews/status.yaml"], "reviews: shift 20%\n", workspace.Identity, When, null)!;
 
         // Someone else moves the branch in between (another process in a reused CI checkout).
