@@ -53,6 +53,9 @@ public sealed partial class GitCli
         _session = session;
     }
 
+    /// <summary>The environment git runs in: where in-process code reads what git would read (its attributes file).</summary>
+    internal IEnvironment Environment => _environment;
+
     /// <summary>
     /// The same git with <paramref name="variables"/> set for every call it makes: how a credential reaches git
     /// per command (in the environment, never in argv or a config file).

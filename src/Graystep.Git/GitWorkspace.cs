@@ -8,9 +8,11 @@ namespace Graystep.Git;
 
 /// <summary>
 /// A working copy of the GitOps branch that Graystep writes to: its own managed clone, or a CI checkout reused in
-/// place. Commits are made with plumbing (write-tree, commit-tree, update-ref) so that they are exactly the given
-/// paths, carry the message byte for byte, run no local hooks, and never leave a half-made commit behind.
-/// One instance is used by one caller at a time; dispose it to release the managed workspace's lock.
+/// place. A commit's blobs, trees and commit object are written in-process (<see cref="GitObjects"/>), then git stages
+/// them (update-index) and moves the branch with a compare-and-swap (update-ref NEW OLD); where the in-process path
+/// cannot match git exactly, plumbing does it all (add, write-tree, commit-tree, update-ref). Either way a commit is
+/// exactly the given paths, carries the message byte for byte, runs no local hooks, and never leaves a half-made
+/// commit behind. One instance is used by one caller at a time; dispose it to release the managed workspace's lock.
 /// </summary>
 public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposable, IDisposable
 {
@@ -19,6 +21,12 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     private readonly string _pushUrl;
     private readonly TimeProvider _time;
     private WorkspaceLock? _lock;
+    private GitObjects? _objects;
+    private bool _objectsTried;
+
+    // True while a reset to the branch would change nothing: after a reset, or a commit made in-process (its paths on
+    // disk are exactly the commit), until Graystep may write again (CommitAsync, RestoreAsync).
+    private bool _settled;
 
     internal GitWorkspace(
         GitCli git,
@@ -59,8 +67,26 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     /// </summary>
     public string? LocalCheckout { get; internal init; }
 
+    /// <summary>
+    /// The folders of the managed workspace's sparse checkout (empty: everything), or null when Graystep did not set it
+    /// up (a CI checkout): a commit in-process only covers paths it knows to be on disk.
+    /// </summary>
+    internal IReadOnlyList<string>? SparseFolders { get; init; }
+
+    /// <summary>Whether commits and short logs are built in-process when they can be (tests turn it off to compare with the CLI path).</summary>
+    internal bool InProcess { get; set; } = true;
+
+    /// <summary>How the last commit was made: "in-process", or "git" with the reason the in-process path gave way.</summary>
+    internal string? LastCommitPath { get; private set; }
+
     /// <summary>The remote this workspace pushes to, without any credentials (safe to print; hosts parse it).</summary>
     public string RemoteUrl => UrlCredentials.Strip(_pushUrl);
+
+    /// <summary>
+    /// Up to this many commits a log is read in-process (the newest status commit, per step); a longer history is
+    /// read by git, whose commit-graph walks it faster.
+    /// </summary>
+    private const int InProcessLogLimit = 50;
 
     private string RemoteRef => $"refs/remotes/{_remoteName}/{Branch}";
 
@@ -72,6 +98,16 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
     internal async Task ResetToRemoteAsync(CancellationToken cancellationToken)
     {
+        // Nothing wrote to the copy since the last reset or since our own commit, and the branch is at the remote tip:
+        // checkout and clean would change nothing, so two git processes per step are saved. Every write Graystep
+        // makes comes before a CommitAsync or is a RestoreAsync, and both unsettle the copy.
+        if (_settled && Objects()?.IsAt(Branch, RemoteRef) == true)
+        {
+            return;
+        }
+
+        _settled = false;
+
         // -f -B: whatever the copy holds (an unpushed commit, a staged or edited file) gives way to the remote tip.
         await RunAsync(["checkout", "-q", "-f", "-B", Branch, RemoteRef], cancellationToken).ConfigureAwait(false);
         if (Kind == WorkspaceKind.Managed)
@@ -79,6 +115,8 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
             // Only in our own scratch copy: files a killed run wrote but never committed must not leak into the next commit.
             await RunAsync(["clean", "-q", "-f", "-f", "-d", "-x"], cancellationToken).ConfigureAwait(false);
         }
+
+        _settled = true;
     }
 
     public async Task<string> HeadAsync(CancellationToken cancellationToken) =>
@@ -90,6 +128,7 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(message);
+        _settled = false;
         // A commit is an output sink like any other: a secret that came back in a remote's error text stops here.
         var text = CommitMessageFormat.Format(message);
         text = Redact(text);
@@ -99,6 +138,13 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
             return null;
         }
 
+        if (Objects()?.Prepare(relative, text, Identity, _time.GetUtcNow(), SparseFolders) is { } prepared)
+        {
+            LastCommitPath = "in-process";
+            return await CommitPreparedAsync(prepared, relative, message, cancellationToken).ConfigureAwait(false);
+        }
+
+        LastCommitPath = "git" + (_objects?.Unsupported is { } reason ? ": " + reason : string.Empty);
         var staged = false;
         try
         {
@@ -152,9 +198,43 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         }
     }
 
+    internal async Task<string?> CommitPreparedAsync(PreparedCommit prepared, IReadOnlyList<string> relative, CommitMessage message, CancellationToken cancellationToken)
+    {
+        if (prepared.Sha is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The index follows the commit, as git add would have left it: only the committed paths change.
+            await _git.RunAsync(
+                Root,
+                ["update-index", "--add", "--replace", "-z", "--index-info"],
+                new GitRunOptions { StandardInput = prepared.IndexInfo() },
+                cancellationToken).ConfigureAwait(false);
+
+            // Compare-and-swap on the branch: if anything moved it since we read HEAD, fail instead of losing that commit.
+            await RunAsync(["update-ref", "-m", "graystep: " + message.Subject, "refs/heads/" + Branch, prepared.Sha, prepared.Parent], cancellationToken).ConfigureAwait(false);
+            _settled = !prepared.LeftIgnored;
+            return prepared.Sha;
+        }
+        catch
+        {
+            // The commit object stays unreferenced (git gc drops it); the index goes back to HEAD for these paths.
+            await _git.RunAsync(
+                Root,
+                ["--literal-pathspecs", "reset", "-q", "--", .. relative],
+                new GitRunOptions { AllowFailure = true },
+                CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public async Task RestoreAsync(string commit, string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commit);
+        _settled = false;
         // git writes the blobs itself, so the restored files are the committed bytes (no re-encoding on the way).
         await RunAsync(["--literal-pathspecs", "restore", "--source=" + commit, "--staged", "--worktree", "--", NormalizePath(path)], cancellationToken).ConfigureAwait(false);
     }
@@ -199,6 +279,12 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
             arguments.Add(NormalizePath(path));
         }
 
+        if (maxCount is > 0 and <= InProcessLogLimit
+            && Objects()?.Log("refs/heads/" + Branch, string.IsNullOrEmpty(path) ? null : NormalizePath(path), maxCount) is { } found)
+        {
+            return found;
+        }
+
         var output = (await RunAsync(arguments, cancellationToken).ConfigureAwait(false)).Stdout;
         var records = new List<CommitRecord>();
         foreach (var entry in output.Split('\0'))
@@ -222,6 +308,8 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
     public void Dispose()
     {
+        _objects?.Dispose();
+        _objects = null;
         _lock?.Dispose();
         _lock = null;
     }
@@ -304,6 +392,23 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         {
             throw new ArgumentException($"'{remoteBranch}' is the workspace's own branch; use PushAsync for it.", nameof(remoteBranch));
         }
+    }
+
+    /// <summary>The in-process object reader and writer, opened on first use; null when it is off or libgit2 cannot open the repository.</summary>
+    private GitObjects? Objects()
+    {
+        if (!InProcess)
+        {
+            return null;
+        }
+
+        if (!_objectsTried)
+        {
+            _objectsTried = true;
+            _objects = GitObjects.TryOpen(Root, _git.Environment);
+        }
+
+        return _objects;
     }
 
     private Dictionary<string, string?> IdentityEnvironment()

@@ -52,7 +52,7 @@ public sealed partial class GitWorkspaceFactory
         var (folder, workspaceLock) = await AcquireSlotAsync(root, WorkspaceName(url, branch), shownUrl, branch, options.LockTimeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            var workspace = new GitWorkspace(git, WorkspaceKind.Managed, folder, branch, "origin", url, identity, _time, workspaceLock) { LocalCheckout = localCheckout, Redactor = _settings.Redactor };
+            var workspace = new GitWorkspace(git, WorkspaceKind.Managed, folder, branch, "origin", url, identity, _time, workspaceLock) { LocalCheckout = localCheckout, Redactor = _settings.Redactor, SparseFolders = sparse };
             if (Directory.Exists(folder))
             {
                 await ReuseAsync(git, workspace, url, sparse, cancellationToken).ConfigureAwait(false);

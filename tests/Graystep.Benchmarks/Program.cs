@@ -14,7 +14,8 @@ void Report(string line)
     results.Add(line);
 }
 
-var graystep = RepoPaths.GraystepExecutable;
+// GRAYSTEP_BENCH_CLI points the benchmarks at another published CLI (an older build, to compare side by side).
+var graystep = Environment.GetEnvironmentVariable("GRAYSTEP_BENCH_CLI") is { Length: > 0 } other ? other : RepoPaths.GraystepExecutable;
 if (!selected.All(s => s == "decisions") && !File.Exists(graystep))
 {
     Console.Error.WriteLine($"error: {graystep} is missing; run ./build.sh publish first");

@@ -21,7 +21,13 @@ internal static class RolloutBench
         var runs = new List<(double Wall, double Overhead, double Fixed)>();
         for (var i = 0; i < 3; i++)
         {
-            using var scenario = new Scenario("bookinfo", "2s", prometheus.Address.ToString().TrimEnd('/'));
+            // scaleDownDelay 0s: the promotion removes v1 in its own commit, so the run is the five commits and four
+            // intervals it measures (the default 30 s would add a wait for the retire commit).
+            using var scenario = new Scenario("bookinfo", "2s", prometheus.Address.ToString().TrimEnd('/'), prepare: seed =>
+            {
+                var spec = Path.Combine(seed, "rollout.yaml");
+                File.WriteAllText(spec, File.ReadAllText(spec).Replace("  analysis:\n", "  analysis:\n    scaleDownDelay: 0s\n", StringComparison.Ordinal));
+            });
             var env = new Dictionary<string, string> { ["GRAYSTEP_WORKSPACE"] = scenario.Workspaces };
             // Initialize separately: the measured rollout is start → 3 steps → promote.
             Measure.Run(graystep, ["run", scenario.SpecPath, "--repo", scenario.Bare, "--once"], env: env);

@@ -129,6 +129,11 @@ public sealed class RolloutRunner
                     case PublishResult.Published landed:
                         sha = landed.Sha;
                         memory = memory.Push(sha, _time.GetUtcNow());
+
+                        // Pushed straight to the branch, the workspace is the remote tip: the next read needs no
+                        // fetch. Should someone push in between, the next push loses the race and the read after it
+                        // fetches, so no decision lands on stale state. A pull request merges elsewhere: fetch then.
+                        fresh = Publish is DirectPublisher;
                         break;
 
                     case PublishResult.BranchMoved:
