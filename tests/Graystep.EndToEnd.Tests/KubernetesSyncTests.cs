@@ -39,8 +39,9 @@ public sealed class KubernetesSyncTests(ITestOutputHelper output)
         await using var rig = await Rig.StartAsync(Example, edit: KubernetesGate);
 
         // Once the cluster runs the start (v2 beside v1, no traffic yet), the sandbox stops applying routing changes:
-        // the first step's weights never reach the cluster, and the run is held on them until --timeout.
-        string[] args = [.. rig.RunVersion(Example.HealthyVersion).SkipLast(1), "40s"];
+        // the first step's weights never reach the cluster, and the run is held on them until --timeout. The timeout
+        // covers the whole run (initialize, adoption, start: over 30 s on a loaded 2-core CI machine), so it leaves room.
+        string[] args = [.. rig.RunVersion(Example.HealthyVersion).SkipLast(1), "90s"];
         using var job = rig.StartGraystep(args);
         await Rig.WaitUntilAsync(
             async () => (await rig.Remote.LogAsync()).FirstOrDefault(c => c.Action == "start")?.Sha is { } start && rig.Sandbox.AppliedRevision == start,

@@ -8,7 +8,7 @@ namespace Graystep.TestKit;
 /// <param name="SpecPath">The spec's path in the repository, e.g. <c>apps/bookinfo/rollout.yaml</c>.</param>
 public sealed record ExampleRemote(string Remote, string Seed, string App, string SpecPath, string SeedSha)
 {
-    private static readonly string[] PipelineFiles = [".github", "Jenkinsfile", "azure-pipelines.yml"];
+    private static readonly string[] UnreadFiles = [".github", "Jenkinsfile", "azure-pipelines.yml", "README.md"];
 
     /// <summary>
     /// Creates <c>remote.git</c> and <c>seed</c> under <paramref name="root"/>: <c>examples/EXAMPLE</c> copied to
@@ -31,11 +31,11 @@ public sealed record ExampleRemote(string Remote, string Seed, string App, strin
         RawGit.Run(root, "clone", "-q", remote, seed);
         var app = "apps/" + example;
         RepoPaths.CopyDirectory(RepoPaths.Example(example), Path.Combine(seed, app));
-        // The examples' CI pipeline definitions are not what a rollout reads; leaving them out keeps the seed (and
-        // every commit hash the golden transcripts pin) the same when a pipeline example is edited.
-        foreach (var pipeline in PipelineFiles)
+        // The examples' CI pipeline definitions and READMEs are not what a rollout reads; leaving them out keeps the
+        // seed (and every commit hash the golden transcripts pin) the same when a pipeline example or its prose is edited.
+        foreach (var unread in UnreadFiles)
         {
-            var full = Path.Combine(seed, app, pipeline);
+            var full = Path.Combine(seed, app, unread);
             if (Directory.Exists(full))
             {
                 Directory.Delete(full, recursive: true);
