@@ -202,7 +202,14 @@ internal sealed class RolloutBinder(ProblemSink sink, ProviderCatalogue catalogu
             Sink.Report(Child(map, "kind")!, path + ".kind", "kind " + Quote(givenKind) + " is not supported; " + why + " (kind: " + kind + ")");
         }
 
-        return new TargetRef(kind, Scalar(map, "name") ?? "", Scalar(map, "apiVersion") ?? apiVersion);
+        // A name given as an empty scalar (`name: ""`, `name: >-`) would pass the schema and match no manifest.
+        var name = Scalar(map, "name");
+        if (name is not null && string.IsNullOrWhiteSpace(name))
+        {
+            Sink.Report(Child(map, "name")!, path + ".name", "expected the name of the " + kind + ", got an empty string");
+        }
+
+        return new TargetRef(kind, name ?? "", Scalar(map, "apiVersion") ?? apiVersion);
     }
 
     private ServiceSpec BindService(YamlMappingNode? map, string targetName, TrafficProvider? provider)
