@@ -188,12 +188,8 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         }
         catch when (staged)
         {
-            // Leave the index as HEAD has it; the files on disk stay for the caller to inspect or overwrite.
-            await _git.RunAsync(
-                Root,
-                ["--literal-pathspecs", "reset", "-q", "--", .. relative],
-                new GitRunOptions { AllowFailure = true },
-                CancellationToken.None).ConfigureAwait(false);
+            // The files on disk stay for the caller to inspect or overwrite.
+            await ResetIndexAsync(relative).ConfigureAwait(false);
             throw;
         }
     }
@@ -221,15 +217,19 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         }
         catch
         {
-            // The commit object stays unreferenced (git gc drops it); the index goes back to HEAD for these paths.
-            await _git.RunAsync(
-                Root,
-                ["--literal-pathspecs", "reset", "-q", "--", .. relative],
-                new GitRunOptions { AllowFailure = true },
-                CancellationToken.None).ConfigureAwait(false);
+            // The commit object stays unreferenced (git gc drops it).
+            await ResetIndexAsync(relative).ConfigureAwait(false);
             throw;
         }
     }
+
+    /// <summary>After a failed commit, the index goes back to HEAD for these paths (best effort: the failure is what is reported).</summary>
+    private Task ResetIndexAsync(IReadOnlyList<string> relative) =>
+        _git.RunAsync(
+            Root,
+            ["--literal-pathspecs", "reset", "-q", "--", .. relative],
+            new GitRunOptions { AllowFailure = true },
+            CancellationToken.None);
 
     public async Task RestoreAsync(string commit, string path, CancellationToken cancellationToken)
     {
@@ -264,6 +264,12 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
 
     public async Task<IReadOnlyList<CommitRecord>> LogAsync(string? path, int maxCount, CancellationToken cancellationToken)
     {
+        if (maxCount is > 0 and <= InProcessLogLimit
+            && Objects()?.Log("refs/heads/" + Branch, string.IsNullOrEmpty(path) ? null : NormalizePath(path), maxCount) is { } found)
+        {
+            return found;
+        }
+
         // --first-parent: the branch's own history. A pull request merged with a merge commit shows as that merge
         // commit (what the cluster syncs to), not as the step branch's commit behind it.
         List<string> arguments = ["--literal-pathspecs", "log", "--first-parent", "-z", "--format=%H%x1f%cI%x1f%an%x1f%ae%x1f%B"];
@@ -277,12 +283,6 @@ public sealed class GitWorkspace : IGitWorkspace, IRemoteBranches, IAsyncDisposa
         if (!string.IsNullOrEmpty(path))
         {
             arguments.Add(NormalizePath(path));
-        }
-
-        if (maxCount is > 0 and <= InProcessLogLimit
-            && Objects()?.Log("refs/heads/" + Branch, string.IsNullOrEmpty(path) ? null : NormalizePath(path), maxCount) is { } found)
-        {
-            return found;
         }
 
         var output = (await RunAsync(arguments, cancellationToken).ConfigureAwait(false)).Stdout;
