@@ -110,7 +110,6 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
         string[] namespaces = string.IsNullOrEmpty(committed.Namespace) && spec.Namespace != DefaultNamespace
             ? [spec.Namespace, DefaultNamespace]
             : [string.IsNullOrEmpty(committed.Namespace) ? spec.Namespace : committed.Namespace];
-        var first = Reference(committed, namespaces[0]);
         foreach (var ns in namespaces)
         {
             var target = Reference(committed, ns);
@@ -121,7 +120,7 @@ public sealed class KubernetesSyncGate : ICommitSyncGate, IReadsSecrets
             }
         }
 
-        return (first, null);
+        return (Reference(committed, namespaces[0]), null);
     }
 
     /// <summary>Where the committed object lives in the API: <c>/apis/{group}/{version}</c> (core: <c>/api/v1</c>), its namespace, its plural.</summary>

@@ -46,6 +46,7 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
     /// <summary>
     /// Reads a Secret's data (namespace, name) from the cluster, for a template whose secretRef has no
     /// <c>GRAYSTEP_SECRET_*</c> variable set; answers null when the runner has no cluster access. Null: never.
+    /// The reader masks every value it returns (<c>KubeSecrets</c> does, before anything else sees it).
     /// </summary>
     public Func<string, string, CancellationToken, Task<IReadOnlyDictionary<string, string>?>>? ClusterSecrets { get; init; }
 
@@ -120,14 +121,6 @@ public sealed class PrometheusProvider : IMetricProvider, IMetricRangeQuery, IRe
 
         var data = await ClusterSecrets(connection.SecretNamespace, name, cancellationToken).ConfigureAwait(false);
         var secret = data is null ? null : new ClusterSecret(id, data);
-        foreach (var value in data?.Values ?? [])
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                Reveal?.Invoke(value);
-            }
-        }
-
         lock (_gate)
         {
             _secrets[id] = secret;
