@@ -55,6 +55,27 @@ public sealed class UnitTests
     }
 
     [Fact]
+    public void A_regex_that_backtracks_exponentially_still_answers_at_once_as_re2_does()
+    {
+        // With a backtracking engine and a wall-clock timeout this threw RegexMatchTimeoutException, which a busy
+        // machine could also hit for an everyday cookie regex, and the simulated users stopped.
+        var evil = new StringMatch(MatchKind.Regex, "(a+)+b");
+        var input = new string('a', 5_000) + "c";
+
+        Assert.False(evil.Matches(input));
+        Assert.True(evil.Matches("aaab"));
+        Assert.True(new StringMatch(MatchKind.Regex, ".*flagger-cookie.*c3f5333275.*").Matches("a=1; flagger-cookie=c3f5333275; b=2"));
+        Assert.True(new StringMatch(MatchKind.Regex, "^(.*?;)?(canary=always)(;.*)?$").Matches("a=1;canary=always"));
+    }
+
+    [Theory]
+    [InlineData("(a)\\1")]
+    [InlineData("(?=a)a")]
+    [InlineData("(?<!x)a")]
+    public void A_regex_re2_rejects_matches_nothing_as_envoy_rejects_the_route(string pattern) =>
+        Assert.False(new StringMatch(MatchKind.Regex, pattern).Matches("aa"));
+
+    [Fact]
     public void Cookies_are_read_from_the_cookie_header()
     {
         var request = new SimRequest(1, abUser: true);

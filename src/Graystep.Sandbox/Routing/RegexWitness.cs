@@ -203,9 +203,10 @@ internal static class RegexWitness
             Regex cls;
             try
             {
-                cls = new Regex("^" + p[start.._i] + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+                // One character class against one character: linear, so no wall-clock timeout to fire under load.
+                cls = new Regex("^" + p[start.._i] + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
                 return null;
             }

@@ -139,10 +139,37 @@ internal sealed class Rig : IAsyncDisposable
     public async Task WaitAppliedAsync(string sha, string version, int userRequests = 50)
     {
         await Sandbox.WaitForRevisionAsync(sha, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        await WaitUntilAsync(
-            () => Sandbox.Snapshot().CountsSince(Example.AppKey, version, sha).Requests >= userRequests,
-            TimeSpan.FromSeconds(60),
-            string.Create(CultureInfo.InvariantCulture, $"{userRequests} user requests to {version} after {sha[..7]} was applied")).ConfigureAwait(false);
+        try
+        {
+            await WaitUntilAsync(
+                () => Sandbox.Snapshot().CountsSince(Example.AppKey, version, sha).Requests >= userRequests,
+                TimeSpan.FromSeconds(60),
+                string.Create(CultureInfo.InvariantCulture, $"{userRequests} user requests to {version} after {sha[..7]} was applied")).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; {DescribeTraffic(sha)}", e);
+        }
+    }
+
+    /// <summary>Where the app's user requests went since <paramref name="sha"/>, and its routes: what a timeout needs to be read.</summary>
+    private string DescribeTraffic(string sha)
+    {
+        var snapshot = Sandbox.Snapshot();
+        if (snapshot.App(Example.AppKey) is not { } app)
+        {
+            return $"the sandbox has no app {Example.AppKey}; applied {snapshot.AppliedRevision}";
+        }
+
+        var versions = string.Join(", ", app.Versions.Select(v =>
+        {
+            var since = snapshot.CountsSince(Example.AppKey, v.Version, sha);
+            return string.Create(CultureInfo.InvariantCulture, $"{v.Version} (live {v.Live}, pods {v.Pods.Count}): {since.Requests} requests, {since.Errors} errors, {since.Stale} stale since");
+        }));
+        var routes = string.Join(" | ", app.Routes.Select(r =>
+            $"[{string.Join(" & ", r.Match)}] -> {string.Join(", ", r.Destinations.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Service}/{d.Version} {d.Weight}")))}"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"applied {snapshot.AppliedRevision?[..7]}, revisions {snapshot.Revisions.Count}; versions: {versions}; unrouted (all time) {app.Unrouted.Requests}; routes: {routes}");
     }
 
     public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
