@@ -300,6 +300,51 @@ public sealed class KubeconfigTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_token_file_wins_over_the_token_and_is_read_again_for_every_request()
+    {
+        _api.Tokens["rotated"] = true;
+        var path = Write("config", Kubeconfig(Cluster("prod", _api), "- name: ci\n  user:\n    token: stale-token\n    tokenFile: secrets/token\n", Context("ci", "prod", "ci")));
+        var tokenFile = _folder.Combine("secrets/token");
+        var files = new FakeFileSystem().Add(tokenFile, "ci-token\n");
+        var gates = Gates(new KubeSettings { Kubeconfig = path }, files);
+
+        await Observe(gates);
+        files.Add(tokenFile, "rotated");
+        await Observe(gates);
+
+        Assert.Equal(["Bearer ci-token", "Bearer rotated"], _api.Requests.Select(r => r.Authorization));
+        Assert.Contains("ci-token", _masked);
+        Assert.Contains("rotated", _masked);
+    }
+
+    [Fact]
+    public async Task A_token_file_that_does_not_exist_is_one_clear_error_before_any_request()
+    {
+        var path = Write("config", Kubeconfig(Cluster("prod", _api), "- name: ci\n  user:\n    tokenFile: /run/ci/token\n", Context("ci", "prod", "ci")));
+
+        var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(Gates(new KubeSettings { Kubeconfig = path })));
+
+        Assert.Equal("the tokenFile /run/ci/token of the kubeconfig context 'ci' (user 'ci') does not exist", error.Message);
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Empty(_api.Requests);
+    }
+
+    [Theory]
+    [InlineData("as: cluster-admin")]
+    [InlineData("as-groups: [system:masters]")]
+    [InlineData("as-uid: \"1000\"")]
+    public async Task Impersonation_is_refused_rather_than_sending_the_requests_as_the_base_user(string field)
+    {
+        var path = Write("config", Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    token: ci-token\n    {field}\n", Context("ci", "prod", "ci")));
+
+        var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(Gates(new KubeSettings { Kubeconfig = path })));
+
+        Assert.Equal($"the kubeconfig context 'ci' (user 'ci') impersonates another identity ({field.Split(':')[0]}), which Graystep does not support", error.Message);
+        Assert.Equal(ExitCodes.InvalidSpec, error.ExitCode);
+        Assert.Empty(_api.Requests);
+    }
+
+    [Fact]
     public async Task A_named_kubeconfig_that_does_not_exist_and_a_context_without_any_kubeconfig_are_errors()
     {
         var missing = _folder.Combine("nope");

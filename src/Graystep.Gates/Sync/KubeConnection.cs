@@ -47,7 +47,10 @@ internal abstract class KubeCredential
     public static KubeCredential None(string? clientCertificateRejected) => new Nothing(clientCertificateRejected);
 
     /// <summary>The pod's service-account token, read at every call: projected tokens rotate.</summary>
-    public static KubeCredential ServiceAccount(IFileSystem files, string path) => new TokenFile(files, path);
+    public static KubeCredential ServiceAccount(IFileSystem files, string path) => new TokenFile(files, path, EnvironmentTokenRejected, null);
+
+    /// <summary>A kubeconfig user's tokenFile, read at every call and masked as it is read.</summary>
+    public static KubeCredential FromFile(IFileSystem files, string path, string rejectedHint, Action<string> mask) => new TokenFile(files, path, rejectedHint, mask);
 
     private sealed class Fixed(AuthenticationHeaderValue header, string rejectedHint) : KubeCredential
     {
@@ -67,13 +70,18 @@ internal abstract class KubeCredential
         public override ValueTask<AuthenticationHeaderValue?> HeaderAsync(CancellationToken cancellationToken) => ValueTask.FromResult<AuthenticationHeaderValue?>(null);
     }
 
-    private sealed class TokenFile(IFileSystem files, string path) : KubeCredential
+    private sealed class TokenFile(IFileSystem files, string path, string rejectedHint, Action<string>? mask) : KubeCredential
     {
-        public override string RejectedHint => EnvironmentTokenRejected;
+        public override string RejectedHint => rejectedHint;
 
         public override ValueTask<AuthenticationHeaderValue?> HeaderAsync(CancellationToken cancellationToken)
         {
             var token = files.FileExists(path) ? KubeApiClient.Nonblank(files.ReadAllText(path))?.Trim() : null;
+            if (token is not null)
+            {
+                mask?.Invoke(token);
+            }
+
             return ValueTask.FromResult(token is null ? null : new AuthenticationHeaderValue("Bearer", token));
         }
     }

@@ -160,6 +160,25 @@ internal sealed class Kubeconfig
                 "use the provider's exec plugin instead (kubelogin, gke-gcloud-auth-plugin, aws eks get-token), as current kubectl does");
         }
 
+        if (_extras.Impersonation(userName) is { } impersonation)
+        {
+            // Acting as another identity is what the user asked for; sending the requests as the base user instead
+            // would quietly use other rights.
+            throw new GraystepException(
+                $"the {where} impersonates another identity ({impersonation}), which Graystep does not support",
+                ExitCodes.InvalidSpec,
+                "give the CI job a user (or a context) that has the rights itself, and choose it with --context or sync.context");
+        }
+
+        var tokenFile = _extras.TokenFile(userName);
+        if (tokenFile is not null && !files.FileExists(tokenFile))
+        {
+            throw new GraystepException(
+                $"the tokenFile {tokenFile} of the {where} does not exist",
+                ExitCodes.InvalidSpec,
+                "write the token there before graystep runs, or point tokenFile at the file that holds it");
+        }
+
         var exec = userName is not null ? _execs.GetValueOrDefault(userName) : null;
         if (KubeApiClient.Nonblank(userName) is not null && user is null)
         {
@@ -216,6 +235,8 @@ internal sealed class Kubeconfig
         var rejected = $"the credentials of the {where} have expired or are not valid for this cluster: log in again, or choose another context with --context or sync.context";
         KubeCredential credential =
             KubeApiClient.Nonblank(settings.Token) is { } overriding ? KubeCredential.Bearer(overriding.Trim(), KubeCredential.EnvironmentTokenRejected)
+            // As client-go: a tokenFile wins over a token, and is read again for every request (it may be rotated).
+            : tokenFile is not null ? KubeCredential.FromFile(files, tokenFile, rejected, _mask)
             : KubeApiClient.Nonblank(built.AccessToken) is { } token ? KubeCredential.Bearer(token.Trim(), rejected)
             : KubeApiClient.Nonblank(built.Username) is { } basicUser ? KubeCredential.Basic(basicUser, built.Password ?? string.Empty, rejected)
             : exec is not null ? _plugins.Credential(exec, _extras.Exec(userName), where, server, cluster.CertificateAuthorityData, rejected)
@@ -267,11 +288,19 @@ internal sealed class Kubeconfig
     private static string Known(IEnumerable<string>? names) => names is null || !names.Any() ? "(none)" : string.Join(", ", names);
 }
 
-/// <summary>What a kubeconfig says that KubernetesClient does not model: an exec plugin's apiVersion and interactiveMode, a cluster's proxy-url.</summary>
+/// <summary>
+/// What a kubeconfig says that KubernetesClient does not model or Graystep reads itself: an exec plugin's apiVersion
+/// and interactiveMode, a cluster's proxy-url, a user's tokenFile and impersonation.
+/// </summary>
 internal sealed class KubeconfigExtras
 {
+    private static readonly string[] ImpersonationKeys = ["as", "as-uid", "as-groups", "as-user-extra"];
+
     private readonly Dictionary<string, ExecExtras> _exec = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _proxies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _tokenFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _impersonation = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _users = new(StringComparer.Ordinal);
 
     /// <summary>Reads each file; as when kubectl merges, the first file to name a user or cluster wins.</summary>
     public static KubeconfigExtras Read(IEnumerable<string> files)
@@ -290,11 +319,29 @@ internal sealed class KubeconfigExtras
                 continue;
             }
 
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
             foreach (var (name, body) in Entries(root, "users", "user"))
             {
-                if (Child(body, "exec") is YamlMappingNode exec && !extras._exec.ContainsKey(name))
+                // The first file to name a user wins, for every field of it.
+                if (!extras._users.Add(name))
+                {
+                    continue;
+                }
+
+                if (Child(body, "exec") is YamlMappingNode exec)
                 {
                     extras._exec[name] = new ExecExtras(Scalar(exec, "apiVersion"), Scalar(exec, "interactiveMode"));
+                }
+
+                if (Scalar(body, "tokenFile") is { Length: > 0 } tokenFile)
+                {
+                    // Relative to its own kubeconfig, as kubectl resolves it.
+                    extras._tokenFiles[name] = Path.IsPathRooted(tokenFile) ? tokenFile : Path.Combine(folder, tokenFile);
+                }
+
+                if (ImpersonationKeys.FirstOrDefault(k => Child(body, k) is not null) is { } key)
+                {
+                    extras._impersonation[name] = key;
                 }
             }
 
@@ -309,6 +356,12 @@ internal sealed class KubeconfigExtras
 
         return extras;
     }
+
+    /// <summary>The user's tokenFile, absolute; null when it has none.</summary>
+    public string? TokenFile(string? user) => user is not null ? _tokenFiles.GetValueOrDefault(user) : null;
+
+    /// <summary>The first impersonation field the user sets (<c>as</c>, <c>as-groups</c>...); null when it sets none.</summary>
+    public string? Impersonation(string? user) => user is not null ? _impersonation.GetValueOrDefault(user) : null;
 
     public ExecExtras Exec(string? user) => user is not null && _exec.TryGetValue(user, out var exec) ? exec : new ExecExtras(null, null);
 
