@@ -177,6 +177,43 @@ public sealed class KubeconfigTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_refused_exec_credential_is_fetched_again_once_and_the_request_repeated()
+    {
+        // No expirationTimestamp: the first token is kept until the server refuses it (revoked, as kubectl then sees).
+        var calls = _folder.Combine("calls");
+        var plugin = Plugin("rotating", $$$"""
+            echo call >> '{{{calls}}}'
+            if [ "$(wc -l < '{{{calls}}}')" -eq 1 ]; then token=revoked-token; else token=ci-token; fi
+            echo "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"$token\"}}"
+            """);
+        var path = Write("config", Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {plugin}\n", Context("ci", "prod", "ci")));
+        var gates = Gates(new KubeSettings { Kubeconfig = path });
+
+        Assert.IsType<SyncObservation.Synced>(await Observe(gates));
+        Assert.IsType<SyncObservation.Synced>(await Observe(gates));
+
+        Assert.Equal(["Bearer revoked-token", "Bearer ci-token", "Bearer ci-token"], _api.Requests.Select(r => r.Authorization));
+        Assert.Equal(2, (await File.ReadAllLinesAsync(calls)).Length);
+    }
+
+    [Fact]
+    public async Task A_fresh_exec_credential_refused_too_is_one_401_error_after_a_single_retry()
+    {
+        var calls = _folder.Combine("calls");
+        var plugin = Plugin("wrong-account", $$$"""
+            echo call >> '{{{calls}}}'
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"other-account-token"}}'
+            """);
+        var path = Write("config", Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {plugin}\n", Context("ci", "prod", "ci")));
+
+        var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(Gates(new KubeSettings { Kubeconfig = path })));
+
+        Assert.StartsWith($"the Kubernetes API at {_api.Base.TrimEnd('/')} rejected the credentials (401 Unauthorized)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _api.Requests.Count);
+        Assert.Equal(2, (await File.ReadAllLinesAsync(calls)).Length);
+    }
+
+    [Fact]
     public async Task Refuses_an_exec_plugin_that_needs_a_terminal()
     {
         var plugin = Plugin("login", "echo should-not-run >&2; exit 3");

@@ -167,6 +167,25 @@ internal sealed class ExecPluginRunner(IProcessRunner? processes, TimeProvider t
 
         public override string RejectedHint => rejectedHint;
 
+        public override bool Forget(AuthenticationHeaderValue sent)
+        {
+            _once.Wait();
+            try
+            {
+                // Only the credential that was refused: another request may already have fetched a new one.
+                if (_credential is { } current && current.Token == sent.Parameter)
+                {
+                    _credential = null;
+                }
+
+                return true;
+            }
+            finally
+            {
+                _once.Release();
+            }
+        }
+
         public override async ValueTask<AuthenticationHeaderValue?> HeaderAsync(CancellationToken cancellationToken)
         {
             await _once.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -174,18 +174,21 @@ public sealed class KubeApiClient
     {
         var connection = Resolve(sync);
         var server = connection.Server.ToString().TrimEnd('/');
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server + target.Path));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Authorization = await connection.Credential.HeaderAsync(cancellationToken).ConfigureAwait(false);
-
         using var timeout = new CancellationTokenSource(_requestTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await connection.Http.SendAsync(request, linked.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+            var answer = await SendAsync(connection, new Uri(server + target.Path), linked.Token).ConfigureAwait(false);
+            if (answer.Status == HttpStatusCode.Unauthorized && answer.Sent is { } sent && connection.Credential.Forget(sent))
+            {
+                // As kubectl: a credential from an exec plugin that the server no longer takes (revoked, or expired
+                // without saying when) is fetched again once, and the request repeated with it.
+                answer = await SendAsync(connection, new Uri(server + target.Path), linked.Token).ConfigureAwait(false);
+            }
+
+            var (status, reason, body) = (answer.Status, answer.Reason, answer.Body);
             var what = $"{target.Title} {target.Id}";
-            switch (response.StatusCode)
+            switch (status)
             {
                 case HttpStatusCode.OK:
                     return new KubeRead.Found(ParseObject(body, what, server));
@@ -193,7 +196,7 @@ public sealed class KubeApiClient
                     throw new GraystepException(
                         $"the Kubernetes API at {server} rejected the credentials (401 Unauthorized) when reading {what}",
                         ExitCodes.Failure,
-                        request.Headers.Authorization is null ? connection.Credential.NoneSentHint : connection.Credential.RejectedHint);
+                        answer.Sent is null ? connection.Credential.NoneSentHint : connection.Credential.RejectedHint);
                 case HttpStatusCode.Forbidden:
                     throw new GraystepException(
                         $"the Kubernetes API at {server} forbids reading {what} (403 Forbidden){StatusMessage(body)}",
@@ -208,7 +211,7 @@ public sealed class KubeApiClient
                         (notFoundHint ?? "if this reconciler is not installed in the cluster, set sync.kind to the one that applies the output folder") + connection.NotFoundHint);
                 default:
                     return new KubeRead.Unavailable(
-                        $"the Kubernetes API at {server} answered {(int)response.StatusCode} {response.ReasonPhrase} for {what}{StatusMessage(body)}");
+                        $"the Kubernetes API at {server} answered {(int)status} {reason} for {what}{StatusMessage(body)}");
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -219,6 +222,17 @@ public sealed class KubeApiClient
         {
             return new KubeRead.Unavailable($"cannot reach the Kubernetes API at {server}: {Webhooks.WebhookCaller.Describe(ex)}");
         }
+    }
+
+    /// <summary>One GET with the connection's current credential: what came back, and the Authorization header that went out.</summary>
+    private static async Task<(HttpStatusCode Status, string? Reason, string Body, AuthenticationHeaderValue? Sent)> SendAsync(KubeConnection connection, Uri uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Authorization = await connection.Credential.HeaderAsync(cancellationToken).ConfigureAwait(false);
+        using var response = await connection.Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return (response.StatusCode, response.ReasonPhrase, body, request.Headers.Authorization);
     }
 
     /// <summary>A server named outside any kubeconfig: today's credentials, <c>GRAYSTEP_KUBE_TOKEN</c> or the pod's token.</summary>

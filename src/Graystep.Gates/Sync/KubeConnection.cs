@@ -30,6 +30,12 @@ internal abstract class KubeCredential
     /// <summary>The Authorization header for the next request, or null to send none.</summary>
     public abstract ValueTask<AuthenticationHeaderValue?> HeaderAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// After a 401 for <paramref name="sent"/>: drops it when a fresh one can be had (an exec plugin runs again), and
+    /// says whether the request is worth repeating. A fixed token or a file read at every call gains nothing.
+    /// </summary>
+    public virtual bool Forget(AuthenticationHeaderValue sent) => false;
+
     /// <summary>The 401 hint when a credential was sent.</summary>
     public abstract string RejectedHint { get; }
 
