@@ -181,12 +181,8 @@ public sealed class KubeconfigTests : IAsyncLifetime, IDisposable
     {
         // No expirationTimestamp: the first token is kept until the server refuses it (revoked, as kubectl then sees).
         var calls = _folder.Combine("calls");
-        var plugin = Plugin("rotating", $$$"""
-            echo call >> '{{{calls}}}'
-            if [ "$(wc -l < '{{{calls}}}')" -eq 1 ]; then token=revoked-token; else token=ci-token; fi
-            echo "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"$token\"}}"
-            """);
-        var path = Write("config", Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {plugin}\n", Context("ci", "prod", "ci")));
+        var plugin = CountingPlugin("rotating", calls, $"if [ \"$(wc -l < '{calls}')\" -eq 1 ]; then token=revoked-token; else token=ci-token; fi");
+        var path = ExecKubeconfig("config", plugin);
         var gates = Gates(new KubeSettings { Kubeconfig = path });
 
         Assert.IsType<SyncObservation.Synced>(await Observe(gates));
@@ -200,11 +196,8 @@ public sealed class KubeconfigTests : IAsyncLifetime, IDisposable
     public async Task A_fresh_exec_credential_refused_too_is_one_401_error_after_a_single_retry()
     {
         var calls = _folder.Combine("calls");
-        var plugin = Plugin("wrong-account", $$$"""
-            echo call >> '{{{calls}}}'
-            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"other-account-token"}}'
-            """);
-        var path = Write("config", Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {plugin}\n", Context("ci", "prod", "ci")));
+        var plugin = CountingPlugin("wrong-account", calls, "token=other-account-token");
+        var path = ExecKubeconfig("config", plugin);
 
         var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(Gates(new KubeSettings { Kubeconfig = path })));
 
@@ -217,7 +210,7 @@ public sealed class KubeconfigTests : IAsyncLifetime, IDisposable
     public async Task Refuses_an_exec_plugin_that_needs_a_terminal()
     {
         var plugin = Plugin("login", "echo should-not-run >&2; exit 3");
-        var path = Write("config", Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {plugin}\n      interactiveMode: Always\n", Context("ci", "prod", "ci")));
+        var path = ExecKubeconfig("config", plugin, "      interactiveMode: Always\n");
 
         var error = await Assert.ThrowsAsync<GraystepException>(() => Observe(Gates(new KubeSettings { Kubeconfig = path })));
 
@@ -232,7 +225,7 @@ public sealed class KubeconfigTests : IAsyncLifetime, IDisposable
         var failing = Plugin("failing", "echo '{\"status\":{\"token\":\"half-printed-secret\"}}'; echo 'error: SSO session expired, run aws sso login' >&2; exit 1");
         var silent = Plugin("silent", "echo 'not json: secret-ish-output'");
         var slow = Plugin("slow", "sleep 20");
-        string Config(string name, string command) => Write(name, Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {command}\n", Context("ci", "prod", "ci")));
+        string Config(string name, string command) => ExecKubeconfig(name, command);
 
         var failed = await Assert.ThrowsAsync<GraystepException>(() => Observe(Gates(new KubeSettings { Kubeconfig = Config("a", failing) })));
         var empty = await Assert.ThrowsAsync<GraystepException>(() => Observe(Gates(new KubeSettings { Kubeconfig = Config("b", silent) })));
@@ -410,6 +403,17 @@ public sealed class KubeconfigTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(["Bearer ci-token", "Bearer rotated"], _api.Requests.Select(r => r.Authorization));
     }
+
+    /// <summary>A kubeconfig whose only user runs <paramref name="command"/> as its exec plugin (v1, no expiry given).</summary>
+    private string ExecKubeconfig(string name, string command, string extra = "") =>
+        Write(name, Kubeconfig(Cluster("prod", _api), $"- name: ci\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {command}\n{extra}", Context("ci", "prod", "ci")));
+
+    /// <summary>A plugin that adds a line to <paramref name="calls"/> each run and prints the token <paramref name="chooseToken"/> sets in <c>$token</c>.</summary>
+    private string CountingPlugin(string name, string calls, string chooseToken) => Plugin(name, $$$"""
+        echo call >> '{{{calls}}}'
+        {{{chooseToken}}}
+        echo "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"$token\"}}"
+        """);
 
     /// <summary>An executable bash script in the test's folder.</summary>
     private string Plugin(string name, string body)
