@@ -75,6 +75,16 @@ public sealed class SafeNameTests
         Assert.Equal(valid, ImageReference.IsValid(image));
     }
 
+    [Fact]
+    public void An_image_check_is_linear_and_a_trailing_newline_is_not_part_of_a_valid_image()
+    {
+        // Values from the repository reach this check: a long near-miss answers at once (no backtracking, and no
+        // wall-clock timeout that a loaded runner could trip), and "$" would have let a final newline through.
+        Assert.False(ImageReference.IsValid(string.Concat(Enumerable.Repeat("a-", 20_000)) + "!"));
+        Assert.False(ImageReference.IsValid("docker.io/istio/examples-bookinfo-reviews-v2:1.20.1\n"));
+        Assert.True(ImageReference.IsValid("docker.io/istio/examples-bookinfo-reviews-v2:1.20.1"));
+    }
+
     [Theory]
     [InlineData("latency spike in eu-west-1", true)]
     [InlineData("émoji 🚀 and unicode are fine", true)]
