@@ -167,9 +167,10 @@ internal sealed class ExecPluginRunner(IProcessRunner? processes, TimeProvider t
 
         public override string RejectedHint => rejectedHint;
 
-        public override bool Forget(AuthenticationHeaderValue sent)
+        public override async ValueTask<bool> ForgetAsync(AuthenticationHeaderValue sent, CancellationToken cancellationToken)
         {
-            _once.Wait();
+            // Awaited, not blocked on: another request may hold the lock while the plugin runs (up to its timeout).
+            await _once.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 // Only the credential that was refused: another request may already have fetched a new one.

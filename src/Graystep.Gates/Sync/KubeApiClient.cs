@@ -178,12 +178,14 @@ public sealed class KubeApiClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var answer = await SendAsync(connection, new Uri(server + target.Path), linked.Token).ConfigureAwait(false);
-            if (answer.Status == HttpStatusCode.Unauthorized && answer.Sent is { } sent && connection.Credential.Forget(sent))
+            var uri = new Uri(server + target.Path);
+            var answer = await SendAsync(connection, uri, linked.Token).ConfigureAwait(false);
+            if (answer.Status == HttpStatusCode.Unauthorized && answer.Sent is { } sent
+                && await connection.Credential.ForgetAsync(sent, linked.Token).ConfigureAwait(false))
             {
                 // As kubectl: a credential from an exec plugin that the server no longer takes (revoked, or expired
                 // without saying when) is fetched again once, and the request repeated with it.
-                answer = await SendAsync(connection, new Uri(server + target.Path), linked.Token).ConfigureAwait(false);
+                answer = await SendAsync(connection, uri, linked.Token).ConfigureAwait(false);
             }
 
             var (status, reason, body) = (answer.Status, answer.Reason, answer.Body);

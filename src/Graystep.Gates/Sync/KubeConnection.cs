@@ -34,7 +34,7 @@ internal abstract class KubeCredential
     /// After a 401 for <paramref name="sent"/>: drops it when a fresh one can be had (an exec plugin runs again), and
     /// says whether the request is worth repeating. A fixed token or a file read at every call gains nothing.
     /// </summary>
-    public virtual bool Forget(AuthenticationHeaderValue sent) => false;
+    public virtual ValueTask<bool> ForgetAsync(AuthenticationHeaderValue sent, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
     /// <summary>The 401 hint when a credential was sent.</summary>
     public abstract string RejectedHint { get; }
